@@ -1,0 +1,49 @@
+# Kezek: `make run` sets everything up and runs the demo office; `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 5000
+DEMO_DB := var/demo.db
+
+.PHONY: setup run test test-fast bench system-packages clean
+
+setup: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+run: setup
+	@mkdir -p var
+	@$(PY) server.py demo --db $(DEMO_DB) --if-empty --credentials var/demo-credentials.txt >/dev/null
+	@$(PY) server.py addresses --db $(DEMO_DB) --base http://$(HOST):$(PORT) --credentials var/demo-credentials.txt
+	$(PY) server.py run --db $(DEMO_DB) --host $(HOST) --port $(PORT)
+
+# System packages the tests need (Chromium, fonts, espeak-ng): installed when root, else named.
+system-packages:
+	@missing=$$(for p in $$(grep -v '^#' .ci/packages.txt); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else \
+	    echo "The tests need these Debian packages. Run:"; echo "  sudo apt-get install $$missing"; exit 1; \
+	  fi; \
+	fi
+
+test: setup system-packages
+	$(PY) -m pytest
+
+test-fast: setup
+	$(PY) -m pytest -m "not e2e and not slow"
+
+bench: setup system-packages
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf $(VENV) node_modules var .pytest_cache

@@ -1,0 +1,58 @@
+"""The demo office: a district akimat's front office with seven services and six desks."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from . import accounts, config, queries
+
+OFFICE_ID = "demo"
+OFFICE = {
+    "name_kk": "Алмалы ауданы әкімдігінің халыққа қызмет көрсету орталығы",
+    "name_ru": "Фронт-офис акимата Алмалинского района",
+    "name_en": "Almaly District Akimat Front Office",
+    "timezone": "Asia/Almaty",
+    "ticker_kk": "Қош келдіңіз! Талоныңызды алып, табло мен дыбыстық хабарландыруды қадағалаңыз.",
+    "ticker_ru": "Добро пожаловать! Возьмите талон и следите за табло и объявлениями.",
+    "ticker_en": "Welcome! Take a ticket and watch the screen and listen for your number.",
+}
+# prefix, kk, ru, en, group (kk, ru, en)
+SERVICES = [
+    ("А", "АХАЖ: туу, неке, қайтыс болуды тіркеу", "ЗАГС: регистрация рождения, брака, смерти",
+     "Civil registration: births, marriages, deaths", ("Құжаттар", "Документы", "Documents")),
+    ("Б", "Жер қатынастары", "Земельные отношения", "Land relations", ("Жер және тұрғын үй", "Земля и жильё", "Land and housing")),
+    ("В", "Тұрғын үй-коммуналдық шаруашылық", "Жилищно-коммунальное хозяйство", "Housing and utilities",
+     ("Жер және тұрғын үй", "Земля и жильё", "Land and housing")),
+    ("Г", "Жұмыспен қамту және әлеуметтік бағдарламалар", "Занятость и социальные программы",
+     "Employment and social programmes", ("Әлеуметтік көмек", "Социальная помощь", "Social support")),
+    ("Д", "Бизнесті қолдау", "Поддержка бизнеса", "Business support", ("Бизнес", "Бизнес", "Business")),
+    ("Е", "Заңгер кеңесі", "Консультация юриста", "Legal consultation", ("Кеңес", "Консультации", "Advice")),
+    ("Ж", "Әкімнің қабылдауы", "Приём акима", "Reception of the akim", ("Кеңес", "Консультации", "Advice")),
+]
+# desk name -> prefixes it serves (overlapping, so that a busy service gets help)
+DESKS = {"1": "АЕ", "2": "А", "3": "БВ", "4": "ВГ", "5": "ГДЕ", "6": "Ж"}
+USERS = [("operator1", "operator"), ("operator2", "operator"), ("manager", "manager"), ("admin", "admin")]
+
+
+def load_demo(db, now: datetime, *, password: str | None = None) -> dict:
+    """Create the demo office on a fresh database; returns credentials and device tokens.
+
+    Passwords are generated unless `password` is given (tests); they are demo credentials.
+    """
+    if queries.office(db, OFFICE_ID):
+        raise RuntimeError("The demo office exists already: use a fresh database.")
+    config.create_office(db, OFFICE_ID, OFFICE, now)
+    ids = {}
+    for order, (prefix, kk, ru, en, group) in enumerate(SERVICES):
+        service = config.create_service(db, OFFICE_ID, {
+            "prefix": prefix, "name_kk": kk, "name_ru": ru, "name_en": en, "group_kk": group[0],
+            "group_ru": group[1], "group_en": group[2], "sort_order": order}, now)
+        ids[prefix] = service["id"]
+    for name, prefixes in DESKS.items():
+        config.create_desk(db, OFFICE_ID, {"name": name, "service_ids": [ids[p] for p in prefixes]}, now)
+    users = {}
+    for username, role in USERS:
+        _, users[username] = accounts.create_user(db, username, role, now, password=password)
+    kiosk, kiosk_token = accounts.create_device(db, OFFICE_ID, "kiosk", "Kiosk 1 (demo)", now)
+    display, display_token = accounts.create_device(db, OFFICE_ID, "display", "Hall TV (demo)", now)
+    return {"office": OFFICE_ID, "users": users, "kiosk_token": kiosk_token, "display_token": display_token,
+            "kiosk_id": kiosk["id"], "display_id": display["id"]}

@@ -1,0 +1,84 @@
+"""Opening the SQLite database through sqlite-utils: pragmas, schema, write transactions."""
+from __future__ import annotations
+
+import sqlite3
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlite_utils
+
+SCHEMA = Path(__file__).resolve().parent.parent / "schema.sql"
+
+# One writer lock per database file in this process: writers queue here, in order,
+# instead of in SQLite's busy handler, which sleeps and polls (second-long tails).
+_write_locks: dict[str, threading.Lock] = {}
+_write_locks_guard = threading.Lock()
+
+
+def _lock_for(path: str) -> threading.Lock:
+    with _write_locks_guard:
+        return _write_locks.setdefault(path, threading.Lock())
+
+
+def open_db(path: str | Path) -> sqlite_utils.Database:
+    """Open one connection (for one request or thread) with Kezek's pragmas."""
+    path = str(Path(path).resolve()) if str(path) != ":memory:" else ":memory:"
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10)
+    conn.execute("PRAGMA journal_mode=WAL")
+    # FULL: a ticket that was answered 201 and printed survives a power cut.
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA busy_timeout=10000")
+    conn.execute("PRAGMA foreign_keys=ON")
+    db = sqlite_utils.Database(conn)
+    db.kezek_path = path
+    db.kezek_write_lock = _lock_for(path)
+    return db
+
+
+def init_db(path: str | Path) -> sqlite_utils.Database:
+    """Open the database and apply schema.sql (idempotent)."""
+    db = open_db(path)
+    with db.kezek_write_lock:
+        db.conn.executescript(SCHEMA.read_text(encoding="utf-8"))
+    return db
+
+
+@contextmanager
+def transaction(db: sqlite_utils.Database):
+    """One write transaction: this process's writer lock, then BEGIN IMMEDIATE."""
+    with db.kezek_write_lock:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+
+def one(db: sqlite_utils.Database, sql: str, params=()) -> dict | None:
+    """The first row of a query as a dict, or None."""
+    for row in db.query(sql, params):
+        return row
+    return None
+
+
+def scalar(db: sqlite_utils.Database, sql: str, params=()):
+    """The first column of the first row, or None."""
+    row = db.execute(sql, params).fetchone()
+    return row[0] if row else None
+
+
+def get_setting(db: sqlite_utils.Database, key: str) -> str | None:
+    """A value from the settings table."""
+    return scalar(db, "SELECT value FROM settings WHERE key = ?", (key,))
+
+
+def set_setting(db: sqlite_utils.Database, key: str, value: str) -> None:
+    """Store a value in the settings table (call inside a transaction)."""
+    db.execute(
+        "INSERT INTO settings (key, value) VALUES (?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )

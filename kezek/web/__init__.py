@@ -1,0 +1,1 @@
+"""The Flask adapter: REST API, Socket.IO, pages. Thin: parse, call the engine, emit, answer."""

@@ -1,0 +1,212 @@
+"""The queue API under /api/v1: services, tickets, desks, state, login."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, g, jsonify, request, session
+
+from kezek import accounts, desks, queries, state, tickets
+from kezek.errors import Invalid, NotFound
+from kezek.i18n import normalise_lang
+from kezek.web import auth
+from kezek.web.app import get_db, now
+from kezek.web.auth import access
+from kezek.web.common import body, field, idempotent, ticket_json
+from kezek.web.live import publish
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+login_failures = auth.SlidingWindow(window=300)
+issues_per_device = auth.SlidingWindow(window=60)
+token_lookups = auth.SlidingWindow(window=60)
+
+
+def _outcome(outcome, status=200, public=False):
+    """Push the events of a committed operation, then answer with its ticket."""
+    publish(outcome.events)
+    if outcome.ticket is None:
+        return current_app.response_class(status=204)
+    return jsonify(ticket_json(outcome.ticket, public=public)), status
+
+
+@bp.post("/login")
+@access("public")
+def login():
+    data = body()
+    username = field(data, "username", str, required=True)
+    password = field(data, "password", str, required=True)
+    key = f"{username.lower()}|{auth.client_ip()}"
+    if login_failures.count(key) >= current_app.config["LOGIN_ATTEMPTS"]:
+        raise auth.TooMany("Too many failed sign-ins: wait five minutes.", "login_throttled")
+    user = accounts.authenticate(get_db(), username, password)
+    if user is None:
+        login_failures.hit(key, 0)
+        raise auth.Unauthorised("Wrong user name or password.", "bad_credentials")
+    login_failures.clear(key)
+    csrf = auth.start_session(get_db(), user)
+    return jsonify({"user": user, "role": user["role"], "csrf_token": csrf})
+
+
+@bp.post("/logout")
+@access("operator")
+def logout():
+    session.clear()
+    return jsonify({"ok": True})
+
+
+@bp.get("/me")
+@access("operator")
+def me():
+    return jsonify({"user": g.user, "role": g.user["role"], "csrf_token": session.get("csrf")})
+
+
+@bp.get("/services")
+@access("public")
+def list_services():
+    office = auth.office_id(get_db())
+    return jsonify({"office": office, "services": state.services_view(get_db(), office, now())})
+
+
+@bp.post("/tickets")
+@access("kiosk", "operator")
+@idempotent
+def issue_ticket():
+    data = body()
+    service_id = field(data, "service", int, required=True)
+    priority = field(data, "priority", bool, default=False)
+    reason = field(data, "priority_reason", str)
+    lang = field(data, "lang", str)
+    if lang is not None and normalise_lang(lang, "") != lang:
+        raise Invalid("lang: kk, ru or en.", "bad_field", field="lang")
+    db = get_db()
+    office = auth.office_id(db)
+    service = queries.service(db, service_id)
+    if service is None or service["office_id"] != office:
+        raise NotFound("No such service.", "service_not_found")
+    if g.device and not issues_per_device.hit(f"device:{g.device['id']}", auth.issue_limit()):
+        raise auth.TooMany("Too many tickets from this kiosk: wait a minute.", "issue_rate_limited")
+    outcome = tickets.issue(db, service_id, now(), priority=priority, priority_reason=reason,
+                            lang=lang or queries.office(db, office)["default_lang"],
+                            device_id=g.device["id"] if g.device else None,
+                            user_id=g.user["id"] if g.user else None)
+    return _outcome(outcome, 201)
+
+
+def _public_ticket(token: str) -> dict:
+    if not token_lookups.hit(f"ip:{auth.client_ip()}", current_app.config["TICKET_LOOKUPS_PER_MINUTE"]):
+        raise auth.TooMany("Too many requests: wait a minute.", "lookup_rate_limited")
+    ticket = queries.ticket_by_token(get_db(), token)
+    if ticket is None:
+        raise NotFound("Ticket not found.", "ticket_not_found")
+    return ticket
+
+
+@bp.get("/tickets/<token>")
+@access("public")
+def get_ticket(token):
+    return jsonify(ticket_json(_public_ticket(token), public=True))
+
+
+@bp.post("/tickets/<token>/cancel")
+@access("public")
+def cancel_ticket(token):
+    _public_ticket(token)
+    return _outcome(tickets.cancel(get_db(), token, now()), public=True)
+
+
+def _staff_ticket(ticket_id: int) -> dict:
+    ticket = queries.ticket(get_db(), ticket_id)
+    if ticket is None or ticket["office_id"] not in g.user["offices"]:
+        raise NotFound("No such ticket.", "ticket_not_found")
+    return ticket
+
+
+def _staff_desk(desk_id: int) -> dict:
+    desk = queries.desk(get_db(), desk_id)
+    if desk is None or desk["office_id"] not in g.user["offices"]:
+        raise NotFound("No such desk.", "desk_not_found")
+    return desk
+
+
+@bp.post("/desks/<int:desk_id>/call-next")
+@access("operator")
+@idempotent
+def call_next(desk_id):
+    _staff_desk(desk_id)
+    return _outcome(tickets.call_next(get_db(), desk_id, now(), user_id=g.user["id"]))
+
+
+@bp.post("/desks/<int:desk_id>/call")
+@access("operator")
+@idempotent
+def call_specific(desk_id):
+    data = body()
+    ticket_id = field(data, "ticket", int, required=True)
+    reason = field(data, "reason", str, required=True)
+    _staff_desk(desk_id)
+    return _outcome(tickets.call_ticket(get_db(), desk_id, ticket_id, reason, now(), user_id=g.user["id"]))
+
+
+TICKET_ACTIONS = {
+    "recall": tickets.recall, "start": tickets.start, "finish": tickets.finish,
+    "no-show": tickets.no_show, "return": tickets.return_to_queue,
+}
+
+
+@bp.post("/tickets/<int:ticket_id>/<any(recall, start, finish, 'no-show', return):action>")
+@access("operator")
+@idempotent
+def ticket_action(ticket_id, action):
+    _staff_ticket(ticket_id)
+    return _outcome(TICKET_ACTIONS[action](get_db(), ticket_id, now(), user_id=g.user["id"]))
+
+
+@bp.post("/tickets/<int:ticket_id>/transfer")
+@access("operator")
+@idempotent
+def transfer(ticket_id):
+    data = body()
+    service_id = field(data, "service", int, required=True)
+    first = field(data, "first", bool, default=False)
+    _staff_ticket(ticket_id)
+    return _outcome(tickets.transfer(get_db(), ticket_id, service_id, now(), first=first, user_id=g.user["id"]))
+
+
+@bp.post("/desks/<int:desk_id>/pause")
+@access("operator")
+@idempotent
+def pause(desk_id):
+    reason = field(body(), "reason", str, required=True)
+    _staff_desk(desk_id)
+    outcome = desks.pause(get_db(), desk_id, reason, now(), user_id=g.user["id"])
+    publish(outcome.events)
+    return jsonify({"desk": tickets.desk_view(get_db(), desk_id)})
+
+
+@bp.post("/desks/<int:desk_id>/resume")
+@access("operator")
+@idempotent
+def resume(desk_id):
+    _staff_desk(desk_id)
+    outcome = desks.resume(get_db(), desk_id, now(), user_id=g.user["id"])
+    publish(outcome.events)
+    return jsonify({"desk": tickets.desk_view(get_db(), desk_id)})
+
+
+@bp.get("/desks/<int:desk_id>/state")
+@access("operator")
+def desk_state(desk_id):
+    desk = _staff_desk(desk_id)
+    return jsonify(state.operator_snapshot(get_db(), desk["office_id"], now(), desk_id))
+
+
+@bp.get("/state")
+@access("public")
+def display_state():
+    office = auth.office_id(get_db())
+    return jsonify(state.display_snapshot(get_db(), office, now()))
+
+
+@bp.get("/queue")
+@access("operator")
+def operator_queue():
+    office = auth.office_id(get_db())
+    desk_id = request.args.get("desk", type=int)
+    return jsonify(state.operator_snapshot(get_db(), office, now(), desk_id))

@@ -1,0 +1,157 @@
+"""Configuration API (admin role): services, desks, users, devices, the office."""
+from __future__ import annotations
+
+from flask import Blueprint, g, jsonify
+
+from kezek import accounts, config, queries
+from kezek.errors import Invalid, NotFound
+from kezek.web import auth
+from kezek.web.app import get_db, now
+from kezek.web.auth import access
+from kezek.web.common import body, field
+from kezek.web.live import publish
+from kezek.tickets import queue_event
+
+bp = Blueprint("api_config", __name__, url_prefix="/api/v1")
+
+
+def _by():
+    return g.user["id"] if g.user else None
+
+
+def _queue_changed(office_id: str) -> None:
+    publish([queue_event(get_db(), office_id, now())])
+
+
+@bp.get("/offices")
+@access("manager")
+def list_offices():
+    return jsonify({"offices": [o for o in queries.offices(get_db()) if o["id"] in g.user["offices"]]})
+
+
+@bp.patch("/offices/<office_id>")
+@access("admin")
+def update_office(office_id):
+    if office_id not in g.user["offices"]:
+        raise NotFound("No such office.", "office_not_found")
+    return jsonify(config.update_office(get_db(), office_id, body(), now(), by_user_id=_by()))
+
+
+@bp.post("/services")
+@access("admin")
+def create_service():
+    office = auth.office_id(get_db())
+    service = config.create_service(get_db(), office, body(), now(), by_user_id=_by())
+    _queue_changed(office)
+    return jsonify(service), 201
+
+
+def _own(row, what: str):
+    if row is None or row["office_id"] not in g.user["offices"]:
+        raise NotFound(f"No such {what}.", f"{what}_not_found")
+    return row
+
+
+@bp.patch("/services/<int:service_id>")
+@access("admin")
+def update_service(service_id):
+    _own(queries.service(get_db(), service_id), "service")
+    service = config.update_service(get_db(), service_id, body(), now(), by_user_id=_by())
+    _queue_changed(service["office_id"])
+    return jsonify(service)
+
+
+@bp.get("/desks")
+@access("operator")
+def list_desks():
+    return jsonify({"desks": queries.desks(get_db(), auth.office_id(get_db()))})
+
+
+@bp.post("/desks")
+@access("admin")
+def create_desk():
+    desk = config.create_desk(get_db(), auth.office_id(get_db()), body(), now(), by_user_id=_by())
+    return jsonify(desk), 201
+
+
+@bp.patch("/desks/<int:desk_id>")
+@access("admin")
+def update_desk(desk_id):
+    _own(queries.desk(get_db(), desk_id), "desk")
+    return jsonify(config.update_desk(get_db(), desk_id, body(), now(), by_user_id=_by()))
+
+
+@bp.get("/users")
+@access("admin")
+def list_users():
+    return jsonify({"users": accounts.list_users(get_db())})
+
+
+@bp.post("/users")
+@access("admin")
+def create_user():
+    data = body()
+    username = field(data, "username", str, required=True)
+    role = field(data, "role", str, required=True)
+    password = field(data, "password", str)
+    user, password = accounts.create_user(get_db(), username, role, now(), password=password,
+                                          offices=[auth.office_id(get_db())], by_user_id=_by())
+    return jsonify({"user": user, "password": password}), 201
+
+
+@bp.patch("/users/<int:user_id>")
+@access("admin")
+def update_user(user_id):
+    data = body()
+    unknown = set(data) - {"role", "active", "password"}
+    if unknown:
+        raise Invalid(f"Unknown fields: {', '.join(sorted(unknown))}.", "unknown_field")
+    if user_id == g.user["id"] and (data.get("active") is False or data.get("role", "admin") != "admin"):
+        raise Invalid("You cannot disable yourself or drop your own admin role.", "self_lockout")
+    user = accounts.update_user(get_db(), user_id, now(), role=field(data, "role", str),
+                                active=field(data, "active", bool), password=field(data, "password", str),
+                                by_user_id=_by())
+    return jsonify({"user": user})
+
+
+@bp.get("/devices")
+@access("admin")
+def list_devices():
+    return jsonify({"devices": accounts.list_devices(get_db(), auth.office_id(get_db()))})
+
+
+@bp.post("/devices")
+@access("admin")
+def create_device():
+    data = body()
+    kind = field(data, "kind", str, required=True)
+    name = field(data, "name", str, required=True)
+    printer = field(data, "printer_url", str, default="none")
+    settings = field(data, "settings", dict, default={})
+    device, token = accounts.create_device(get_db(), auth.office_id(get_db()), kind, name, now(),
+                                           printer_url=printer, settings=settings, by_user_id=_by())
+    return jsonify({"device": device, "token": token, "pairing_path": f"/{kind}/?token={token}"}), 201
+
+
+@bp.patch("/devices/<int:device_id>")
+@access("admin")
+def update_device(device_id):
+    _own(accounts.get_device(get_db(), device_id), "device")
+    data = body()
+    unknown = set(data) - {"name", "printer_url", "settings"}
+    if unknown:
+        raise Invalid(f"Unknown fields: {', '.join(sorted(unknown))}.", "unknown_field")
+    device = accounts.update_device(get_db(), device_id, now(), name=field(data, "name", str),
+                                    printer_url=field(data, "printer_url", str),
+                                    settings=field(data, "settings", dict), by_user_id=_by())
+    return jsonify({"device": device})
+
+
+@bp.delete("/devices/<int:device_id>")
+@access("admin")
+def revoke_device(device_id):
+    _own(accounts.get_device(get_db(), device_id), "device")
+    device = accounts.revoke_device(get_db(), device_id, now(), by_user_id=_by())
+    from kezek.web.live import disconnect_device
+    disconnect_device(device_id)
+    return jsonify({"device": device})

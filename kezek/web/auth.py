@@ -1,0 +1,167 @@
+"""Who is calling: device tokens, cookie sessions with CSRF, roles, the office in play."""
+from __future__ import annotations
+
+import functools
+import secrets
+import threading
+import time
+
+from flask import current_app, g, request, session
+
+from kezek import accounts, queries
+from kezek.errors import KezekError, NotFound
+
+LEVELS = ("public", "kiosk", "display", "operator", "manager", "admin")
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+class Unauthorised(KezekError):
+    """No or bad credentials."""
+
+    status = 401
+    code = "unauthorised"
+
+
+class Forbidden(KezekError):
+    """The wrong role, or a cookie write without a valid CSRF token."""
+
+    status = 403
+    code = "forbidden"
+
+
+class TooMany(KezekError):
+    """A rate limit was hit."""
+
+    status = 429
+    code = "rate_limited"
+
+
+def load_identity(db) -> None:
+    """Resolve g.device (Bearer token) or g.user (session cookie) for this request."""
+    g.device = g.user = None
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        g.device = accounts.device_by_token(db, header[7:].strip())
+        g.bearer_given = True
+        return
+    g.bearer_given = False
+    user_id = session.get("user_id")
+    if user_id:
+        user = accounts.get_user(db, user_id)
+        if user and user["active"] and session.get("password_epoch") == _epoch(db, user_id):
+            g.user = user
+        else:
+            session.clear()
+
+
+def _epoch(db, user_id) -> str:
+    # A session ends when the user's password changes.
+    return accounts.password_epoch(db, user_id)
+
+
+def start_session(db, user: dict) -> str:
+    """Open a cookie session for a user; returns its CSRF token."""
+    session.clear()
+    session.permanent = True
+    session["user_id"] = user["id"]
+    session["password_epoch"] = _epoch(db, user["id"])
+    session["csrf"] = secrets.token_urlsafe(24)
+    return session["csrf"]
+
+
+def allowed(levels: tuple[str, ...]) -> bool:
+    """Whether the current caller meets one of the access levels."""
+    for level in levels:
+        if level == "public":
+            return True
+        if level in ("kiosk", "display") and g.device and g.device["kind"] == level:
+            return True
+        if level in ("operator", "manager", "admin") and accounts.has_role(g.user, level):
+            return True
+    return False
+
+
+def access(*levels: str):
+    """Declare who may call a view; checked before any input is read."""
+    assert levels and all(level in LEVELS for level in levels), levels
+
+    def wrap(view):
+        @functools.wraps(view)
+        def checked(*args, **kwargs):
+            if not allowed(levels):
+                if g.device is None and g.user is None:
+                    raise Unauthorised("Sign in, or use a valid device token.")
+                raise Forbidden("Your role does not allow this.")
+            if g.user is not None and g.device is None and request.method in WRITE_METHODS:
+                token = request.headers.get("X-CSRF-Token", "")
+                if not token or not secrets.compare_digest(token, session.get("csrf", "")):
+                    raise Forbidden("Missing or wrong CSRF token: reload the page.", "csrf")
+            return view(*args, **kwargs)
+
+        checked.kezek_access = levels
+        return checked
+
+    return wrap
+
+
+def office_id(db) -> str:
+    """The office of this request: the device's, else ?office=, else the only one."""
+    if g.device:
+        return g.device["office_id"]
+    wanted = request.args.get("office")
+    if wanted:
+        if not queries.office(db, wanted):
+            raise NotFound("No such office.", "office_not_found")
+        if g.user and wanted not in g.user["offices"]:
+            raise Forbidden("You do not work in this office.")
+        return wanted
+    offices = queries.offices(db)
+    if g.user:
+        offices = [o for o in offices if o["id"] in g.user["offices"]]
+    if len(offices) == 1:
+        return offices[0]["id"]
+    if not offices:
+        raise KezekError("No office is set up yet: run `python server.py demo` or create one.", "no_office")
+    raise KezekError("Several offices: say which with ?office=.", "office_required")
+
+
+class SlidingWindow:
+    """Counts events per key in the last `window` seconds (in memory: one server process)."""
+
+    def __init__(self, window: float = 60.0):
+        self.window = window
+        self.hits: dict[str, list[float]] = {}
+        self.lock = threading.Lock()
+
+    def hit(self, key: str, limit: int) -> bool:
+        """Record one event; False when `limit` events already happened in the window."""
+        now = time.monotonic()
+        with self.lock:
+            recent = [t for t in self.hits.get(key, []) if now - t < self.window]
+            if limit and len(recent) >= limit:
+                self.hits[key] = recent
+                return False
+            recent.append(now)
+            self.hits[key] = recent
+            return True
+
+    def count(self, key: str) -> int:
+        """Events for `key` within the window."""
+        now = time.monotonic()
+        with self.lock:
+            return sum(1 for t in self.hits.get(key, []) if now - t < self.window)
+
+    def clear(self, key: str) -> None:
+        """Forget a key (a successful login clears its failures)."""
+        with self.lock:
+            self.hits.pop(key, None)
+
+
+def client_ip() -> str:
+    """The caller's address (behind a proxy, configure ProxyFix)."""
+    return request.remote_addr or "?"
+
+
+def issue_limit() -> int:
+    """Tickets a kiosk may issue a minute (0: no limit)."""
+    return int(current_app.config["ISSUE_RATE_LIMIT"])

@@ -1,0 +1,31 @@
+"""Background work of a running server: expiring yesterday's tickets (and, later, printer polling)."""
+from __future__ import annotations
+
+from kezek import queries, store, tickets
+from kezek.timeutil import utcnow
+from kezek.web.app import socketio
+from kezek.web.live import publish
+
+EXPIRY_EVERY_S = 60
+TASKS = []   # other modules append (function(app), ) to run beside the expiry loop
+
+
+def _expiry_loop(app) -> None:
+    while True:
+        try:
+            db = store.open_db(app.config["DB"])
+            try:
+                for office in queries.offices(db):
+                    publish(tickets.expire_stale(db, office["id"], utcnow()).events)
+            finally:
+                db.close()
+        except Exception:  # a bad minute must not stop the loop for the day
+            app.logger.exception("expiry failed")
+        socketio.sleep(EXPIRY_EVERY_S)
+
+
+def start(app) -> None:
+    """Start the background loops (only in a real server, not in tests)."""
+    socketio.start_background_task(_expiry_loop, app)
+    for task in TASKS:
+        socketio.start_background_task(task, app)

@@ -1,0 +1,94 @@
+"""What the API handlers share: JSON input, ticket JSON with its url, Idempotency-Key."""
+from __future__ import annotations
+
+import functools
+import threading
+
+from flask import current_app, g, jsonify, request
+
+from kezek import idempotency, state
+from kezek.errors import Invalid
+from kezek.web.app import get_db, now
+
+_key_locks: dict[tuple[str, str], threading.Lock] = {}
+_key_locks_guard = threading.Lock()
+
+
+def body() -> dict:
+    """The request's JSON object, or a 400 JSON error."""
+    data = request.get_json(silent=True)
+    if request.content_length and data is None:
+        raise Invalid("The body is not valid JSON.", "invalid_json")
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise Invalid("The body must be a JSON object.", "invalid_json")
+    return data
+
+
+def field(data: dict, name: str, kind, *, required: bool = False, default=None):
+    """One typed field of a JSON body (bool is not an int here)."""
+    if name not in data or data[name] is None:
+        if required:
+            raise Invalid(f"{name} is required.", "missing_field", field=name)
+        return default
+    value = data[name]
+    if (kind is int and isinstance(value, bool)) or not isinstance(value, kind):
+        raise Invalid(f"{name} has the wrong type.", "bad_field", field=name)
+    return value
+
+
+def ticket_url(token: str) -> str:
+    """The absolute address of a ticket's page."""
+    base = current_app.config.get("PUBLIC_URL") or request.host_url
+    return f"{base.rstrip('/')}/t/{token}"
+
+
+def ticket_json(ticket: dict, public: bool = False) -> dict:
+    """A ticket as the API answers it."""
+    view = state.ticket_view(get_db(), ticket, now())
+    view["url"] = ticket_url(ticket["token"])
+    return state.public_ticket_view(view) if public else view
+
+
+def _scope() -> str | None:
+    if g.device:
+        return f"device:{g.device['id']}"
+    if g.user:
+        return f"user:{g.user['id']}"
+    return None
+
+
+def _lock_for(scope: str, key: str) -> threading.Lock:
+    with _key_locks_guard:
+        if len(_key_locks) > 10000:
+            _key_locks.clear()
+        return _key_locks.setdefault((scope, key), threading.Lock())
+
+
+def idempotent(view):
+    """A retried write with the same Idempotency-Key gets the first answer, and runs once."""
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        key = request.headers.get("Idempotency-Key", "").strip()
+        scope = _scope()
+        if not key or scope is None:
+            return view(*args, **kwargs)
+        if len(key) > 128:
+            raise Invalid("Idempotency-Key is too long.", "bad_idempotency_key")
+        what = f"{request.method} {request.path}"
+        with _lock_for(scope, key):
+            stored = idempotency.recall_answer(get_db(), scope, key)
+            if stored:
+                if stored[0] != what:
+                    raise Invalid("This Idempotency-Key was used for another request.", "idempotency_key_reused")
+                response = jsonify(stored[2]) if stored[1] != 204 else current_app.response_class(status=204)
+                response.status_code = stored[1]
+                response.headers["Idempotent-Replayed"] = "true"
+                return response
+            response = current_app.make_response(view(*args, **kwargs))
+            if response.status_code < 500:
+                payload = response.get_json(silent=True) if response.status_code != 204 else None
+                idempotency.remember_answer(get_db(), scope, key, what, response.status_code, payload, now())
+            return response
+    return wrapper

@@ -1,0 +1,145 @@
+"""Socket.IO: screens connect with `auth`, join their rooms, get a snapshot; events after commit."""
+from __future__ import annotations
+
+import threading
+
+from flask import current_app, request, session
+from flask_socketio import ConnectionRefusedError, disconnect, emit, join_room
+
+from kezek import accounts, events, queries, state, store
+from kezek.timeutil import utcnow
+
+_socketio = None
+_device_sids: dict[int, set[str]] = {}
+_sids_lock = threading.Lock()
+
+
+def publish(outcome_events) -> None:
+    """Push committed events to their rooms (never call inside a transaction)."""
+    if _socketio is None:
+        return
+    for event in outcome_events:
+        for room, payload in events.deliveries(event):
+            _socketio.emit(event.name, payload, to=room)
+
+
+def disconnect_device(device_id: int) -> None:
+    """Drop the live connections of a revoked device."""
+    with _sids_lock:
+        sids = _device_sids.pop(device_id, set())
+    for sid in sids:
+        _socketio.server.disconnect(sid, namespace="/")
+
+
+def _now():
+    clock = current_app.config.get("CLOCK")
+    return clock() if clock else utcnow()
+
+
+def _office(db, auth: dict, user: dict | None = None) -> str:
+    wanted = auth.get("office")
+    offices = [o["id"] for o in queries.offices(db)]
+    if user is not None:
+        offices = [o for o in offices if o in user["offices"]]
+    if wanted:
+        if wanted not in offices:
+            raise ConnectionRefusedError("unknown office")
+        return wanted
+    if len(offices) != 1:
+        raise ConnectionRefusedError("say which office")
+    return offices[0]
+
+
+def _connect_screen(db, auth: dict) -> tuple[str, dict]:
+    """Join the rooms of the screen named in `auth`; returns (event name, snapshot)."""
+    screen = auth.get("screen")
+    now = _now()
+    if screen == "display":
+        token = auth.get("token")
+        device = accounts.device_by_token(db, token) if token else None
+        if token and (device is None or device["kind"] != "display"):
+            raise ConnectionRefusedError("bad display token")
+        office = device["office_id"] if device else _office(db, auth)
+        if device:
+            _track(device["id"])
+        join_room(f"display:{office}")
+        return "snapshot", state.display_snapshot(db, office, now) | {"device": device}
+    if screen == "board":
+        office = _office(db, auth)
+        join_room(f"queue:{office}")
+        return "snapshot", {"office": state.office_view(queries.office(db, office)),
+                            "services": state.services_view(db, office, now)}
+    if screen == "ticket":
+        ticket = queries.ticket_by_token(db, str(auth.get("token") or ""))
+        if ticket is None:
+            raise ConnectionRefusedError("ticket not found")
+        join_room(f"ticket:{ticket['token']}")
+        join_room(f"queue:{ticket['office_id']}")
+        view = state.public_ticket_view(state.ticket_view(db, ticket, now))
+        return "snapshot", {"ticket": view}
+    if screen == "kiosk":
+        device = accounts.device_by_token(db, str(auth.get("token") or ""))
+        if device is None or device["kind"] != "kiosk":
+            raise ConnectionRefusedError("bad kiosk token")
+        _track(device["id"])
+        join_room(f"kiosk:{device['id']}")
+        join_room(f"kiosks:{device['office_id']}")
+        office = queries.office(db, device["office_id"])
+        return "snapshot", {"office": state.office_view(office), "device": device,
+                            "services": state.services_view(db, office["id"], now),
+                            "printer": state.printer_state(db, device)}
+    if screen == "operator":
+        user = accounts.get_user(db, session.get("user_id")) if session.get("user_id") else None
+        if not user or not user["active"] or session.get("password_epoch") != accounts.password_epoch(db, user["id"]):
+            raise ConnectionRefusedError("sign in first")
+        office = _office(db, auth, user)
+        join_room(f"operators:{office}")
+        desk_id = auth.get("desk")
+        if desk_id is not None:
+            desk = queries.desk(db, desk_id) if isinstance(desk_id, int) else None
+            if desk is None or desk["office_id"] != office:
+                raise ConnectionRefusedError("unknown desk")
+            join_room(f"desk:{desk_id}")
+        return "snapshot", state.operator_snapshot(db, office, now, desk_id)
+    raise ConnectionRefusedError("unknown screen")
+
+
+def _track(device_id: int) -> None:
+    with _sids_lock:
+        _device_sids.setdefault(device_id, set()).add(request.sid)
+
+
+def register(socketio) -> None:
+    """Attach the handlers to the Socket.IO server."""
+    global _socketio
+    _socketio = socketio
+
+    @socketio.on("connect")
+    def on_connect(auth=None):
+        if not isinstance(auth, dict):
+            raise ConnectionRefusedError("say which screen in auth")
+        db = store.open_db(current_app.config["DB"])
+        try:
+            name, snapshot = _connect_screen(db, auth)
+        finally:
+            db.close()
+        emit(name, snapshot)
+
+    @socketio.on("disconnect")
+    def on_disconnect(reason=None):
+        with _sids_lock:
+            for sids in _device_sids.values():
+                sids.discard(request.sid)
+
+    @socketio.on("snapshot")
+    def on_snapshot(auth=None):
+        """A screen may ask for a fresh snapshot (e.g. after waking up)."""
+        db = store.open_db(current_app.config["DB"])
+        try:
+            name, snapshot = _connect_screen(db, auth if isinstance(auth, dict) else {})
+        except ConnectionRefusedError:
+            disconnect()
+            return
+        finally:
+            db.close()
+        emit(name, snapshot)

@@ -1,0 +1,100 @@
+/* Shared by every screen: strings in three languages, the API, the live connection. */
+(function () {
+  "use strict";
+  const strings = JSON.parse(document.getElementById("kezek-strings").textContent);
+  const Kezek = {
+    lang: document.body.dataset.lang || "kk",
+    csrf: null,
+  };
+
+  /* Translate `msgid` into the current (or given) language; %(name)s placeholders from `values`. */
+  Kezek.t = function (msgid, values, lang) {
+    const table = strings[lang || Kezek.lang] || {};
+    let text = table[msgid] || msgid;
+    if (values) {
+      text = text.replace(/%\((\w+)\)s/g, (m, name) => (name in values ? String(values[name]) : m));
+    }
+    return text;
+  };
+
+  /* Switch the page's language: every [data-i18n] element is translated again. */
+  Kezek.setLang = function (lang) {
+    if (!strings[lang]) return;
+    Kezek.lang = lang;
+    document.documentElement.lang = lang;
+    document.body.dataset.lang = lang;
+    document.cookie = "kezek_lang=" + lang + "; path=/; max-age=31536000; samesite=lax";
+    Kezek.translatePage();
+  };
+
+  Kezek.translatePage = function (root) {
+    (root || document).querySelectorAll("[data-i18n]").forEach((el) => {
+      el.textContent = Kezek.t(el.dataset.i18n);
+    });
+    (root || document).querySelectorAll("[data-i18n-label]").forEach((el) => {
+      el.setAttribute("aria-label", Kezek.t(el.dataset.i18nLabel));
+    });
+  };
+
+  /* A random key for Idempotency-Key (crypto.randomUUID needs https; this does not). */
+  Kezek.newKey = function () {
+    const bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  };
+
+  /* Call the API. Resolves {status, data}; rejects only when the server cannot be reached. */
+  Kezek.api = async function (method, path, body, options) {
+    const opts = options || {};
+    const headers = { Accept: "application/json" };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (opts.token) headers.Authorization = "Bearer " + opts.token;
+    if (Kezek.csrf && method !== "GET") headers["X-CSRF-Token"] = Kezek.csrf;
+    if (opts.idempotencyKey) headers["Idempotency-Key"] = opts.idempotencyKey;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), opts.timeoutMs || 10000);
+    try {
+      const response = await fetch(path, {
+        method, headers, credentials: "same-origin", signal: controller.signal,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      let data = null;
+      if (response.status !== 204) {
+        try { data = await response.json(); } catch (e) { data = null; }
+      }
+      return { status: response.status, data };
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  /* Connect as a screen; `handlers` maps event names to functions. Reconnects forever and
+     receives a fresh snapshot on each connect. Shows the offline indicator meanwhile. */
+  Kezek.connect = function (auth, handlers, onStatus) {
+    const socket = io({ transports: ["websocket"], auth, reconnectionDelayMax: 3000 });
+    const banner = document.getElementById("kezek-offline");
+    const status = (online) => {
+      if (banner) {
+        banner.hidden = online;
+        banner.textContent = Kezek.t("Connection lost. Reconnecting…");
+      }
+      if (onStatus) onStatus(online);
+    };
+    socket.on("connect", () => status(true));
+    socket.on("disconnect", () => status(false));
+    socket.on("connect_error", () => status(false));
+    Object.entries(handlers).forEach(([name, fn]) => socket.on(name, fn));
+    // A phone or TV that slept: ask for the truth again when it becomes visible.
+    document.addEventListener("visibilitychange", () => {
+      if (!document.hidden && socket.connected) socket.emit("snapshot", auth);
+    });
+    return socket;
+  };
+
+  Kezek.minutes = function (seconds) {
+    return Math.max(0, Math.round((seconds || 0) / 60));
+  };
+
+  window.Kezek = Kezek;
+  Kezek.translatePage();
+})();

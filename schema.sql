@@ -1,0 +1,168 @@
+-- Kezek schema: idempotent (safe to apply on every start).
+
+CREATE TABLE IF NOT EXISTS settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS offices (
+    id TEXT PRIMARY KEY,                       -- slug used in addresses: /board/<office>
+    name_kk TEXT NOT NULL,
+    name_ru TEXT NOT NULL,
+    name_en TEXT NOT NULL,
+    timezone TEXT NOT NULL DEFAULT 'Asia/Almaty',
+    languages TEXT NOT NULL DEFAULT 'kk,ru,en',
+    default_lang TEXT NOT NULL DEFAULT 'kk',
+    ticker_kk TEXT NOT NULL DEFAULT '',
+    ticker_ru TEXT NOT NULL DEFAULT '',
+    ticker_en TEXT NOT NULL DEFAULT '',
+    target_wait_s INTEGER NOT NULL DEFAULT 900,
+    priority_wait_limit_s INTEGER NOT NULL DEFAULT 1200,
+    opens TEXT,                                -- NULL: open all day
+    closes TEXT
+);
+
+CREATE TABLE IF NOT EXISTS services (
+    id INTEGER PRIMARY KEY,
+    office_id TEXT NOT NULL REFERENCES offices(id),
+    prefix TEXT NOT NULL,
+    name_kk TEXT NOT NULL,
+    name_ru TEXT NOT NULL,
+    name_en TEXT NOT NULL,
+    group_kk TEXT NOT NULL DEFAULT '',
+    group_ru TEXT NOT NULL DEFAULT '',
+    group_en TEXT NOT NULL DEFAULT '',
+    active INTEGER NOT NULL DEFAULT 1,
+    daily_limit INTEGER,                       -- NULL: no limit
+    opens TEXT,                                -- NULL: the office's hours
+    closes TEXT,
+    target_wait_s INTEGER,                     -- NULL: the office's target
+    sort_order INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (office_id, prefix)
+);
+
+CREATE TABLE IF NOT EXISTS desks (
+    id INTEGER PRIMARY KEY,
+    office_id TEXT NOT NULL REFERENCES offices(id),
+    name TEXT NOT NULL,                        -- as shown and spoken: "5"
+    active INTEGER NOT NULL DEFAULT 1,
+    paused INTEGER NOT NULL DEFAULT 0,
+    pause_reason TEXT,
+    current_ticket_id INTEGER REFERENCES tickets(id),
+    user_id INTEGER REFERENCES users(id),
+    changed_at TEXT,
+    UNIQUE (office_id, name)
+);
+-- Two desks can never hold the same ticket.
+CREATE UNIQUE INDEX IF NOT EXISTS desks_current_ticket
+    ON desks (current_ticket_id) WHERE current_ticket_id IS NOT NULL;
+
+CREATE TABLE IF NOT EXISTS desk_services (
+    desk_id INTEGER NOT NULL REFERENCES desks(id),
+    service_id INTEGER NOT NULL REFERENCES services(id),
+    PRIMARY KEY (desk_id, service_id)
+);
+
+CREATE TABLE IF NOT EXISTS users (
+    id INTEGER PRIMARY KEY,
+    username TEXT NOT NULL UNIQUE,
+    password_hash TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('operator', 'manager', 'admin')),
+    active INTEGER NOT NULL DEFAULT 1,
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS user_offices (
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    office_id TEXT NOT NULL REFERENCES offices(id),
+    PRIMARY KEY (user_id, office_id)
+);
+
+CREATE TABLE IF NOT EXISTS devices (
+    id INTEGER PRIMARY KEY,
+    office_id TEXT NOT NULL REFERENCES offices(id),
+    kind TEXT NOT NULL CHECK (kind IN ('kiosk', 'display')),
+    name TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,           -- sha256 of the token; the token is shown once
+    printer_url TEXT NOT NULL DEFAULT 'none',
+    settings TEXT NOT NULL DEFAULT '{}',       -- JSON: lang, services/desks shown, voice order
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+);
+
+CREATE TABLE IF NOT EXISTS counters (
+    service_id INTEGER NOT NULL REFERENCES services(id),
+    day TEXT NOT NULL,                         -- the office's local date
+    last_number INTEGER NOT NULL,
+    PRIMARY KEY (service_id, day)
+);
+
+CREATE TABLE IF NOT EXISTS tickets (
+    id INTEGER PRIMARY KEY,
+    office_id TEXT NOT NULL REFERENCES offices(id),
+    token TEXT NOT NULL UNIQUE,                -- unguessable, for the ticket page
+    issued_service_id INTEGER NOT NULL REFERENCES services(id),
+    service_id INTEGER NOT NULL REFERENCES services(id),
+    day TEXT NOT NULL,
+    number INTEGER NOT NULL,
+    display_number TEXT NOT NULL,              -- as printed: А017
+    status TEXT NOT NULL CHECK (status IN
+        ('waiting', 'called', 'serving', 'done', 'no_show', 'cancelled', 'expired')),
+    priority INTEGER NOT NULL DEFAULT 0,
+    priority_reason TEXT,
+    first_in_line INTEGER NOT NULL DEFAULT 0,
+    lang TEXT NOT NULL DEFAULT 'kk',
+    issued_at TEXT NOT NULL,                   -- UTC ISO 8601
+    queued_at TEXT NOT NULL,                   -- the age the call order uses
+    called_at TEXT,
+    started_at TEXT,
+    finished_at TEXT,
+    desk_id INTEGER REFERENCES desks(id),
+    user_id INTEGER REFERENCES users(id),
+    device_id INTEGER REFERENCES devices(id),
+    recalls INTEGER NOT NULL DEFAULT 0,
+    rating INTEGER,
+    UNIQUE (issued_service_id, day, number)
+);
+CREATE INDEX IF NOT EXISTS tickets_waiting ON tickets (service_id, status, queued_at);
+CREATE INDEX IF NOT EXISTS tickets_office_day ON tickets (office_id, day, status);
+
+CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,                          -- UTC ISO 8601
+    office_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    ticket_id INTEGER,
+    service_id INTEGER,
+    desk_id INTEGER,
+    user_id INTEGER,
+    device_id INTEGER,
+    details TEXT NOT NULL DEFAULT '{}',        -- JSON
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_office_at ON events (office_id, at);
+CREATE INDEX IF NOT EXISTS events_ticket ON events (ticket_id);
+
+-- The log is append-only: an edit has to drop these first, and the hash chain shows it.
+CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+
+CREATE TABLE IF NOT EXISTS idempotency (
+    scope TEXT NOT NULL,                       -- who: device:<id> or user:<id>
+    key TEXT NOT NULL,
+    request TEXT NOT NULL,                     -- method and path
+    status INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (scope, key)
+);
+
+CREATE TABLE IF NOT EXISTS printer_state (
+    device_id INTEGER PRIMARY KEY REFERENCES devices(id),
+    state TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT '',
+    changed_at TEXT NOT NULL
+);

@@ -1,0 +1,242 @@
+"""Kezek's server and command line: run, init-db, demo, create-user, create-device, verify-log, print-agent."""
+from __future__ import annotations
+
+import sys
+
+if __name__ == "__main__" and sys.argv[1:2] == ["run"]:
+    import os
+    if os.environ.get("KEZEK_ASYNC_MODE", "gevent") == "gevent":
+        # Before anything else imports socket or threading: greenlets need the patched versions.
+        from gevent import monkey
+        monkey.patch_all()
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import signal  # noqa: E402
+import socket as socketlib  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from kezek.web.app import create_app, socketio  # noqa: E402,F401  (the factory and the Socket.IO server)
+
+__all__ = ["create_app", "socketio", "main"]
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(f"KEZEK_{name}", default)
+
+
+def _open(args):
+    from kezek import store
+    return store.init_db(args.db)
+
+
+def cmd_init_db(args) -> int:
+    """Create the database file and its schema (idempotent)."""
+    _open(args).close()
+    print(f"database ready: {Path(args.db).resolve()}")
+    return 0
+
+
+def cmd_demo(args) -> int:
+    """Load the demo office into a fresh database and print its credentials."""
+    from kezek import demo, queries
+    from kezek.timeutil import utcnow
+    db = _open(args)
+    try:
+        if queries.offices(db):
+            if args.if_empty:
+                print("database already has an office: demo not loaded")
+                return 0
+            print("error: the database is not empty; use a fresh --db", file=sys.stderr)
+            return 1
+        creds = demo.load_demo(db, utcnow(), password=args.password)
+    finally:
+        db.close()
+    text = json.dumps(creds, ensure_ascii=False, indent=2)
+    if args.credentials:
+        Path(args.credentials).write_text(text + "\n", encoding="utf-8")
+        os.chmod(args.credentials, 0o600)
+    print("Demo office loaded. DEMO credentials (for trying Kezek only):")
+    print(text)
+    return 0
+
+
+def cmd_create_user(args) -> int:
+    """Create a user; prints the password once when it was generated."""
+    from kezek import accounts
+    from kezek.errors import KezekError
+    from kezek.timeutil import utcnow
+    db = _open(args)
+    try:
+        user, password = accounts.create_user(db, args.name, args.role, utcnow(), password=args.password)
+    except KezekError as err:
+        print(f"error: {err.message}", file=sys.stderr)
+        return 1
+    finally:
+        db.close()
+    print(f"user {user['username']} ({user['role']}) created")
+    if not args.password:
+        print(f"password (shown once): {password}")
+    return 0
+
+
+def cmd_create_device(args) -> int:
+    """Create a kiosk or display; its token alone on the last line."""
+    from kezek import accounts, queries
+    from kezek.errors import KezekError
+    from kezek.timeutil import utcnow
+    db = _open(args)
+    try:
+        offices = [o["id"] for o in queries.offices(db)]
+        office = args.office or (offices[0] if len(offices) == 1 else None)
+        if office is None:
+            print("error: say which office with --office", file=sys.stderr)
+            return 1
+        device, token = accounts.create_device(db, office, args.kind, args.name, utcnow(),
+                                               printer_url=args.printer or "none")
+    except KezekError as err:
+        print(f"error: {err.message}", file=sys.stderr)
+        return 1
+    finally:
+        db.close()
+    print(f"{device['kind']} #{device['id']} '{device['name']}' in office {office}")
+    print(f"pair it by opening /{device['kind']}/?token=<token> on the device; token:")
+    print(token)
+    return 0
+
+
+def cmd_verify_log(args) -> int:
+    """Check the event log's hash chain: exit 0 when whole."""
+    from kezek import audit
+    db = _open(args)
+    try:
+        result = audit.verify(db)
+    finally:
+        db.close()
+    if result.ok:
+        print(f"event log OK: {result.checked} rows, chain whole")
+        return 0
+    print(f"event log BROKEN at row {result.bad_id}: {result.reason} ({result.checked} rows checked before it)")
+    return 2
+
+
+def cmd_addresses(args) -> int:
+    """Print every screen's address (and the demo credentials when a file of them is given)."""
+    from kezek import accounts, queries
+    db = _open(args)
+    try:
+        offices = queries.offices(db)
+        devices = accounts.list_devices(db)
+    finally:
+        db.close()
+    base = args.base.rstrip("/")
+    print("Kezek screens:")
+    print(f"  kiosk         {base}/kiosk/?token=<kiosk token>")
+    print(f"  hall display  {base}/display/")
+    print(f"  operator      {base}/operator/")
+    print(f"  admin         {base}/admin/")
+    for office in offices:
+        print(f"  open board    {base}/board/{office['id']}")
+    print(f"  API           {base}/api/v1/openapi.json")
+    if args.credentials and Path(args.credentials).exists():
+        creds = json.loads(Path(args.credentials).read_text(encoding="utf-8"))
+        print("DEMO credentials (generated for this demo database; for trying Kezek only):")
+        for username, password in creds["users"].items():
+            print(f"  {username:10} {password}")
+        print(f"  kiosk pairing link: {base}/kiosk/?token={creds['kiosk_token']}")
+        print(f"  display pairing link: {base}/display/?token={creds['display_token']}")
+    print(f"({len(devices)} devices registered)")
+    return 0
+
+
+def _serve_gevent(app, host: str, port: int, quiet: bool) -> None:
+    from gevent import pywsgi
+
+    class NoDelayHandler(pywsgi.WSGIHandler):
+        """Small writes go out at once: without TCP_NODELAY each keep-alive answer waits ~40 ms."""
+
+        def __init__(self, sock, address, server, rfile=None):
+            try:
+                sock.setsockopt(socketlib.IPPROTO_TCP, socketlib.TCP_NODELAY, 1)
+            except OSError:
+                pass
+            super().__init__(sock, address, server, rfile)
+
+    server = pywsgi.WSGIServer((host, port), app, handler_class=NoDelayHandler, log=None if quiet else "default")
+    import gevent
+    gevent.signal_handler(signal.SIGTERM, server.stop)
+    gevent.signal_handler(signal.SIGINT, server.stop)
+    server.serve_forever()
+
+
+def cmd_run(args) -> int:
+    """Run the server."""
+    mode = _env("ASYNC_MODE", "gevent")
+    app = create_app({"DB": args.db, "ASYNC_MODE": mode})
+    from kezek.web import background
+    background.start(app)
+    print(f"Kezek serving on http://{args.host}:{args.port}/ (async mode {mode}, database {app.config['DB']})",
+          flush=True)
+    if mode == "gevent":
+        _serve_gevent(app, args.host, args.port, args.quiet)
+    else:
+        socketio.run(app, host=args.host, port=args.port, allow_unsafe_werkzeug=True, log_output=not args.quiet)
+    return 0
+
+
+def cmd_print_agent(args) -> int:
+    """Print this kiosk's tickets on a local (USB) printer."""
+    from kezek import print_agent
+    return print_agent.run(args.server, args.token, args.printer)
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command line."""
+    p = argparse.ArgumentParser(prog="server.py", description="Kezek, the electronic queue.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def command(name, func, help_text):
+        c = sub.add_parser(name, help=help_text)
+        c.add_argument("--db", default=_env("DB", "kezek.db"), help="database file (KEZEK_DB)")
+        c.set_defaults(func=func)
+        return c
+
+    run = command("run", cmd_run, "run the server")
+    run.add_argument("--host", default=_env("HOST", "127.0.0.1"))
+    run.add_argument("--port", type=int, default=int(_env("PORT", "5000")))
+    run.add_argument("--quiet", action="store_true", help="no access log")
+    command("init-db", cmd_init_db, "create the database")
+    demo = command("demo", cmd_demo, "load the demo office into a fresh database")
+    demo.add_argument("--password", help="one password for every demo user (default: generated)")
+    demo.add_argument("--if-empty", action="store_true", help="do nothing when an office exists")
+    demo.add_argument("--credentials", help="also write the credentials to this file (mode 600)")
+    user = command("create-user", cmd_create_user, "create a user")
+    user.add_argument("name")
+    user.add_argument("--role", required=True, choices=["operator", "manager", "admin"])
+    user.add_argument("--password")
+    device = command("create-device", cmd_create_device, "create a kiosk or display; prints its token")
+    device.add_argument("kind", choices=["kiosk", "display"])
+    device.add_argument("name")
+    device.add_argument("--printer", help="printer URL, e.g. tcp://192.0.2.10:9100")
+    device.add_argument("--office")
+    addresses = command("addresses", cmd_addresses, "print the screens' addresses")
+    addresses.add_argument("--base", default="http://127.0.0.1:5000")
+    addresses.add_argument("--credentials", help="a credentials file written by demo")
+    command("verify-log", cmd_verify_log, "check the event log's hash chain")
+    agent = sub.add_parser("print-agent", help="print a kiosk's tickets on a printer attached to this PC")
+    agent.add_argument("--server", required=True)
+    agent.add_argument("--token", required=True)
+    agent.add_argument("--printer", required=True)
+    agent.set_defaults(func=cmd_print_agent)
+    return p
+
+
+def main(argv=None) -> int:
+    """Entry point."""
+    args = parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,102 @@
+"""Fixtures: a fresh app and database per test, clients per role, a controllable clock."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from kezek import demo, store
+from kezek.web.app import create_app, socketio
+
+DEMO_PASSWORD = "demo-pass-123"
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, start: datetime):
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture
+def clock():
+    # 10:00 in Almaty (UTC+5) on a weekday
+    return Clock(datetime(2026, 11, 23, 5, 0, tzinfo=timezone.utc))
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    return str(tmp_path / "kezek.db")
+
+
+@pytest.fixture
+def db(db_path, clock):
+    """An engine handle on a fresh database with the demo office."""
+    handle = store.init_db(db_path)
+    handle.demo = demo.load_demo(handle, clock(), password=DEMO_PASSWORD)
+    yield handle
+    handle.close()
+
+
+@pytest.fixture
+def app(db_path, clock):
+    """The app on a fresh database with the demo office loaded."""
+    application = create_app({"DB": db_path, "TESTING": True, "SECRET_KEY": "test-secret",
+                              "ASYNC_MODE": "threading", "CLOCK": clock, "PUBLIC_URL": "http://kezek.test"})
+    handle = store.init_db(db_path)
+    application.demo = demo.load_demo(handle, clock(), password=DEMO_PASSWORD)
+    handle.close()
+    yield application
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def login(client, username: str, password: str = DEMO_PASSWORD) -> dict:
+    """Sign in on a test client; returns headers that carry the CSRF token."""
+    response = client.post("/api/v1/login", json={"username": username, "password": password})
+    assert response.status_code == 200, response.get_json()
+    return {"X-CSRF-Token": response.get_json()["csrf_token"]}
+
+
+@pytest.fixture
+def operator(app):
+    """A signed-in operator: (client, headers)."""
+    c = app.test_client()
+    return c, login(c, "operator1")
+
+
+@pytest.fixture
+def admin(app):
+    c = app.test_client()
+    return c, login(c, "admin")
+
+
+@pytest.fixture
+def kiosk_headers(app):
+    return {"Authorization": f"Bearer {app.demo['kiosk_token']}"}
+
+
+@pytest.fixture
+def socket_client(app):
+    """Make Socket.IO test clients: socket_client(auth, flask_client=None)."""
+    made = []
+
+    def make(auth, flask_client=None):
+        sc = socketio.test_client(app, flask_test_client=flask_client, auth=auth)
+        made.append(sc)
+        return sc
+
+    yield make
+    for sc in made:
+        if sc.is_connected():
+            sc.disconnect()
