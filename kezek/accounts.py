@@ -16,6 +16,8 @@ from .timeutil import iso
 ROLES = ("operator", "manager", "admin")
 RANK = {"operator": 1, "manager": 2, "admin": 3}
 DEVICE_KINDS = ("kiosk", "display")
+# werkzeug's default (scrypt); tests may choose a cheaper method to stay fast.
+PASSWORD_METHOD = "scrypt"
 USERNAME = re.compile(r"^[A-Za-z0-9_.-]{2,40}$")
 
 
@@ -44,7 +46,7 @@ def create_user(db, username: str, role: str, now: datetime, *, password: str | 
             raise Conflict("That user name is taken.", "username_taken")
         user_id = db.execute(
             "INSERT INTO users (username, password_hash, role, active, created_at) VALUES (?, ?, ?, 1, ?)",
-            (username, generate_password_hash(password), role, iso(now))).lastrowid
+            (username, generate_password_hash(password, method=PASSWORD_METHOD), role, iso(now))).lastrowid
         office_ids = offices if offices is not None else [o["id"] for o in db.query("SELECT id FROM offices")]
         for office_id in office_ids:
             db.execute("INSERT INTO user_offices (user_id, office_id) VALUES (?, ?)", (user_id, office_id))
@@ -98,7 +100,7 @@ def update_user(db, user_id: int, now: datetime, *, role: str | None = None, act
             db.execute("UPDATE users SET active = ? WHERE id = ?", (int(bool(active)), user_id))
         if password is not None:
             db.execute("UPDATE users SET password_hash = ? WHERE id = ?",
-                       (generate_password_hash(password), user_id))
+                       (generate_password_hash(password, method=PASSWORD_METHOD), user_id))
         for office_id in user["offices"]:
             audit.append(db, now, office_id, "user.changed", user_id=by_user_id,
                          details={"username": user["username"], "role": role, "active": active,

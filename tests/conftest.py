@@ -5,10 +5,12 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from kezek import demo, store
+from kezek import accounts, demo, store
 from kezek.web.app import create_app, socketio
 
 DEMO_PASSWORD = "demo-pass-123"
+# Hashing with scrypt costs ~0.1 s a password; the tests create many users.
+accounts.PASSWORD_METHOD = "pbkdf2:sha256:1000"
 
 
 class Clock:

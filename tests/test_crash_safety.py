@@ -1,0 +1,171 @@
+"""A server killed with SIGKILL under load keeps every answered ticket and call, and stays consistent."""
+from __future__ import annotations
+
+import random
+import sqlite3
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+
+from bench._load import ServerProcess
+from kezek import store
+
+KILLS = 20
+ROOT = Path(__file__).resolve().parents[1]   # a scratch copy of the tree tests its own code
+
+
+class Load:
+    """Kiosk and desk threads that keep working across crashes and record every answer they got."""
+
+    def __init__(self, server: ServerProcess):
+        self.server = server
+        self.stop = threading.Event()
+        self.lock = threading.Lock()
+        self.issued: list[dict] = []      # tickets answered 201
+        self.called: list[tuple[int, dict]] = []   # (desk, ticket) answered 200
+        self.unexpected: list[str] = []   # answers that are neither success nor a crash
+
+    def _record(self, what: str, response) -> None:
+        with self.lock:
+            self.unexpected.append(f"{what}: {response.status_code} {response.text[:200]}")
+
+    def kiosk(self, seed: int) -> None:
+        rng = random.Random(seed)
+        session = self.server.kiosk()
+        while not self.stop.is_set():
+            body = {"service": rng.choice([1, 1, 1, 2, 3, 5]), "priority": rng.random() < 0.1}
+            try:
+                r = session.post(self.server.url + "/api/v1/tickets", json=body, timeout=5,
+                                 headers={"Idempotency-Key": uuid.uuid4().hex})
+            except requests.RequestException:
+                time.sleep(0.05)   # the server is down: try again when it is back
+                continue
+            if r.status_code == 201:
+                with self.lock:
+                    self.issued.append(r.json())
+            else:
+                self._record("issue", r)
+
+    def desk(self, username: str, desk_id: int) -> None:
+        session = None
+        while not self.stop.is_set():
+            try:
+                session = session or self.server.session(username)
+                r = session.post(self.server.url + f"/api/v1/desks/{desk_id}/call-next", timeout=5,
+                                 headers={"Idempotency-Key": uuid.uuid4().hex})
+            except requests.RequestException:
+                time.sleep(0.05)
+                continue
+            if r.status_code == 200:
+                with self.lock:
+                    self.called.append((desk_id, r.json()))
+            elif r.status_code == 204:
+                time.sleep(0.02)
+            else:
+                self._record(f"call-next desk {desk_id}", r)
+
+
+def _check(server: ServerProcess, load: Load) -> None:
+    """Every answered ticket and call is in the database, numbers are unique, desks hold one ticket each."""
+    assert not load.unexpected, load.unexpected[:5]
+    assert len(load.issued) > 100 and len(load.called) > 30, (len(load.issued), len(load.called))
+    db = store.open_db(server.db)
+    try:
+        tickets = {row["id"]: row for row in db.query("SELECT * FROM tickets")}
+        for answer in load.issued:
+            row = tickets.get(answer["id"])
+            assert row is not None, f"ticket {answer['number']} was answered 201 but is gone"
+            assert (row["token"], row["display_number"]) == (answer["token"], answer["number"])
+
+        numbers = [(t["issued_service_id"], t["day"], t["number"]) for t in tickets.values()]
+        assert len(numbers) == len(set(numbers)), "a ticket number was issued twice"
+        # A counter never runs ahead of its tickets: a half-written issue would leave a gap.
+        for c in db.query("SELECT * FROM counters"):
+            have = sorted(n for s, d, n in numbers if (s, d) == (c["service_id"], c["day"]))
+            assert have == list(range(1, c["last_number"] + 1)), f"numbers of service {c['service_id']} have gaps"
+
+        holders: dict[int, int] = {}
+        for desk_id, ticket in load.called:
+            assert holders.setdefault(ticket["id"], desk_id) == desk_id, \
+                f"ticket {ticket['number']} was called at desks {holders[ticket['id']]} and {desk_id}"
+            row = tickets[ticket["id"]]
+            assert row["desk_id"] == desk_id and row["status"] in ("called", "no_show"), row
+
+        held = {d["id"]: d["current_ticket_id"] for d in db.query("SELECT * FROM desks")}
+        for desk_id, ticket_id in held.items():
+            if ticket_id is not None:
+                assert tickets[ticket_id]["status"] in ("called", "serving") and tickets[ticket_id]["desk_id"] == desk_id
+        holding = {t for t in held.values() if t is not None}
+        for ticket in tickets.values():
+            if ticket["status"] in ("called", "serving"):
+                assert ticket["id"] in holding, f"ticket {ticket['display_number']} is called but no desk holds it"
+        logged = {r["ticket_id"] for r in db.query("SELECT ticket_id FROM events WHERE name = 'ticket.issued'")}
+        assert set(tickets) <= logged, "a ticket exists without its ticket.issued event"
+    finally:
+        db.close()
+    result = server.cli("verify-log", check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.slow
+def test_sigkill_under_load_loses_no_answered_ticket_and_repeats_no_number(tmp_path):
+    server = ServerProcess(tmp_path, env={"KEZEK_ISSUE_RATE_LIMIT": "0"}, root=ROOT)
+    load = Load(server)
+    workers = [threading.Thread(target=load.kiosk, args=(i,)) for i in range(6)]
+    workers += [threading.Thread(target=load.desk, args=(user, desk))
+                for user, desk in (("operator1", 1), ("operator2", 2), ("operator1", 3),
+                                   ("operator2", 4), ("manager", 5), ("admin", 6))]
+    rng = random.Random(9)
+    try:
+        server.start()
+        for worker in workers:
+            worker.start()
+        for _ in range(KILLS):
+            time.sleep(rng.uniform(0.4, 1.4))
+            server.kill()
+            server.start()
+        time.sleep(0.5)
+    finally:
+        load.stop.set()
+        for worker in workers:
+            worker.join(10)
+        server.stop()
+    _check(server, load)
+
+
+def test_the_database_itself_refuses_a_repeated_number(db):
+    """Defence in depth: even a bug in the counter cannot store the same number twice in a day."""
+    row = store.one(db, "SELECT * FROM tickets LIMIT 1")
+    if row is None:
+        from kezek import tickets
+        from datetime import datetime, timezone
+        row = tickets.issue(db, 1, datetime(2026, 11, 23, 5, 0, tzinfo=timezone.utc)).ticket
+    clone = {k: v for k, v in row.items() if k not in ("id", "desk")}
+    clone["token"] = "another-token"
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute(f"INSERT INTO tickets ({', '.join(clone)}) VALUES ({', '.join('?' for _ in clone)})",
+                   list(clone.values()))
+
+
+def test_two_desks_can_never_hold_the_same_ticket_in_the_database(db):
+    from datetime import datetime, timezone
+    from kezek import tickets
+    now = datetime(2026, 11, 23, 5, 0, tzinfo=timezone.utc)
+    tickets.issue(db, 1, now)
+    called = tickets.call_next(db, 1, now).ticket
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute("UPDATE desks SET current_ticket_id = ? WHERE id = 2", (called["id"],))
+
+
+def test_every_connection_writes_through_to_disk(db_path):
+    """synchronous=FULL and WAL: a committed ticket survives a power cut, not only a crash."""
+    handle = store.open_db(db_path)
+    try:
+        assert handle.execute("PRAGMA synchronous").fetchone()[0] == 2
+        assert handle.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    finally:
+        handle.close()

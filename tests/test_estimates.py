@@ -1,0 +1,152 @@
+"""People ahead and the expected wait, on made-up histories, against figures worked out by hand.
+
+Demo office: services 1 А, 2 Б, 3 В, 4 Г, 5 Д, 6 Е, 7 Ж; desk 1 serves А Е, desk 2 А,
+desk 3 Б В, desk 4 В Г, desk 5 Г Д Е, desk 6 Ж. With no history a visit counts 300 s.
+"""
+from __future__ import annotations
+
+from kezek import desks, estimates, queries, state, tickets
+
+А, Б, В, Г = 1, 2, 3, 4
+
+
+def visits(db, clock, desk_id, service_id, minutes, count):
+    """`count` past visits of `minutes` each (call to finish) at a desk, one after another."""
+    for _ in range(count):
+        tickets.issue(db, service_id, clock())
+        called = tickets.call_next(db, desk_id, clock()).ticket
+        tickets.start(db, called["id"], clock())
+        clock.advance(minutes=minutes)
+        tickets.finish(db, called["id"], clock())
+
+
+def take(db, clock, service_id, count=1, **extra):
+    """Issue tickets one second apart; returns their ids."""
+    ids = []
+    for _ in range(count):
+        ids.append(tickets.issue(db, service_id, clock(), **extra).ticket["id"])
+        clock.advance(seconds=1)
+    return ids
+
+
+def figures(db, clock, ticket_id):
+    """(people ahead, expected wait in seconds) as the ticket page shows them."""
+    view = state.ticket_view(db, queries.ticket(db, ticket_id), clock())
+    return view["people_ahead"], view["estimated_wait_s"]
+
+
+def new_ticket_wait(db, clock, service_id):
+    """The estimate the kiosk shows for a ticket taken now."""
+    return next(s["estimated_wait_s"] for s in state.services_view(db, "demo", clock()) if s["id"] == service_id)
+
+
+def test_steady_service_counts_whole_visits_for_each_person_ahead(db, clock):
+    visits(db, clock, 3, Б, minutes=6, count=5)          # typical visit: 360 s
+    first, second, third = take(db, clock, Б, 3)
+    assert [figures(db, clock, t) for t in (first, second, third)] == [(0, 0), (1, 360), (2, 720)]
+    assert new_ticket_wait(db, clock, Б) == 3 * 360
+
+
+def test_the_visitor_at_the_desk_is_partly_through(db, clock):
+    visits(db, clock, 3, Б, minutes=6, count=5)
+    _, second, third = take(db, clock, Б, 3)
+    tickets.call_next(db, 3, clock())                      # the first goes to desk 3
+    clock.advance(minutes=2)
+    assert figures(db, clock, second) == (0, 360 - 120)
+    assert figures(db, clock, third) == (1, 240 + 360)
+    clock.advance(minutes=10)                              # 12 min: the visit runs over
+    assert figures(db, clock, second) == (0, 90)           # a quarter of the typical visit more
+    assert figures(db, clock, third) == (1, 90 + 360)
+
+
+def test_a_desk_pausing_leaves_the_other_desk_to_do_the_work(db, clock):
+    visits(db, clock, 2, А, minutes=8, count=4)          # typical А visit: 480 s; desks 1 and 2 serve А
+    a1, a2, a3, a4 = take(db, clock, А, 4)
+    # desk 1 takes a1 and desk 2 a2 at once; a3 and a4 follow when they are free
+    assert [figures(db, clock, t) for t in (a1, a2, a3, a4)] == [(0, 0), (1, 0), (2, 480), (3, 480)]
+    assert new_ticket_wait(db, clock, А) == 960
+    desks.pause(db, 2, "lunch", clock())
+    assert [figures(db, clock, t) for t in (a1, a2, a3, a4)] == [(0, 0), (1, 480), (2, 960), (3, 1440)]
+    assert new_ticket_wait(db, clock, А) == 1920
+    desks.resume(db, 2, clock())
+    assert figures(db, clock, a4) == (3, 480)
+
+
+def test_when_every_desk_of_a_service_is_paused_they_are_assumed_back_now(db, clock):
+    a1, a2, a3 = take(db, clock, А, 3)
+    desks.pause(db, 1, "lunch", clock())
+    desks.pause(db, 2, "break", clock())
+    assert figures(db, clock, a3) == (2, 300)
+
+
+def test_desks_serving_several_services_share_their_time(db, clock):
+    # desk 3 serves Б and В, desk 4 serves В and Г: the older Б and Г tickets go first
+    take(db, clock, Б)
+    take(db, clock, Г)
+    v1, v2, v3 = take(db, clock, В, 3)
+    assert figures(db, clock, v1) == (0, 300)
+    assert figures(db, clock, v2) == (1, 300)
+    assert figures(db, clock, v3) == (2, 600)
+    assert new_ticket_wait(db, clock, В) == 600
+
+
+def test_a_new_day_with_no_history_uses_the_default(db, clock):
+    b1, b2, b3 = take(db, clock, Б, 3)
+    assert figures(db, clock, b3) == (2, 2 * estimates.DEFAULT_VISIT_S)
+    assert new_ticket_wait(db, clock, Б) == 3 * estimates.DEFAULT_VISIT_S
+
+
+def test_the_next_morning_uses_yesterdays_visits_and_a_week_later_the_default(db, clock):
+    visits(db, clock, 3, Б, minutes=4, count=3)
+    clock.advance(days=1)
+    take(db, clock, Б, 2)
+    assert new_ticket_wait(db, clock, Б) == 2 * 240
+    clock.advance(days=8)
+    assert new_ticket_wait(db, clock, Б) == 2 * estimates.DEFAULT_VISIT_S
+
+
+def test_one_or_two_visits_are_not_yet_a_pattern(db, clock):
+    visits(db, clock, 3, Б, minutes=30, count=2)
+    take(db, clock, Б, 2)
+    assert new_ticket_wait(db, clock, Б) == 2 * estimates.DEFAULT_VISIT_S
+
+
+def test_a_very_long_visit_does_not_swing_the_typical_time(db, clock):
+    visits(db, clock, 3, Б, minutes=5, count=4)
+    visits(db, clock, 3, Б, minutes=90, count=1)         # someone forgot to press "finish"
+    assert estimates.typical_visit_s(db, Б, clock()) == 300
+
+
+def test_no_shows_count_as_the_short_visits_they_are(db, clock):
+    visits(db, clock, 3, Б, minutes=10, count=2)
+    for _ in range(3):                                     # called, waited two minutes, nobody came
+        tickets.issue(db, Б, clock())
+        called = tickets.call_next(db, 3, clock()).ticket
+        clock.advance(minutes=2)
+        tickets.no_show(db, called["id"], clock())
+    assert estimates.typical_visit_s(db, Б, clock()) == 120
+
+
+def test_a_priority_ticket_goes_ahead_of_normal_ones(db, clock):
+    b1, b2 = take(db, clock, Б, 2)
+    (p,) = take(db, clock, Б, priority=True, priority_reason="elderly")
+    assert figures(db, clock, p) == (0, 0)
+    assert figures(db, clock, b1) == (1, 300)
+    assert figures(db, clock, b2) == (2, 600)
+
+
+def test_the_kiosks_figure_is_the_one_printed_on_the_ticket(db, clock):
+    visits(db, clock, 1, А, minutes=7, count=3)
+    take(db, clock, А, 3)
+    take(db, clock, 6, 2)                                  # Е shares desk 1
+    tickets.call_next(db, 2, clock())
+    clock.advance(minutes=3)
+    shown = new_ticket_wait(db, clock, А)
+    issued = tickets.issue(db, А, clock()).ticket
+    assert figures(db, clock, issued["id"])[1] == shown > 0
+
+
+def test_called_and_finished_tickets_have_nobody_ahead(db, clock):
+    (b1,) = take(db, clock, Б)
+    tickets.call_next(db, 3, clock())
+    assert figures(db, clock, b1) == (0, 0)

@@ -1,0 +1,75 @@
+"""The event log: written with every change, hash-chained, and `verify-log` catches an edit."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from kezek import audit, tickets
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def verify_cli(db_path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "server.py", "verify-log", "--db", str(db_path)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+
+
+def serve_one(db, clock):
+    t = tickets.issue(db, 1, clock()).ticket
+    tickets.call_next(db, 1, clock())
+    tickets.start(db, t["id"], clock())
+    tickets.finish(db, t["id"], clock())
+    return t
+
+
+def test_every_change_is_logged_in_order(db, clock):
+    t = serve_one(db, clock)
+    names = [e["name"] for e in reversed(audit.list_events(db, "demo", ticket_id=t["id"]))]
+    assert names == ["ticket.issued", "ticket.called", "ticket.started", "ticket.finished"]
+
+
+def test_a_whole_log_verifies(db, db_path, clock):
+    serve_one(db, clock)
+    assert audit.verify(db).ok
+    result = verify_cli(db_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_log_refuses_updates_and_deletes(db, clock):
+    import sqlite3
+
+    import pytest
+    serve_one(db, clock)
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute("UPDATE events SET details = '{}' WHERE id = 3")
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute("DELETE FROM events WHERE id = 3")
+
+
+def _drop_guards(db):
+    db.execute("DROP TRIGGER events_no_update")
+    db.execute("DROP TRIGGER events_no_delete")
+
+
+def test_an_edited_row_is_detected(db, db_path, clock):
+    serve_one(db, clock)
+    _drop_guards(db)           # someone with the file in hand
+    db.execute("UPDATE events SET at = '2020-01-01T00:00:00.000000Z' WHERE name = 'ticket.called'")
+    result = verify_cli(db_path)
+    assert result.returncode != 0 and "edited" in result.stdout
+
+
+def test_a_removed_row_is_detected(db, db_path, clock):
+    serve_one(db, clock)
+    _drop_guards(db)
+    db.execute("DELETE FROM events WHERE name = 'ticket.called'")
+    assert verify_cli(db_path).returncode != 0
+
+
+def test_removing_the_newest_rows_is_detected(db, db_path, clock):
+    serve_one(db, clock)
+    _drop_guards(db)
+    db.execute("DELETE FROM events WHERE id = (SELECT MAX(id) FROM events)")
+    assert verify_cli(db_path).returncode != 0
+    assert not audit.verify(db).ok
