@@ -24,6 +24,7 @@ EVENTS = {
     "queue.changed": "office, services: [{id, waiting, estimated_wait_s}]",
     "desk.changed": "desk: {id, name, paused, pause_reason, current (number or null)}",
     "printer.changed": "device_id, name, state, detail",
+    "ticket.printed": "ticket_id, number, ok, state, detail (to the kiosk that issued it)",
 }
 
 PUBLIC_TICKET_FIELDS = ("number", "service_id", "status", "desk_id", "desk", "called_at", "recalls")
@@ -71,6 +72,10 @@ def deliveries(event: Event) -> list[tuple[str, dict]]:
         out.append((f"desk:{event.desk['id']}", {"desk": event.desk}))
         out.append((f"display:{office}", {"desk": {k: event.desk[k] for k in ("id", "name", "paused", "current")}}))
         return out
+    if event.name == "ticket.printed":
+        # Only the kiosk that issued the ticket: it shows the ticket on screen when ok is false.
+        payload = {k: event.data[k] for k in ("ticket_id", "number", "ok", "state", "detail")}
+        return [(f"kiosk:{event.data['device_id']}", payload)]
     if event.name == "printer.changed":
         out.append((f"operators:{office}", dict(event.data)))
         out.append((f"kiosk:{event.data['device_id']}", dict(event.data)))
