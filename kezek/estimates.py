@@ -1,38 +1,158 @@
-"""People ahead and the expected wait: the same figures on the kiosk, ticket page and paper."""
+"""People ahead and the expected wait: the same figures on the kiosk, ticket page and paper.
+
+The wait is found by replaying the call order on the desks that are open now: each desk,
+when it becomes free, calls the ticket `kezek.policy` would give it, and a visit takes
+its service's typical time (the median call-to-finish time of the service's latest
+visits, or a default before there is history). docs/ticket.md explains it with an example.
+"""
 from __future__ import annotations
 
+import heapq
 import math
 import statistics
+from collections import deque
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from . import policy, queries
-from .timeutil import iso
+from .timeutil import iso, parse
 
-DEFAULT_SERVICE_S = 300      # before a service has history today: 5 minutes a visitor
-HISTORY = timedelta(hours=12)
-
-
-def mean_service_s(db, service_id: int, now: datetime) -> float:
-    """Median service time of the service's recent visits (robust to one very long visit)."""
-    times = queries.recent_service_times(db, service_id, iso(now - HISTORY))
-    return float(statistics.median(times)) if len(times) >= 3 else float(DEFAULT_SERVICE_S)
+DEFAULT_VISIT_S = 300         # before a service has history: 5 minutes a visitor
+HISTORY = timedelta(days=7)   # visits older than this say little about today
+SAMPLES = 20                  # the latest visits that make the typical time
+MIN_SAMPLES = 3               # fewer than this: the default (one long visit is no pattern)
+OVERRUN_SHARE = 0.25          # a visit past its typical time is assumed to need a quarter of it more
 
 
-def wait_for(people_ahead: int, service_s: float, desks: int) -> int:
-    """Expected seconds until a visitor with `people_ahead` before them is called."""
-    return int(math.ceil(people_ahead * service_s / max(desks, 1)))
+def visit_times(db, service_id: int, now: datetime) -> list[float]:
+    """Seconds from call to end of the service's latest visits (done or no-show), newest first."""
+    # Call to end, not start to end: walking to the desk and waiting for a no-show occupy
+    # the desk too. Times are parsed here rather than with SQL date functions (portable SQL).
+    rows = db.execute(
+        "SELECT called_at, finished_at FROM tickets WHERE service_id = ? AND status IN ('done', 'no_show')"
+        " AND called_at IS NOT NULL AND finished_at >= ? AND finished_at <= ?"
+        " ORDER BY finished_at DESC LIMIT ?",
+        (service_id, iso(now - HISTORY), iso(now), SAMPLES)).fetchall()
+    return [max(0.0, (parse(end) - parse(called)).total_seconds()) for called, end in rows]
+
+
+def typical_visit_s(db, service_id: int, now: datetime) -> float:
+    """The median of the service's recent visit times, or the default with too little history."""
+    times = visit_times(db, service_id, now)
+    return float(statistics.median(times)) if len(times) >= MIN_SAMPLES else float(DEFAULT_VISIT_S)
+
+
+def remaining_s(typical_s: float, elapsed_s: float) -> float:
+    """How much longer a visit that began `elapsed_s` ago is expected to take."""
+    return max(typical_s - elapsed_s, typical_s * OVERRUN_SHARE)
+
+
+
+class _Typical:
+    """Typical visit times, each service's read once per replay."""
+
+    def __init__(self, db, now: datetime):
+        self.db, self.now, self.known = db, now, {}
+
+    def __call__(self, service_id: int) -> float:
+        if service_id not in self.known:
+            self.known[service_id] = typical_visit_s(self.db, service_id, self.now)
+        return self.known[service_id]
+
+
+@dataclass
+class Replay:
+    """When, in seconds from now, each waiting ticket is called and each desk runs out of visitors."""
+
+    called_in: dict[int, float] = field(default_factory=dict)     # ticket id -> seconds
+    idle_in: dict[int, float] = field(default_factory=dict)       # desk id -> seconds
+    desk_services: dict[int, tuple] = field(default_factory=dict)
+
+
+def replay(desks: list[tuple], waiting: list[dict], now: datetime, wait_limit_s: int, typical) -> Replay:
+    """Replay the call order: `desks` are (seconds until free, desk id, service ids)."""
+    # Split each service's queue into lines that keep policy order inside them (by
+    # first-in-line and priority, oldest first). The head of each line is then the only
+    # candidate it can offer, so policy.next_ticket over the heads is the desk's choice.
+    lines: dict[tuple, deque] = {}
+    for t in sorted(waiting, key=lambda t: (t["queued_at"], t["id"])):
+        lines.setdefault((t["service_id"], bool(t["first_in_line"]), bool(t["priority"])), deque()).append(t)
+    by_service: dict[int, list[tuple]] = {}
+    for key in lines:
+        by_service.setdefault(key[0], []).append(key)
+    out = Replay(desk_services={d[1]: d[2] for d in desks})
+    heap = list(desks)
+    heapq.heapify(heap)
+    while heap:
+        free_in, desk_id, services = heapq.heappop(heap)
+        heads = [lines[k][0] for s in services for k in by_service.get(s, ()) if lines[k]]
+        chosen = heads[0] if len(heads) == 1 else policy.next_ticket(heads, now + timedelta(seconds=free_in),
+                                                                     wait_limit_s)
+        if chosen is None:
+            out.idle_in[desk_id] = free_in     # nobody left for this desk: it leaves the replay
+            continue
+        lines[(chosen["service_id"], bool(chosen["first_in_line"]), bool(chosen["priority"]))].popleft()
+        out.called_in[chosen["id"]] = free_in
+        heapq.heappush(heap, (free_in + typical(chosen["service_id"]), desk_id, services))
+    return out
+
+
+def _desks(db, office_id: str, service_id: int, now: datetime, typical) -> list[tuple]:
+    """(seconds until free, desk id, service ids) of the desks that call now.
+
+    Paused desks do not count; if every desk of the service is paused they are assumed to
+    resume now, and a service with no desk at all gets one imagined desk (id 0) of its own.
+    """
+    active = [d for d in queries.desks(db, office_id) if d["active"]]
+    chosen = [d for d in active if not d["paused"]]
+    if not any(service_id in d["service_ids"] for d in chosen):
+        chosen += [d for d in active if d["paused"] and service_id in d["service_ids"]]
+    out = []
+    for d in chosen:
+        free_in = 0.0
+        current = queries.ticket(db, d["current_ticket_id"]) if d["current_ticket_id"] else None
+        if current and current["status"] in ("called", "serving") and current["called_at"]:
+            elapsed = (now - parse(current["called_at"])).total_seconds()
+            free_in = remaining_s(typical(current["service_id"]), elapsed)
+        out.append((free_in, d["id"], tuple(d["service_ids"])))
+    if not any(service_id in d[2] for d in out):
+        out.append((0.0, 0, (service_id,)))
+    return out
+
+
+def office_replay(db, office_id: str, service_id: int, now: datetime, wait_limit_s: int) -> Replay:
+    """The replay that answers for `service_id`; shared by the estimates of one database state."""
+    typical = _Typical(db, now)
+    desks = _desks(db, office_id, service_id, now, typical)
+    # queue.changed and the kiosk's list ask for every service at once: one replay serves
+    # them all until this connection writes or another one commits.
+    state = (iso(now), wait_limit_s, tuple(d[1] for d in desks), db.conn.total_changes,
+             db.execute("PRAGMA data_version").fetchone()[0])
+    cached = getattr(db, "kezek_replay", None)
+    if cached and cached[0] == state:
+        return cached[1]
+    waiting = queries.waiting_in(db, [s["id"] for s in queries.services(db, office_id)])
+    result = replay(desks, waiting, now, wait_limit_s, typical)
+    db.kezek_replay = (state, result)
+    return result
 
 
 def service_estimate(db, service_id: int, waiting: int, now: datetime) -> int:
-    """Expected wait of a ticket taken now in a service with `waiting` people."""
-    return wait_for(waiting, mean_service_s(db, service_id, now), queries.serving_desks(db, service_id))
+    """Expected wait of a normal ticket taken now in the service (`waiting`: its count, unused)."""
+    # A ticket taken now is the newest and not urgent, so a desk calls it only when none of
+    # its services has anyone else left: the first moment a desk of the service runs out.
+    service = queries.service(db, service_id)
+    office = queries.office(db, service["office_id"])
+    result = office_replay(db, office["id"], service_id, now, office["priority_wait_limit_s"])
+    serving = [result.idle_in[d] for d, services in result.desk_services.items() if service_id in services]
+    return int(math.ceil(min(serving)))
 
 
 def ticket_estimate(db, ticket: dict, now: datetime, wait_limit_s: int) -> tuple[int, int]:
     """(people ahead, expected wait in seconds) of a waiting ticket; (0, 0) otherwise."""
     if ticket["status"] != "waiting":
         return 0, 0
-    waiting = queries.waiting_in(db, [ticket["service_id"]])
-    ahead = policy.people_ahead(ticket, waiting, now, wait_limit_s)
-    return ahead, wait_for(ahead, mean_service_s(db, ticket["service_id"], now),
-                           queries.serving_desks(db, ticket["service_id"]))
+    own = queries.waiting_in(db, [ticket["service_id"]])
+    ahead = policy.people_ahead(ticket, own, now, wait_limit_s)
+    result = office_replay(db, ticket["office_id"], ticket["service_id"], now, wait_limit_s)
+    return ahead, int(math.ceil(result.called_in.get(ticket["id"], 0)))

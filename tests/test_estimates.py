@@ -150,3 +150,15 @@ def test_called_and_finished_tickets_have_nobody_ahead(db, clock):
     (b1,) = take(db, clock, Б)
     tickets.call_next(db, 3, clock())
     assert figures(db, clock, b1) == (0, 0)
+
+
+def test_figures_follow_a_change_made_through_another_connection(db, db_path, clock):
+    from kezek import store
+    take(db, clock, Б, 2)
+    before = new_ticket_wait(db, clock, Б)
+    other = store.open_db(db_path)
+    try:
+        tickets.issue(other, Б, clock())                   # another server thread issues a ticket
+    finally:
+        other.close()
+    assert new_ticket_wait(db, clock, Б) == before + estimates.DEFAULT_VISIT_S
