@@ -1,7 +1,10 @@
 """A server killed with SIGKILL under load keeps every answered ticket and call, and stays consistent."""
 from __future__ import annotations
 
+import multiprocessing
+import os
 import random
+import shutil
 import sqlite3
 import threading
 import time
@@ -69,9 +72,36 @@ class Load:
                 self._record(f"call-next desk {desk_id}", r)
 
 
+def _consistent(db) -> None:
+    """The invariants a half-done operation would break."""
+    tickets = {row["id"]: row for row in db.query("SELECT * FROM tickets")}
+    numbers = [(t["issued_service_id"], t["day"], t["number"]) for t in tickets.values()]
+    assert len(numbers) == len(set(numbers)), "a ticket number was issued twice"
+    # A counter never runs ahead of its tickets: a half-written issue would leave a gap.
+    for c in db.query("SELECT * FROM counters"):
+        have = sorted(n for s, d, n in numbers if (s, d) == (c["service_id"], c["day"]))
+        assert have == list(range(1, c["last_number"] + 1)), f"numbers of service {c['service_id']} have gaps"
+    held = {d["id"]: d["current_ticket_id"] for d in db.query("SELECT * FROM desks")}
+    for desk_id, ticket_id in held.items():
+        if ticket_id is not None:
+            assert tickets[ticket_id]["status"] in ("called", "serving") and tickets[ticket_id]["desk_id"] == desk_id
+    holding = {t for t in held.values() if t is not None}
+    for ticket in tickets.values():
+        if ticket["status"] in ("called", "serving"):
+            assert ticket["id"] in holding, f"ticket {ticket['display_number']} is called but no desk holds it"
+    logged = {(r["ticket_id"], r["name"]) for r in db.query("SELECT ticket_id, name FROM events")}
+    for ticket in tickets.values():
+        assert (ticket["id"], "ticket.issued") in logged, "a ticket exists without its ticket.issued event"
+        if ticket["called_at"]:
+            assert (ticket["id"], "ticket.called") in logged, "a call without its ticket.called event"
+    from kezek import audit
+    assert audit.verify(db).ok, "the event log's chain is broken"
+
+
 def _check(server: ServerProcess, load: Load) -> None:
     """Every answered ticket and call is in the database, numbers are unique, desks hold one ticket each."""
     assert not load.unexpected, load.unexpected[:5]
+    print(f"{len(load.issued)} tickets issued, {len(load.called)} calls answered across the crashes")
     assert len(load.issued) > 100 and len(load.called) > 30, (len(load.issued), len(load.called))
     db = store.open_db(server.db)
     try:
@@ -81,30 +111,13 @@ def _check(server: ServerProcess, load: Load) -> None:
             assert row is not None, f"ticket {answer['number']} was answered 201 but is gone"
             assert (row["token"], row["display_number"]) == (answer["token"], answer["number"])
 
-        numbers = [(t["issued_service_id"], t["day"], t["number"]) for t in tickets.values()]
-        assert len(numbers) == len(set(numbers)), "a ticket number was issued twice"
-        # A counter never runs ahead of its tickets: a half-written issue would leave a gap.
-        for c in db.query("SELECT * FROM counters"):
-            have = sorted(n for s, d, n in numbers if (s, d) == (c["service_id"], c["day"]))
-            assert have == list(range(1, c["last_number"] + 1)), f"numbers of service {c['service_id']} have gaps"
-
         holders: dict[int, int] = {}
         for desk_id, ticket in load.called:
             assert holders.setdefault(ticket["id"], desk_id) == desk_id, \
                 f"ticket {ticket['number']} was called at desks {holders[ticket['id']]} and {desk_id}"
             row = tickets[ticket["id"]]
             assert row["desk_id"] == desk_id and row["status"] in ("called", "no_show"), row
-
-        held = {d["id"]: d["current_ticket_id"] for d in db.query("SELECT * FROM desks")}
-        for desk_id, ticket_id in held.items():
-            if ticket_id is not None:
-                assert tickets[ticket_id]["status"] in ("called", "serving") and tickets[ticket_id]["desk_id"] == desk_id
-        holding = {t for t in held.values() if t is not None}
-        for ticket in tickets.values():
-            if ticket["status"] in ("called", "serving"):
-                assert ticket["id"] in holding, f"ticket {ticket['display_number']} is called but no desk holds it"
-        logged = {r["ticket_id"] for r in db.query("SELECT ticket_id FROM events WHERE name = 'ticket.issued'")}
-        assert set(tickets) <= logged, "a ticket exists without its ticket.issued event"
+        _consistent(db)
     finally:
         db.close()
     result = server.cli("verify-log", check=False)
@@ -169,3 +182,83 @@ def test_every_connection_writes_through_to_disk(db_path):
         assert handle.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     finally:
         handle.close()
+
+
+# --- a crash at every single write of an operation -----------------------------------------------
+# A SIGKILL lands between two writes of one operation only rarely (the writes are microseconds
+# apart), so the test above cannot prove atomicity alone. Here a child process runs one operation
+# and dies (os._exit, no rollback, no clean-up) just before its k-th write, for every k.
+
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "COMMIT")
+
+
+class _DieAtWrite:
+    """A connection that kills its process just before the k-th write statement."""
+
+    def __init__(self, conn, k: int):
+        self._conn, self._k, self._writes = conn, k, 0
+
+    def execute(self, sql, *args):
+        if sql.lstrip().upper().startswith(WRITES):
+            self._writes += 1
+            if self._writes == self._k:
+                os._exit(137)
+        return self._conn.execute(sql, *args)
+
+    def __getattr__(self, name):
+        return getattr(self._conn, name)
+
+
+def _run_and_die(path: str, k: int, operation: str) -> None:
+    from kezek import tickets
+    from kezek.timeutil import utcnow
+    db = store.open_db(path)
+    db.conn = _DieAtWrite(db.conn, k)
+    if operation == "issue":
+        tickets.issue(db, 1, utcnow())
+    elif operation == "call-next":
+        tickets.call_next(db, 1, utcnow())     # the desk still holds a ticket: it is released first
+    elif operation == "finish":
+        tickets.finish(db, store.scalar(db, "SELECT current_ticket_id FROM desks WHERE id = 1"), utcnow())
+    os._exit(0)
+
+
+def _snapshot(path: str) -> tuple:
+    db = store.open_db(path)
+    try:
+        _consistent(db)
+        return (store.scalar(db, "SELECT COUNT(*) FROM tickets"),
+                tuple(db.execute("SELECT id, status, desk_id FROM tickets ORDER BY id").fetchall()),
+                tuple(db.execute("SELECT id, current_ticket_id FROM desks ORDER BY id").fetchall()))
+    finally:
+        db.close()
+
+
+@pytest.mark.parametrize("operation", ["issue", "call-next", "finish"])
+def test_a_crash_at_any_write_leaves_the_operation_all_done_or_not_done(tmp_path, db, operation):
+    from kezek import tickets
+    from kezek.timeutil import utcnow
+    for _ in range(3):
+        tickets.issue(db, 1, utcnow())
+    tickets.call_next(db, 1, utcnow())
+    if operation == "finish":
+        tickets.start(db, store.scalar(db, "SELECT current_ticket_id FROM desks WHERE id = 1"), utcnow())
+    original = db.kezek_path
+    before = _snapshot(original)
+    fork = multiprocessing.get_context("fork")
+    outcomes = set()
+    for k in range(1, 40):
+        path = str(tmp_path / f"crash-{k}.db")
+        db.execute("PRAGMA wal_checkpoint(FULL)")
+        shutil.copy(original, path)
+        child = fork.Process(target=_run_and_die, args=(path, k, operation))
+        child.start()
+        child.join(30)
+        after = _snapshot(path)
+        outcomes.add("untouched" if after == before else "done")
+        if child.exitcode == 0:     # k went past the operation's last write: it completed
+            break
+        assert child.exitcode == 137
+    else:
+        pytest.fail("the operation never completed")
+    assert outcomes == {"untouched", "done"}

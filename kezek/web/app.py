@@ -11,6 +11,7 @@ from flask_babel import Babel
 from flask_socketio import SocketIO
 from jinja2 import ChoiceLoader, FileSystemLoader
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from kezek import i18n, store
 from kezek.errors import KezekError
@@ -72,6 +73,14 @@ def now():
     return clock() if clock else utcnow()
 
 
+class SqliteInt(IntegerConverter):
+    """An <int:...> path part that fits SQLite's INTEGER: a larger one is a 404, not an OverflowError (500)."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def create_app(config: dict | None = None) -> Flask:
     """Build the Flask app with its blueprints and bind Socket.IO to it (last)."""
     settings = settings_from_env(config)
@@ -124,6 +133,9 @@ def create_app(config: dict | None = None) -> Flask:
         return response
 
     _register_errors(app)
+    app.url_map.converters["int"] = SqliteInt
+    from kezek.web.auth import access
+    app.view_functions["static"] = access("public")(app.view_functions["static"])   # every route has a rule
     from kezek.web import api, api_config, live, openapi, screens
     app.register_blueprint(api.bp)
     app.register_blueprint(api_config.bp)

@@ -35,6 +35,8 @@ def field(data: dict, name: str, kind, *, required: bool = False, default=None):
     value = data[name]
     if (kind is int and isinstance(value, bool)) or not isinstance(value, kind):
         raise Invalid(f"{name} has the wrong type.", "bad_field", field=name)
+    if kind is int and not -2**63 <= value < 2**63:   # SQLite's INTEGER: larger would be a 500
+        raise Invalid(f"{name} is out of range.", "bad_field", field=name)
     return value
 
 

@@ -69,4 +69,5 @@ def register(app: Flask) -> None:
     @app.get("/")
     @access("public")
     def index():
-        return render_template("index.html", screens=SCREENS)
+        from flask_babel import get_locale
+        return render_template("index.html", screens=SCREENS, lang=str(get_locale()))
