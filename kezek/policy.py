@@ -10,32 +10,43 @@ Among the services a desk serves:
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from .timeutil import parse
+from .timeutil import iso
+
+
+def overdue_before(now: datetime, wait_limit_s: int) -> str:
+    """Tickets queued at or before this timestamp have waited past the limit."""
+    return iso(now - timedelta(seconds=wait_limit_s))
+
+
+def _key(ticket: dict, cutoff: str) -> tuple:
+    # Timestamps are ISO strings in UTC that sort as text: no parsing on this hot path.
+    urgent = bool(ticket["priority"]) or ticket["queued_at"] <= cutoff
+    return (0 if ticket["first_in_line"] else 1, 0 if urgent else 1, ticket["queued_at"], ticket["id"])
 
 
 def order_key(ticket: dict, now: datetime, wait_limit_s: int) -> tuple:
     """Sort key of a waiting ticket: smaller is called sooner."""
-    queued = parse(ticket["queued_at"])
-    overdue = (now - queued).total_seconds() >= wait_limit_s
-    urgent = bool(ticket["priority"]) or overdue
-    return (0 if ticket["first_in_line"] else 1, 0 if urgent else 1, ticket["queued_at"], ticket["id"])
+    return _key(ticket, overdue_before(now, wait_limit_s))
 
 
 def call_order(waiting: list[dict], now: datetime, wait_limit_s: int) -> list[dict]:
     """The waiting tickets in the order a desk would call them."""
-    return sorted(waiting, key=lambda t: order_key(t, now, wait_limit_s))
+    cutoff = overdue_before(now, wait_limit_s)
+    return sorted(waiting, key=lambda t: _key(t, cutoff))
 
 
 def next_ticket(waiting: list[dict], now: datetime, wait_limit_s: int) -> dict | None:
     """The ticket to call next, or None when nobody waits."""
     if not waiting:
         return None
-    return min(waiting, key=lambda t: order_key(t, now, wait_limit_s))
+    cutoff = overdue_before(now, wait_limit_s)
+    return min(waiting, key=lambda t: _key(t, cutoff))
 
 
 def people_ahead(ticket: dict, waiting: list[dict], now: datetime, wait_limit_s: int) -> int:
     """How many of `waiting` would be called before `ticket`."""
-    mine = order_key(ticket, now, wait_limit_s)
-    return sum(1 for t in waiting if t["id"] != ticket["id"] and order_key(t, now, wait_limit_s) < mine)
+    cutoff = overdue_before(now, wait_limit_s)
+    mine = _key(ticket, cutoff)
+    return sum(1 for t in waiting if t["id"] != ticket["id"] and _key(t, cutoff) < mine)
