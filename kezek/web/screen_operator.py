@@ -1,4 +1,9 @@
-"""The operator screen's page."""
+"""The operator desk's page: sign in, choose a desk, call and serve visitors.
+
+The page is static; its script reads everything through /api/v1 and Socket.IO
+(`{screen: "operator", desk: id}` with the session cookie), so a reload or a second tab
+always shows what the server holds.
+"""
 from __future__ import annotations
 
 from flask import Blueprint
@@ -9,11 +14,70 @@ from kezek.web.auth import access
 from kezek.web.screens import render_screen
 
 bp = Blueprint("screen_operator", __name__)
-STRINGS: list[str] = [N_("Electronic queue")]
+
+# Pause reasons the engine accepts (kezek.desks.PAUSE_REASONS) and how the screen names them.
+PAUSE_REASON_LABELS = {
+    "break": N_("Break"),
+    "lunch": N_("Lunch break"),
+    "technical": N_("Technical break"),
+    "back_office": N_("Back-office work"),
+}
+
+# API error codes the screen explains in the operator's language (others show the server's text).
+ERROR_MESSAGES = {
+    "desk_paused": N_("The desk is paused: resume work first."),
+    "desk_busy": N_("Finish or release the current visitor first."),
+    "desk_not_paused": N_("The desk is not paused."),
+    "bad_transition": N_("This ticket has changed meanwhile: the screen shows it as it is now."),
+    "reason_required": N_("Write the reason."),
+    "reason_too_long": N_("The reason is too long."),
+    "ticket_not_found": N_("The ticket was not found."),
+    "desk_not_found": N_("No such desk."),
+    "service_not_found": N_("No such service."),
+    "service_not_served": N_("This desk does not serve that service."),
+    "same_service": N_("The ticket is already in that service."),
+    "service_inactive": N_("That service is not active now."),
+    "bad_credentials": N_("Wrong user name or password."),
+    "login_throttled": N_("Too many failed sign-ins: wait five minutes."),
+    "forbidden": N_("Your role does not allow this."),
+    "csrf": N_("Your session has ended. Please sign in again."),
+    "missing_field": N_("Fill in every field."),
+}
+
+# Printer states that stop a kiosk from printing (kezek.printers.REFUSING, less 'unknown').
+PRINTER_PROBLEMS = {
+    "paper_out": N_("out of paper"),
+    "cover_open": N_("the cover is open"),
+    "offline": N_("offline"),
+}
+
+STRINGS: list[str] = [
+    N_("Operator desk"), N_("Electronic queue"), N_("Sign in"), N_("User name"), N_("Password"),
+    N_("Log out"), N_("Operator"), N_("Choose your desk"), N_("Desk %(name)s"), N_("Change desk"),
+    N_("Call next"), N_("Recall"), N_("Start service"), N_("Finish service"), N_("No-show"),
+    N_("Postpone"), N_("Transfer"), N_("Pause"), N_("Resume"), N_("Call"),
+    N_("In queue: %(n)s"), N_("Served today: %(n)s"), N_("Longest wait: %(time)s"),
+    N_("Queue"), N_("Services of this desk"), N_("Nobody is waiting."), N_("The desk is free."),
+    N_("Called"), N_("Now serving"), N_("Paused"), N_("Waited: %(time)s"),
+    N_("Since called: %(time)s"), N_("Serving for: %(time)s"), N_("Priority"),
+    N_("Called again: %(n)s"), N_("First in line"), N_("Over the target wait"),
+    N_("Transfer %(number)s to another service"), N_("Put first in line"), N_("Cancel"),
+    N_("Call %(number)s out of order"), N_("Reason (kept in the log)"),
+    N_("Why are you pausing?"), N_("Service"), N_("Choose a service."),
+    N_("Printer problem: %(name)s — %(state)s"), N_("%(number)s was called."),
+    N_("%(number)s was sent to: %(service)s"), N_("%(number)s waits in the queue again."),
+    N_("Your session has ended. Please sign in again."),
+    N_("The server cannot be reached. Try again."), N_("waiting: %(n)s"), N_("Language"),
+    N_("Key"), N_("No desks are set up."), N_("Next"), N_("%(n)s min"),
+    N_("Next in line: %(number)s"), N_("Space"),
+    *PAUSE_REASON_LABELS.values(), *ERROR_MESSAGES.values(), *PRINTER_PROBLEMS.values(),
+]
 
 
 @bp.get("/operator/")
 @access("public")
 def page():
-    return render_screen("operator", "index.html", STRINGS, lang=str(get_locale()), office=None)
-
+    """The operator desk (public page; the data behind it needs an operator's sign-in)."""
+    return render_screen("operator", "index.html", STRINGS, lang=str(get_locale()), office=None,
+                         pause_reasons=PAUSE_REASON_LABELS, error_messages=ERROR_MESSAGES,
+                         printer_problems=PRINTER_PROBLEMS)
