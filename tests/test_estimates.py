@@ -88,6 +88,8 @@ def test_desks_serving_several_services_share_their_time(db, clock):
     assert figures(db, clock, v2) == (1, 300)
     assert figures(db, clock, v3) == (2, 600)
     assert new_ticket_wait(db, clock, В) == 600
+    desks.pause(db, 4, "break", clock())                   # desk 3 alone: Б first, then В1, В2, В3
+    assert [figures(db, clock, t)[1] for t in (v1, v2, v3)] == [300, 600, 900]
 
 
 def test_a_new_day_with_no_history_uses_the_default(db, clock):

@@ -1,18 +1,118 @@
-"""The ticket page on the visitor's phone, at the ticket's url /t/<token>."""
+"""The ticket page on the visitor's phone, at the ticket's url /t/<token>, and its rating API."""
 from __future__ import annotations
 
-from flask import Blueprint
-from flask_babel import get_locale
+import json
 
-from kezek.i18n import N_
+from flask import Blueprint, current_app, jsonify, make_response, request
+from flask_babel import force_locale
+from markupsafe import Markup
+
+from kezek import queries, ratings
+from kezek.i18n import DEFAULT_LANG, LANGS, N_, normalise_lang
+from kezek.web import api, auth, openapi
+from kezek.web.app import get_db, now
 from kezek.web.auth import access
+from kezek.web.common import body, ticket_json
 from kezek.web.screens import render_screen
 
 bp = Blueprint("screen_ticket", __name__)
-STRINGS: list[str] = [N_("Ticket")]
+
+# Every string the ticket page's script shows (kk/ru in translations/ticket; msgid = English).
+STRINGS: list[str] = [
+    N_("Ticket"), N_("Your ticket number"), N_("Service"),
+    N_("People ahead of you: %(count)s"), N_("Estimated wait: %(minutes)s min"),
+    N_("Estimated wait: less than a minute"), N_("You are next"),
+    N_("Please wait to be called"), N_("Watch the screen and listen for your number"),
+    N_("It's your turn"), N_("Please go to desk %(desk)s"), N_("Ticket %(number)s"),
+    N_("You are being served at desk %(desk)s"),
+    N_("You have been sent to another service"),
+    N_("Thank you!"), N_("How was your visit?"), N_("%(stars)s of 5"),
+    N_("Comment (optional)"), N_("Thank you for your rating!"),
+    N_("Please choose from 1 to 5 stars."),
+    N_("You did not come when called"), N_("Please take a new ticket at the kiosk."),
+    N_("Your ticket has been cancelled"), N_("This ticket has expired"), N_("Valid today only"),
+    N_("Notify me when I am called"), N_("Notifications are on"),
+    N_("Cancel ticket"), N_("Cancel your ticket? Your place in line will be lost."),
+    N_("Yes, cancel"), N_("No, keep my ticket"),
+    N_("Ticket not found"),
+    N_("Check the address, or scan the QR code on your ticket again."),
+    N_("Too many requests. Please wait a minute."),
+]
+
+
+def lookup_allowed() -> bool:
+    """One more ticket lookup from this address; False over the limit (shared with the API)."""
+    return api.token_lookups.hit(f"ip:{auth.client_ip()}", current_app.config["TICKET_LOOKUPS_PER_MINUTE"])
+
+
+def _visitor_lang(ticket: dict | None) -> str:
+    """?lang=, else the ticket's language; without a ticket the browser's, else Kazakh."""
+    asked = normalise_lang(request.args.get("lang"), "")
+    if asked:
+        return asked
+    if ticket is not None:
+        return normalise_lang(ticket["lang"])
+    return (normalise_lang(request.cookies.get("kezek_lang"), "")
+            or request.accept_languages.best_match(LANGS) or DEFAULT_LANG)
+
+
+def _json(data) -> Markup:
+    """Data for <script type=application/json>, safe against a closing tag."""
+    return Markup(json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e"))
+
+
+def _page(template: str, lang: str, status: int, **context):
+    with force_locale(lang):
+        html = render_screen("ticket", template, STRINGS, lang=lang, **context)
+    response = make_response(html, status)
+    # The page is the visitor's own: never cached by a shared cache, never indexed.
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
 
 
 @bp.get("/t/<token>")
 @access("public")
 def page(token):
-    return render_screen("ticket", "index.html", STRINGS, lang=str(get_locale()), token=token)
+    """The ticket page; 404 'ticket not found' for an unknown token, 429 over the lookup limit."""
+    if not lookup_allowed():
+        return _page("gone.html", _visitor_lang(None), 429, reason="busy")
+    db = get_db()
+    ticket = queries.ticket_by_token(db, token)
+    if ticket is None:
+        return _page("gone.html", _visitor_lang(None), 404, reason="not_found")
+    view = ticket_json(ticket, public=True)
+    services = {s["id"]: {lang: s[f"name_{lang}"] for lang in LANGS}
+                for s in queries.services(db, ticket["office_id"])}
+    office = queries.office(db, ticket["office_id"])
+    boot = {"ticket": {k: view[k] for k in ("token", "number", "service_id", "status", "people_ahead",
+                                            "estimated_wait_s", "desk_id", "desk", "called_at", "recalls")},
+            "services": services, "rated": ratings.rated(ticket),
+            "office": {lang: office[f"name_{lang}"] for lang in LANGS}}
+    return _page("index.html", _visitor_lang(ticket), 200, boot=_json(boot), ticket=boot["ticket"],
+                 service=services.get(ticket["service_id"], {}), office=boot["office"],
+                 rated=boot["rated"])
+
+
+@bp.post("/api/v1/tickets/<token>/rating")
+@access("public")
+def rate(token):
+    """Rate a finished visit: {stars 1–5, comment?} -> 201; 409 when rated already or not done."""
+    data = body()
+    if not lookup_allowed():
+        raise auth.TooMany("Too many requests: wait a minute.", "lookup_rate_limited")
+    rating = ratings.rate(get_db(), token, data.get("stars"), data.get("comment"), now())
+    return jsonify({"stars": rating.stars, "comment": rating.comment}), 201
+
+
+def _openapi_paths() -> dict:
+    token = openapi._path_param("token", "string")
+    schema = {"type": "object", "required": ["stars"], "properties": {
+        "stars": {"type": "integer", "minimum": 1, "maximum": 5},
+        "comment": {"type": ["string", "null"], "maxLength": ratings.MAX_COMMENT}}}
+    return {"/api/v1/tickets/{token}/rating": {"post": openapi._op(
+        "Rate a finished visit once (public; 409 when rated already or not finished)", "public",
+        schema, "201", body=schema, params=[token])}}
+
+
+openapi.EXTRA_PATHS.append(_openapi_paths)

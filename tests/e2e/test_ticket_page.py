@@ -1,0 +1,184 @@
+"""The ticket page on a phone (360×740) in real Chromium: place in line, the call, rating, cancel."""
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+import requests
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import screenshot
+
+pytestmark = [
+    pytest.mark.e2e,
+    # LiveServer.start() leaves its log file object to the garbage collector (reported to the lead).
+    pytest.mark.filterwarnings("ignore:unclosed file:ResourceWarning"),
+    pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
+]
+
+WAIT_MS = 15000
+LANGS = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
+AHEAD = {"kk": "Сіздің алдыңызда: {} адам", "ru": "Перед вами: {} чел.", "en": "People ahead of you: {}"}
+NEXT = {"kk": "Келесі кезек — сіздікі", "ru": "Вы следующий в очереди", "en": "You are next"}
+GO = {"kk": "{}-терезеге келіңіз", "ru": "Пройдите к окну {}", "en": "Please go to desk {}"}
+THANKS = {"kk": "Бағаңыз үшін рақмет!", "ru": "Спасибо за оценку!", "en": "Thank you for your rating!"}
+CANCELLED = {"kk": "Талоныңыз жойылды", "ru": "Ваш талон отменён", "en": "Your ticket has been cancelled"}
+NOT_FOUND = {"kk": "Талон табылмады", "ru": "Талон не найден", "en": "Ticket not found"}
+SERVICE_В = {"kk": "Тұрғын үй-коммуналдық шаруашылық", "ru": "Жилищно-коммунальное хозяйство",
+             "en": "Housing and utilities"}
+# Demo desks: 2 serves А only, 3 serves Б and В, 4 В and Г, 6 Ж only.
+А, Б, В, Г, Д, Ж = 1, 2, 3, 4, 5, 7
+
+
+@pytest.fixture(scope="module")
+def staff(live_server):
+    return live_server.session("operator1")
+
+
+def post(staff, live_server, path, **body):
+    r = staff.post(live_server.url + path, json=body, timeout=5)
+    assert r.status_code in (200, 204), r.text
+    return r.json() if r.status_code == 200 else None
+
+
+def open_ticket(new_page, live_server, ticket, lang=None):
+    page = new_page("phone")
+    url = ticket["url"] + (f"?lang={lang}" if lang else "")
+    response = page.goto(url)
+    assert response.status == 200
+    expect(page.locator("#number")).to_have_text(ticket["number"])
+    return page
+
+
+def fits_the_phone(page):
+    """Nothing wider than the 360 px screen."""
+    return page.evaluate("document.scrollingElement.scrollWidth <= innerWidth")
+
+
+def test_the_place_in_line_falls_as_others_are_called(live_server, staff, new_page):
+    tickets = [live_server.issue(Д) for _ in range(3)]           # desk 5 serves Г Д Е
+    mine = live_server.issue(Д, lang="ru")
+    page = open_ticket(new_page, live_server, mine)
+    expect(page.locator("#ahead")).to_have_text(AHEAD["ru"].format(3))
+    expect(page.locator("#wait")).to_contain_text("Примерное время ожидания:")
+    for lang in LANGS:
+        page.get_by_role("button", name=LANGS[lang]).click()
+        expect(page.locator("#ahead")).to_have_text(AHEAD[lang].format(3))
+        assert fits_the_phone(page)
+        screenshot(page, f"ticket-waiting-{lang}")
+    page.get_by_role("button", name=LANGS["ru"]).click()
+    for left in (2, 1, 0):
+        post(staff, live_server, "/api/v1/desks/5/call-next")
+        expect(page.locator("#ahead")).to_have_text(AHEAD["ru"].format(left))
+    expect(page.locator("#waiting-status")).to_have_text(NEXT["ru"])
+    assert len(tickets) == 3
+
+
+def test_the_call_turns_the_page_to_the_desk(live_server, staff, new_page):
+    for lang in LANGS:
+        ticket = live_server.issue(Ж, lang=lang)                    # only desk 6 serves Ж
+        page = open_ticket(new_page, live_server, ticket)
+        expect(page.locator("#ahead")).to_have_text(AHEAD[lang].format(0))
+        page.evaluate("window.kezekNoReload = true")
+        called = post(staff, live_server, "/api/v1/desks/6/call-next")
+        assert called["number"] == ticket["number"]
+        expect(page.locator("#go")).to_have_text(GO[lang].format(6))
+        expect(page.locator("body")).to_have_class("screen-ticket tk-is-called")
+        assert page.evaluate("window.kezekNoReload") is True, "the page changed without a reload"
+        assert fits_the_phone(page)
+        screenshot(page, f"ticket-called-{lang}")
+        post(staff, live_server, f"/api/v1/tickets/{called['id']}/no-show")
+
+
+def test_a_rating_after_the_visit_is_stored_once(live_server, staff, new_page):
+    for lang in LANGS:
+        ticket = live_server.issue(Ж, lang=lang)
+        page = open_ticket(new_page, live_server, ticket)
+        called = post(staff, live_server, "/api/v1/desks/6/call-next")
+        post(staff, live_server, f"/api/v1/tickets/{called['id']}/start")
+        post(staff, live_server, f"/api/v1/tickets/{called['id']}/finish")
+        expect(page.locator("#rate")).to_be_visible(timeout=WAIT_MS)
+        screenshot(page, f"ticket-done-{lang}")
+        page.locator("#comment").fill("Жылдам әрі сыпайы.")
+        page.locator(".tk-star[data-stars='4']").click()
+        expect(page.locator("#rated")).to_have_text(THANKS[lang])
+        expect(page.locator("#rate")).to_be_hidden()
+        screenshot(page, f"ticket-rated-{lang}")
+        again = requests.post(f"{live_server.url}/api/v1/tickets/{ticket['token']}/rating", json={"stars": 1},
+                              timeout=5)
+        assert again.status_code == 409 and again.json()["error"]["code"] == "already_rated"
+        page.reload()
+        expect(page.locator("#rated")).to_be_visible()
+        expect(page.locator("#rate")).to_be_hidden()
+        with sqlite3.connect(f"file:{live_server.db}?mode=ro", uri=True) as db:
+            assert db.execute("SELECT rating FROM tickets WHERE token = ?", (ticket["token"],)).fetchone() == (4,)
+            logged = db.execute("SELECT desk_id, user_id, details FROM events WHERE name = 'ticket.rated'"
+                                " AND ticket_id = ?", (called["id"],)).fetchall()
+        assert len(logged) == 1 and logged[0][0] == 6 and logged[0][1] is not None
+        assert "Жылдам әрі сыпайы." in logged[0][2]
+
+
+def test_cancel_removes_the_ticket_from_the_queue(live_server, new_page):
+    def waiting_in_г():
+        services = requests.get(f"{live_server.url}/api/v1/services", timeout=5).json()["services"]
+        return next(s["waiting"] for s in services if s["id"] == Г)
+
+    ticket = live_server.issue(Г, lang="kk")
+    before = waiting_in_г()
+    page = open_ticket(new_page, live_server, ticket)
+    page.locator("#cancel").click()
+    expect(page.locator("#cancel-confirm")).to_be_visible()
+    screenshot(page, "ticket-cancel-confirm-kk")
+    page.locator("#cancel-no").click()                              # changed their mind: nothing happens
+    expect(page.locator("#cancel-confirm")).to_be_hidden()
+    assert waiting_in_г() == before
+    page.locator("#cancel").click()
+    page.locator("#cancel-yes").click()
+    expect(page.locator("#ended-title")).to_have_text(CANCELLED["kk"])
+    assert waiting_in_г() == before - 1
+    status = requests.get(f"{live_server.url}/api/v1/tickets/{ticket['token']}", timeout=5).json()["status"]
+    assert status == "cancelled"
+    screenshot(page, "ticket-cancelled-kk")
+
+
+def test_a_transfer_shows_the_new_service(live_server, staff, new_page):
+    ticket = live_server.issue(Б, lang="en")
+    page = open_ticket(new_page, live_server, ticket)
+    called = post(staff, live_server, "/api/v1/desks/3/call", ticket=ticket["id"], reason="e2e: this visitor")
+    expect(page.locator("#go")).to_have_text(GO["en"].format(3))
+    post(staff, live_server, f"/api/v1/tickets/{called['id']}/transfer", service=В)
+    expect(page.locator("#service")).to_have_text(SERVICE_В["en"])
+    expect(page.locator("#transferred")).to_be_visible()
+    expect(page.locator("#ahead")).to_contain_text("People ahead of you:")
+    screenshot(page, "ticket-transferred-en")
+
+
+def test_an_unknown_token_gets_the_not_found_page(live_server, new_page):
+    # No ticket, so no ticket language: the phone's own language decides, and the buttons switch.
+    page = new_page("phone", locale="ru-RU")
+    response = page.goto(f"{live_server.url}/t/no-such-ticket-token")
+    assert response.status == 404
+    expect(page.locator("h1")).to_have_text(NOT_FOUND["ru"])
+    for lang in LANGS:
+        page.get_by_role("button", name=LANGS[lang]).click()
+        expect(page.locator("h1")).to_have_text(NOT_FOUND[lang])
+        screenshot(page, f"ticket-not-found-{lang}")
+
+
+def test_the_page_catches_up_after_the_server_was_away(live_server, new_page):
+    from kezek import store, tickets
+    from kezek.timeutil import utcnow
+
+    ticket = live_server.issue(Ж, lang="kk")
+    page = open_ticket(new_page, live_server, ticket)
+    expect(page.locator("#ahead")).to_have_text(AHEAD["kk"].format(0))
+    live_server.stop()
+    expect(page.locator("#kezek-offline")).to_be_visible(timeout=WAIT_MS)
+    db = store.open_db(live_server.db)                              # the call happens while the page is cut off
+    try:
+        tickets.call_next(db, 6, utcnow())
+    finally:
+        db.close()
+    live_server.start()
+    expect(page.locator("#go")).to_have_text(GO["kk"].format(6), timeout=WAIT_MS)
+    expect(page.locator("#kezek-offline")).to_be_hidden()
