@@ -70,6 +70,10 @@ def _connect_screen(db, auth: dict) -> tuple[str, dict]:
         return "snapshot", {"office": state.office_view(queries.office(db, office)),
                             "services": state.services_view(db, office, now)}
     if screen == "ticket":
+        # Each try counts against the address's ticket lookups, as the ticket page and API do.
+        from kezek.web.screen_ticket import lookup_allowed
+        if not lookup_allowed():
+            raise ConnectionRefusedError("too many requests")
         ticket = queries.ticket_by_token(db, str(auth.get("token") or ""))
         if ticket is None:
             raise ConnectionRefusedError("ticket not found")
