@@ -1,0 +1,496 @@
+/* The kiosk: language → service → ticket type → ticket, by touch alone, and never stuck. */
+(function () {
+  "use strict";
+  const TOKEN_KEY = "kezek.kiosk.token";
+  const PRINT_WAIT_MS = 8000;
+  const REFUSED_RETRY_MS = 60000;      // no ticket.printed by then: show the ticket on screen instead
+  const FLAT_LIMIT = 12;           // more services than this: choose a group first
+  const PRINTER_DOWN = new Set(["paper_out", "cover_open", "offline", "error"]);
+  const LANGS = ["kk", "ru", "en"];
+  const root = document.getElementById("kiosk");
+  const $ = (id) => document.getElementById(id);
+
+  const state = {
+    token: null, office: null, services: [], printer: { state: "unknown" },
+    idleMs: (Number(root.dataset.idleS) || 20) * 1000,
+    screen: "loading", online: false, lost: false, unpaired: false, noticeOpen: false,
+    service: null, group: null, busy: false, choice: null, ticket: null, print: null,
+    printTimer: null, idleTimer: null, refreshTimer: null, visit: 0,
+  };
+
+  /* The pairing token: taken from ?token= once, then kept in localStorage; the address bar loses it. */
+  function pairingToken() {
+    const params = new URLSearchParams(location.search);
+    const given = params.get("token");
+    if (given) {
+      try { localStorage.setItem(TOKEN_KEY, given); } catch (e) { /* private mode: this page only */ }
+      params.delete("token");
+      const rest = params.toString();
+      history.replaceState(null, "", location.pathname + (rest ? "?" + rest : ""));
+      return given;
+    }
+    try { return localStorage.getItem(TOKEN_KEY); } catch (e) { return null; }
+  }
+
+  /* ---- text ---- */
+
+  /* Elements that speak to someone who has not chosen a language yet: every language at once. */
+  function fillAllLangs() {
+    document.querySelectorAll("[data-i18n-all]").forEach((el) => {
+      el.textContent = "";
+      languages().forEach((lang) => {
+        const line = document.createElement("span");
+        line.className = "l l-" + lang;
+        line.lang = lang;
+        line.textContent = Kezek.t(el.dataset.i18nAll, null, lang);
+        el.appendChild(line);
+      });
+    });
+  }
+
+  function translate() {
+    Kezek.translatePage(root);
+    document.querySelectorAll("[data-i18n-alt]").forEach((el) => { el.alt = Kezek.t(el.dataset.i18nAlt); });
+  }
+
+  function languages() {
+    const offered = state.office && state.office.languages;
+    const list = LANGS.filter((l) => !offered || !offered.length || offered.includes(l));
+    return list.length ? list : LANGS;
+  }
+
+  function defaultLang() {
+    const lang = state.office && state.office.default_lang;
+    return LANGS.includes(lang) ? lang : "kk";
+  }
+
+  function local(obj, field) {
+    return (obj && (obj[field + "_" + Kezek.lang] || obj[field + "_kk"])) || "";
+  }
+
+  /* ---- screens ---- */
+
+  function render() {
+    let visible = state.screen;
+    if (state.unpaired) visible = "unpaired";
+    else if (!state.online && state.lost) visible = "offline";
+    document.querySelectorAll("#kiosk > .screen").forEach((el) => { el.hidden = el.id !== "screen-" + visible; });
+    root.dataset.screen = visible;
+  }
+
+  function show(screen) {
+    state.screen = screen;
+    render();
+    if (screen === "services") fitCards();
+    armIdle();
+  }
+
+  function goHome() {
+    state.visit += 1;
+    state.service = null;
+    state.group = null;
+    state.choice = null;
+    state.ticket = null;
+    state.busy = false;
+    clearTimeout(state.printTimer);
+    closeNotice();
+    setChoicesDisabled(false);
+    Kezek.setLang(defaultLang());
+    translate();
+    renderStart();
+    show("start");
+  }
+
+  function armIdle() {
+    clearTimeout(state.idleTimer);
+    if (state.screen === "start" || state.screen === "loading") return;
+    state.idleTimer = setTimeout(goHome, state.idleMs);
+  }
+
+  function renderStart() {
+    $("office-name").textContent = local(state.office, "name");
+    document.querySelectorAll(".btn-lang").forEach((btn) => { btn.hidden = !languages().includes(btn.dataset.lang); });
+    $("printer-notice").hidden = !PRINTER_DOWN.has(state.printer && state.printer.state);
+  }
+
+  /* ---- services ---- */
+
+  function waitingText(s) {
+    if (!s.waiting) return Kezek.t("No queue");
+    const parts = [Kezek.t("Waiting: %(n)s", { n: s.waiting })];
+    const minutes = Kezek.minutes(s.estimated_wait_s);
+    if (minutes > 0) parts.push(Kezek.t("≈ %(min)s min", { min: minutes }));
+    return parts.join(" · ");
+  }
+
+  function reasonText(s) {
+    if (s.unavailable_reason === "closed") {
+      const hours = s.opens && s.closes ? s.opens + "–" + s.closes
+        : state.office && state.office.opens && state.office.closes ? state.office.opens + "–" + state.office.closes : "";
+      return Kezek.t("Closed now") + (hours ? " · " + Kezek.t("Opening hours: %(hours)s", { hours }) : "");
+    }
+    if (s.unavailable_reason === "daily_limit") return Kezek.t("No tickets left today");
+    return Kezek.t("Service temporarily unavailable");
+  }
+
+  function span(cls, text) {
+    const el = document.createElement("span");
+    el.className = cls;
+    el.textContent = text;
+    return el;
+  }
+
+  function fillCard(btn, s) {
+    btn.textContent = "";
+    btn.appendChild(span("svc-prefix", s.prefix));
+    const body = span("svc-body", "");
+    body.appendChild(span("svc-name", local(s, "name")));
+    const line = s.available ? waitingText(s) : reasonText(s);
+    body.appendChild(span(s.available ? "svc-meta" : "svc-meta svc-reason", line));
+    btn.appendChild(body);
+    btn.disabled = !s.available || state.busy;
+    btn.classList.toggle("unavailable", !s.available);
+    btn.setAttribute("aria-disabled", String(!s.available));
+    btn.setAttribute("aria-label", local(s, "name") + ". " + line);
+  }
+
+  function groupKey(s) { return s.group_kk || s.group_ru || s.group_en || ""; }
+
+  function visibleServices() {
+    const all = state.services.slice().sort((a, b) => (a.sort_order - b.sort_order) || (a.id - b.id));
+    return state.group === null ? all : all.filter((s) => groupKey(s) === state.group);
+  }
+
+  function needsGroups() {
+    const groups = new Set(state.services.map(groupKey));
+    return state.group === null && state.services.length > FLAT_LIMIT && groups.size > 1;
+  }
+
+  function renderServices() {
+    const box = $("services");
+    box.textContent = "";
+    let count = 0;
+    if (needsGroups()) {
+      const groups = new Map();
+      visibleServices().forEach((s) => {
+        const key = groupKey(s);
+        if (!groups.has(key)) groups.set(key, []);
+        groups.get(key).push(s);
+      });
+      groups.forEach((members, key) => {
+        const btn = document.createElement("button");
+        btn.type = "button";
+        btn.className = "btn service group";
+        btn.dataset.group = key;
+        btn.appendChild(span("svc-body", ""));
+        btn.firstChild.appendChild(span("svc-name", local(members[0], "group") || members.map((s) => s.prefix).join(" ")));
+        btn.firstChild.appendChild(span("svc-meta", members.map((s) => s.prefix).join(" · ")));
+        box.appendChild(btn);
+        count += 1;
+      });
+    } else {
+      visibleServices().forEach((s) => {
+        const btn = document.createElement("button");
+        btn.type = "button";
+        btn.className = "btn service";
+        btn.dataset.serviceId = String(s.id);
+        fillCard(btn, s);
+        box.appendChild(btn);
+        count += 1;
+      });
+    }
+    box.dataset.count = String(count);
+    // Fit every card without scrolling: columns by orientation, rows share the height.
+    const landscape = innerWidth > innerHeight;
+    const columns = landscape ? (count > 6 ? 3 : 2) : (count > 8 ? 2 : 1);
+    box.style.gridTemplateColumns = "repeat(" + Math.min(columns, Math.max(count, 1)) + ", minmax(0, 1fr))";
+    fitCards();
+  }
+
+  /* Shrink a card's text step by step until its name fits (admins may write long names). */
+  function fitCards() {
+    document.querySelectorAll("#services .service").forEach((btn) => {
+      if (!btn.getClientRects().length) return;
+      let scale = 1;
+      btn.style.fontSize = "";
+      const over = () => btn.scrollHeight > btn.clientHeight + 1 || btn.scrollWidth > btn.clientWidth + 1;
+      while (over() && scale > 0.55) {
+        scale -= 0.05;
+        btn.style.fontSize = scale + "rem";
+      }
+    });
+  }
+
+  function applyServices(list) {
+    const sameSet = list.length === state.services.length &&
+      list.every((s, i) => state.services[i].id === s.id && groupKey(state.services[i]) === groupKey(s));
+    state.services = list;
+    if (state.service) state.service = list.find((s) => s.id === state.service.id) || state.service;
+    if (!sameSet) {
+      if (state.group !== null && !list.some((s) => groupKey(s) === state.group)) state.group = null;
+      renderServices();
+      return;
+    }
+    document.querySelectorAll("#services .service[data-service-id]").forEach((btn) => {
+      const s = list.find((x) => String(x.id) === btn.dataset.serviceId);
+      if (s) fillCard(btn, s);
+    });
+    fitCards();
+  }
+
+  async function refreshServices() {
+    try {
+      const answer = await Kezek.api("GET", "/api/v1/services", undefined, { token: state.token });
+      if (answer.status === 200 && answer.data && Array.isArray(answer.data.services)) applyServices(answer.data.services);
+    } catch (e) { /* the socket's status shows a lost server */ }
+  }
+
+  /* ---- the ticket ---- */
+
+  function setChoicesDisabled(disabled) {
+    document.querySelectorAll("#screen-priority button[data-priority], #services .service").forEach((btn) => {
+      btn.disabled = disabled || btn.classList.contains("unavailable");
+    });
+  }
+
+  async function takeTicket(reason) {
+    const service = state.service;
+    if (state.busy || !service) return;
+    state.busy = true;
+    setChoicesDisabled(true);
+    const visit = state.visit;
+    // The same choice retried after a network failure reuses its key: the server answers the first ticket.
+    const signature = [service.id, reason || "", Kezek.lang].join("|");
+    if (!state.choice || state.choice.signature !== signature) state.choice = { signature, key: Kezek.newKey() };
+    const body = { service: service.id, priority: Boolean(reason), lang: Kezek.lang };
+    if (reason) body.priority_reason = reason;
+    let answer;
+    try {
+      answer = await Kezek.api("POST", "/api/v1/tickets", body, { token: state.token, idempotencyKey: state.choice.key });
+    } catch (e) {
+      if (visit !== state.visit) return;
+      state.busy = false;
+      setChoicesDisabled(false);
+      notice("No connection to the server: the ticket was not issued. Please try again.");
+      return;
+    }
+    if (visit !== state.visit) return;
+    state.busy = false;
+    state.choice = null;   // an answer was given and stored under that key: a new choice gets a new key
+    setChoicesDisabled(false);
+    if (answer.status === 201 || answer.status === 200) {
+      showTicket(answer.data, service);
+    } else if (answer.status === 401) {
+      state.unpaired = true;
+      render();
+    } else if (answer.status === 409 || answer.status === 404) {
+      refreshServices();
+      show("services");
+      notice("This service is not available now. Please choose another one.");
+    } else if (answer.status === 429) {
+      notice("Too many tickets from this kiosk: please wait a minute.");
+    } else {
+      notice("Something went wrong. Please try again.");
+    }
+  }
+
+  function showTicket(ticket, service) {
+    state.ticket = ticket;
+    $("ticket-number").textContent = ticket.number;
+    $("ticket-service").textContent = local(service, "name");
+    $("ticket-priority").hidden = !ticket.priority;
+    $("ticket-ahead").textContent = Kezek.t("People ahead of you: %(n)s", { n: ticket.people_ahead || 0 });
+    const minutes = Kezek.minutes(ticket.estimated_wait_s);
+    $("ticket-wait").textContent = Kezek.t("Estimated wait: %(min)s min", { min: minutes });
+    $("ticket-wait").hidden = !ticket.people_ahead || minutes < 1;
+    $("ticket-qr").src = "/qr/" + encodeURIComponent(ticket.token) + ".svg";
+    const printing = ticket.print && ticket.print.state;
+    if (printing === "pending") awaitPrint();
+    else setPrint("photo", printing === "unavailable");
+    show("ticket");
+  }
+
+  function awaitPrint() {
+    setPrint("printing", false);
+    clearTimeout(state.printTimer);
+    state.printTimer = setTimeout(() => setPrint("photo", true), PRINT_WAIT_MS);
+  }
+
+  const PRINT_TEXT = {
+    printing: ["Printing your ticket…", "Please wait"],
+    printed: ["Please take your ticket", "Scan the code to follow your place in the queue on your phone."],
+    photo: ["Photograph this code",
+      "The ticket was not printed. Scan or photograph the code: it opens your ticket on your phone."],
+  };
+
+  function setPrint(mode, canRetry) {
+    state.print = mode;
+    $("print-status").dataset.state = mode;
+    $("screen-ticket").dataset.print = mode;
+    $("print-title").textContent = Kezek.t(PRINT_TEXT[mode][0]);
+    $("print-detail").textContent = Kezek.t(PRINT_TEXT[mode][1]);
+    $("btn-reprint").hidden = !(mode === "photo" && canRetry);
+    $("btn-reprint").disabled = false;
+  }
+
+  function onPrinted(result) {
+    if (!state.ticket || !result || result.ticket_id !== state.ticket.id) return;
+    clearTimeout(state.printTimer);
+    if (result.ok) setPrint("printed", false);
+    else setPrint("photo", true);
+  }
+
+  async function reprint() {
+    const ticket = state.ticket;
+    if (!ticket || state.print === "printing") return;
+    $("btn-reprint").disabled = true;
+    let answer;
+    try {
+      answer = await Kezek.api("POST", "/api/v1/tickets/" + ticket.id + "/reprint", {},
+        { token: state.token, idempotencyKey: Kezek.newKey() });
+    } catch (e) {
+      if (state.ticket === ticket) setPrint("photo", true);
+      notice("No connection to the server: the ticket was not issued. Please try again.");
+      return;
+    }
+    if (state.ticket !== ticket) return;
+    if (answer.status === 202 || answer.status === 200) awaitPrint();
+    else setPrint("photo", false);
+  }
+
+  /* ---- notices ---- */
+
+  function notice(msgid) {
+    $("notice-text").textContent = Kezek.t(msgid);
+    $("notice").hidden = false;
+    state.noticeOpen = true;
+    armIdle();
+  }
+
+  function closeNotice() {
+    $("notice").hidden = true;
+    state.noticeOpen = false;
+  }
+
+  /* ---- live ---- */
+
+  function onSnapshot(snapshot) {
+    state.office = snapshot.office;
+    state.device = snapshot.device;
+    state.printer = snapshot.printer || { state: "unknown" };
+    const settings = snapshot.device && snapshot.device.settings;
+    if (settings && Number(settings.idle_s) > 0) state.idleMs = Number(settings.idle_s) * 1000;
+    state.unpaired = false;
+    fillAllLangs();
+    applyServices(snapshot.services || []);
+    renderStart();
+    if (state.screen === "loading") goHome();
+    else render();
+  }
+
+  function onQueue(change) {
+    if (!change || !Array.isArray(change.services)) return;
+    const counts = new Map(change.services.map((s) => [s.id, s]));
+    applyServices(state.services.map((s) => (counts.has(s.id) ? { ...s, ...counts.get(s.id) } : s)));
+    // Availability is not in queue.changed (an admin's change sends one): ask again while someone is choosing.
+    if (state.screen === "services" || state.screen === "priority") {
+      clearTimeout(state.refreshTimer);
+      state.refreshTimer = setTimeout(refreshServices, 300);
+    }
+  }
+
+  function onPrinter(change) {
+    if (!change || (state.device && change.device_id !== state.device.id)) return;
+    state.printer = { state: change.state, detail: change.detail };
+    renderStart();
+  }
+
+  function connect() {
+    let socket = null;
+    socket = Kezek.connect({ screen: "kiosk", token: state.token }, {
+      snapshot: onSnapshot,
+      "queue.changed": onQueue,
+      "printer.changed": onPrinter,
+      "ticket.printed": onPrinted,
+      connect_error: (err) => {
+        if (err && /kiosk token/.test(err.message || "")) { state.unpaired = true; render(); }
+        // A refused connection is not retried by the client: ask again now and then (never stuck).
+        if (!socket.active) setTimeout(() => socket.connect(), REFUSED_RETRY_MS);
+      },
+      disconnect: (reason) => {
+        // The server dropped us (e.g. the device was revoked): reconnect, and hear why if refused.
+        if (reason === "io server disconnect") setTimeout(() => socket.connect(), 1000);
+      },
+    }, (online) => {
+      state.online = online;
+      state.lost = !online;
+      render();
+    });
+    return socket;
+  }
+
+  /* ---- touch ---- */
+
+  function onTap(event) {
+    const btn = event.target.closest("button");
+    if (!btn || btn.disabled) return;
+    if (btn.dataset.lang) {
+      Kezek.setLang(btn.dataset.lang);
+      translate();
+      state.group = null;
+      renderServices();
+      show("services");
+      refreshServices();
+    } else if (btn.dataset.group !== undefined) {
+      state.group = btn.dataset.group;
+      renderServices();
+    } else if (btn.dataset.serviceId) {
+      state.service = state.services.find((s) => String(s.id) === btn.dataset.serviceId);
+      if (!state.service || !state.service.available) return;
+      $("priority-service").textContent = local(state.service, "name");
+      show("priority");
+    } else if (btn.dataset.priority !== undefined) {
+      takeTicket(btn.dataset.priority || null);
+    } else if (btn.id === "btn-reprint") {
+      reprint();
+    } else if (btn.dataset.action === "dismiss") {
+      closeNotice();
+    } else if (btn.dataset.action === "home") {
+      goHome();
+    } else if (btn.dataset.action === "back") {
+      if (state.screen === "priority") show("services");
+      else if (state.group !== null) { state.group = null; renderServices(); }
+      else goHome();
+    }
+  }
+
+  function guardTouch() {
+    const stop = (e) => e.preventDefault();
+    document.addEventListener("contextmenu", stop);
+    document.addEventListener("selectstart", stop);
+    document.addEventListener("dragstart", stop);
+    document.addEventListener("gesturestart", stop);
+    // Ctrl+wheel and pinch on a touchpad zoom the page: not on a kiosk.
+    document.addEventListener("wheel", (e) => { if (e.ctrlKey) e.preventDefault(); }, { passive: false });
+    document.addEventListener("touchmove", (e) => { if (e.touches.length > 1) e.preventDefault(); }, { passive: false });
+    ["pointerdown", "touchstart", "keydown"].forEach((name) => document.addEventListener(name, armIdle, { passive: true }));
+    root.addEventListener("click", onTap);
+    addEventListener("resize", () => { if (state.screen === "services") renderServices(); });
+  }
+
+  function start() {
+    guardTouch();
+    fillAllLangs();
+    translate();
+    state.token = pairingToken();
+    if (!state.token) {
+      state.unpaired = true;
+      render();
+      return;
+    }
+    render();
+    connect();
+  }
+
+  start();
+})();
