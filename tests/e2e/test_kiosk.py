@@ -355,3 +355,37 @@ def test_a_kiosk_whose_printer_is_out_of_paper_says_so_before_anyone_taps(live_s
     # Revoking the device in the admin screen turns the kiosk into "not paired", by itself.
     assert admin.delete(f"{live_server.url}/api/v1/devices/{made['device']['id']}", timeout=5).ok
     expect(page.locator("#screen-unpaired")).to_be_visible(timeout=WAIT_MS)
+
+
+TAX_SERVICES = [("З", "Мүлік салығы", "Налог на имущество", "Property tax"),
+                ("И", "Көлік салығы", "Транспортный налог", "Vehicle tax"),
+                ("К", "Жер салығы", "Земельный налог", "Land tax"),
+                ("Л", "Салық берешегі", "Налоговая задолженность", "Tax arrears"),
+                ("М", "Декларациялар", "Декларации", "Declarations"),
+                ("Н", "Салық кеңесі", "Налоговая консультация", "Tax advice")]
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_with_many_services_the_visitor_picks_a_group_first(restartable_server, new_page, size):
+    server = restartable_server
+    admin = server.session("admin")
+    if len(requests.get(server.url + "/api/v1/services", timeout=5).json()["services"]) < 13:
+        for order, (prefix, kk, ru, en) in enumerate(TAX_SERVICES):
+            assert admin.post(server.url + "/api/v1/services", timeout=5, json={
+                "prefix": prefix, "name_kk": kk, "name_ru": ru, "name_en": en, "group_kk": "Салықтар",
+                "group_ru": "Налоги", "group_en": "Taxes", "sort_order": 10 + order}).status_code == 201
+    page = open_kiosk(new_page(size), server)
+    page.get_by_role("button", name="English", exact=True).click()
+    groups = page.locator("#services .service.group")
+    expect(groups).to_have_count(6)
+    assert_fits(page)
+    screenshot(page, f"kiosk-groups-en-{SIZES[size]}")
+
+    groups.filter(has_text="Taxes").click()
+    expect(page.locator("#services .service[data-service-id]")).to_have_count(6)
+    assert_fits(page)
+    screenshot(page, f"kiosk-group-services-en-{SIZES[size]}")
+    page.locator("#services .service", has_text="Vehicle tax").click()
+    page.locator('#screen-priority [data-priority=""]').click()
+    ticket = ticket_on_screen(page, server)
+    assert ticket["number"].startswith("И") and ticket["lang"] == "en"
