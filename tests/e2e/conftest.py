@@ -42,9 +42,10 @@ class LiveServer:
         self.proc = None
 
     def start(self) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "server.py", "run", "--db", str(self.db), "--port", str(self.port), "--quiet"],
-            cwd=ROOT, env=self.env, stdout=self.log.open("a"), stderr=subprocess.STDOUT)
+        with self.log.open("a") as log:   # the child keeps its own copy of the descriptor
+            self.proc = subprocess.Popen(
+                [sys.executable, "server.py", "run", "--db", str(self.db), "--port", str(self.port), "--quiet"],
+                cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             try:
