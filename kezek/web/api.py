@@ -86,6 +86,13 @@ def issue_ticket():
                             lang=lang or queries.office(db, office)["default_lang"],
                             device_id=g.device["id"] if g.device else None,
                             user_id=g.user["id"] if g.user else None)
+    if g.device:
+        # A kiosk's ticket is printed in the background after this answer (kezek/web/printing_web.py).
+        from kezek.web import printing_web
+        publish(outcome.events)
+        answer = ticket_json(outcome.ticket)
+        answer["print"] = printing_web.start_print(outcome.ticket, g.device)
+        return jsonify(answer), 201
     return _outcome(outcome, 201)
 
 

@@ -105,6 +105,15 @@ def _connect_screen(db, auth: dict) -> tuple[str, dict]:
                 raise ConnectionRefusedError("unknown desk")
             join_room(f"desk:{desk_id}")
         return "snapshot", state.operator_snapshot(db, office, now, desk_id)
+    if screen == "print-agent":
+        # The print agent of a kiosk PC (kezek/print_agent.py), with the kiosk's token.
+        from kezek.web import printing_web
+        device = accounts.device_by_token(db, str(auth.get("token") or ""))
+        if device is None or device["kind"] != "kiosk":
+            raise ConnectionRefusedError("bad kiosk token")
+        _track(device["id"])
+        join_room(f"agent:{device['id']}")
+        return "snapshot", printing_web.agent_connected(db, device, request.sid)
     raise ConnectionRefusedError("unknown screen")
 
 
@@ -117,6 +126,8 @@ def register(socketio) -> None:
     """Attach the handlers to the Socket.IO server."""
     global _socketio
     _socketio = socketio
+    from kezek.web import printing_web
+    printing_web.register(socketio)  # print agents' acknowledgements and status reports
 
     @socketio.on("connect")
     def on_connect(auth=None):
@@ -134,6 +145,8 @@ def register(socketio) -> None:
         with _sids_lock:
             for sids in _device_sids.values():
                 sids.discard(request.sid)
+        from kezek.web import printing_web
+        printing_web.agent_disconnected(request.sid)
 
     @socketio.on("snapshot")
     def on_snapshot(auth=None):

@@ -137,7 +137,10 @@ def document() -> dict:
                         "waiting", "called", "serving", "done", "no_show", "cancelled", "expired"]},
                     "priority": {"type": "boolean"}, "people_ahead": {"type": "integer"},
                     "estimated_wait_s": {"type": "integer"}, "desk_id": {"type": ["integer", "null"]},
-                    "issued_at": {"type": "string"}, "url": {"type": "string"}}},
+                    "issued_at": {"type": "string"}, "url": {"type": "string"},
+                    "print": {"type": "object", "description": "only when a kiosk issues: is it being printed",
+                              "properties": {"state": {"type": "string",
+                                                       "enum": ["pending", "none", "unavailable"]}}}}},
             },
         },
     }
