@@ -97,23 +97,47 @@ def replay(desks: list[tuple], waiting: list[dict], now: datetime, wait_limit_s:
     return out
 
 
-def _desks(db, office_id: str, service_id: int, now: datetime, typical) -> list[tuple]:
+@dataclass
+class _Floor:
+    """What one database state says: the active desks, typical times, and replays done so far."""
+
+    state: tuple
+    desks: list[dict]
+    typical: _Typical
+    waiting: list[dict]
+    replays: dict[tuple, Replay] = field(default_factory=dict)
+
+
+def _floor(db, office_id: str, now: datetime, wait_limit_s: int) -> _Floor:
+    # queue.changed and the kiosk's list ask for every service at once: one read of the
+    # floor serves them all until this connection writes or another one commits.
+    state = (office_id, iso(now), wait_limit_s, db.conn.total_changes,
+             db.execute("PRAGMA data_version").fetchone()[0])
+    cached = getattr(db, "kezek_floor", None)
+    if cached is not None and cached.state == state:
+        return cached
+    floor = _Floor(state, [d for d in queries.desks(db, office_id) if d["active"]], _Typical(db, now),
+                   queries.waiting_in(db, [s["id"] for s in queries.services(db, office_id)]))
+    db.kezek_floor = floor
+    return floor
+
+
+def _calling_desks(db, floor: _Floor, service_id: int, now: datetime) -> list[tuple]:
     """(seconds until free, desk id, service ids) of the desks that call now.
 
     Paused desks do not count; if every desk of the service is paused they are assumed to
     resume now, and a service with no desk at all gets one imagined desk (id 0) of its own.
     """
-    active = [d for d in queries.desks(db, office_id) if d["active"]]
-    chosen = [d for d in active if not d["paused"]]
+    chosen = [d for d in floor.desks if not d["paused"]]
     if not any(service_id in d["service_ids"] for d in chosen):
-        chosen += [d for d in active if d["paused"] and service_id in d["service_ids"]]
+        chosen += [d for d in floor.desks if d["paused"] and service_id in d["service_ids"]]
     out = []
     for d in chosen:
         free_in = 0.0
         current = queries.ticket(db, d["current_ticket_id"]) if d["current_ticket_id"] else None
         if current and current["status"] in ("called", "serving") and current["called_at"]:
             elapsed = (now - parse(current["called_at"])).total_seconds()
-            free_in = remaining_s(typical(current["service_id"]), elapsed)
+            free_in = remaining_s(floor.typical(current["service_id"]), elapsed)
         out.append((free_in, d["id"], tuple(d["service_ids"])))
     if not any(service_id in d[2] for d in out):
         out.append((0.0, 0, (service_id,)))
@@ -121,20 +145,15 @@ def _desks(db, office_id: str, service_id: int, now: datetime, typical) -> list[
 
 
 def office_replay(db, office_id: str, service_id: int, now: datetime, wait_limit_s: int) -> Replay:
-    """The replay that answers for `service_id`; shared by the estimates of one database state."""
-    typical = _Typical(db, now)
-    desks = _desks(db, office_id, service_id, now, typical)
-    # queue.changed and the kiosk's list ask for every service at once: one replay serves
-    # them all until this connection writes or another one commits.
-    state = (iso(now), wait_limit_s, tuple(d[1] for d in desks), db.conn.total_changes,
-             db.execute("PRAGMA data_version").fetchone()[0])
-    cached = getattr(db, "kezek_replay", None)
-    if cached and cached[0] == state:
-        return cached[1]
-    waiting = queries.waiting_in(db, [s["id"] for s in queries.services(db, office_id)])
-    result = replay(desks, waiting, now, wait_limit_s, typical)
-    db.kezek_replay = (state, result)
-    return result
+    """The replay that answers for `service_id` (most services share one)."""
+    floor = _floor(db, office_id, now, wait_limit_s)
+    open_ids = tuple(d["id"] for d in floor.desks if not d["paused"])
+    key = open_ids if any(service_id in d["service_ids"] for d in floor.desks if not d["paused"]) else (
+        "for", service_id)
+    if key not in floor.replays:
+        floor.replays[key] = replay(_calling_desks(db, floor, service_id, now), floor.waiting, now,
+                                    wait_limit_s, floor.typical)
+    return floor.replays[key]
 
 
 def service_estimate(db, service_id: int, waiting: int, now: datetime) -> int:
