@@ -291,3 +291,12 @@ def test_the_demo_office_without_password_generates_its_own(tmp_path, cli):
     creds = __import__("json").loads(out[out.index("{"):])
     passwords = set(creds["users"].values())
     assert len(passwords) == len(creds["users"]) and DEMO_PASSWORD not in passwords
+
+
+def test_an_id_too_large_for_the_database_is_a_404_not_a_crash(operator):
+    c, headers = operator
+    huge = 10**22
+    for method, path in (("POST", f"/api/v1/desks/{huge}/call-next"), ("GET", f"/api/v1/desks/{huge}/state"),
+                         ("POST", f"/api/v1/tickets/{huge}/start"), ("POST", f"/api/v1/tickets/{2**63 - 1}/start")):
+        r = c.open(path, method=method, headers=headers)
+        assert r.status_code == 404 and r.get_json()["error"]["code"], path

@@ -10,7 +10,7 @@ from flask import Flask, g, jsonify, request
 from flask_babel import Babel
 from flask_socketio import SocketIO
 from jinja2 import ChoiceLoader, FileSystemLoader
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.routing import IntegerConverter
 
 from kezek import i18n, store
@@ -76,9 +76,11 @@ def now():
 class SqliteInt(IntegerConverter):
     """An <int:...> path part that fits SQLite's INTEGER: a larger one is a 404, not an OverflowError (500)."""
 
-    def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", 2**63 - 1)
-        super().__init__(map, *args, **kwargs)
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        if number >= 2**63:
+            raise NotFound()   # a ValidationError here would make werkzeug answer 405
+        return number
 
 
 def create_app(config: dict | None = None) -> Flask:

@@ -1,0 +1,159 @@
+"""Every HTTP route and every Socket.IO screen against every role: who gets in, who is turned away."""
+from __future__ import annotations
+
+import re
+import tempfile
+
+import pytest
+
+from conftest import login
+from kezek import store
+
+ROLES = ("anonymous", "kiosk", "display", "operator", "manager", "admin")
+# What each role passes: the levels a caller of that role meets (admin > manager > operator).
+MEETS = {"anonymous": {"public"}, "kiosk": {"public", "kiosk"}, "display": {"public", "display"},
+         "operator": {"public", "operator"}, "manager": {"public", "operator", "manager"},
+         "admin": {"public", "operator", "manager", "admin"}}
+
+# The contract (DESIGN.md): a route whose rule is loosened by mistake fails here.
+EXPECTED = {
+    "api.login": {"public"}, "api.logout": {"operator"}, "api.me": {"operator"},
+    "api.list_services": {"public"}, "api.issue_ticket": {"kiosk", "operator"},
+    "api.get_ticket": {"public"}, "api.cancel_ticket": {"public"}, "api.call_next": {"operator"},
+    "api.call_specific": {"operator"}, "api.ticket_action": {"operator"}, "api.transfer": {"operator"},
+    "api.pause": {"operator"}, "api.resume": {"operator"}, "api.desk_state": {"operator"},
+    "api.display_state": {"public"}, "api.operator_queue": {"operator"},
+    "api_config.list_offices": {"manager"}, "api_config.update_office": {"admin"},
+    "api_config.create_service": {"admin"}, "api_config.update_service": {"admin"},
+    "api_config.list_desks": {"operator"}, "api_config.create_desk": {"admin"},
+    "api_config.update_desk": {"admin"}, "api_config.list_users": {"admin"},
+    "api_config.create_user": {"admin"}, "api_config.update_user": {"admin"},
+    "api_config.list_devices": {"admin"}, "api_config.create_device": {"admin"},
+    "api_config.update_device": {"admin"}, "api_config.revoke_device": {"admin"},
+    "api_stats.get_stats": {"manager"}, "api_stats.get_audit": {"manager"},
+    "api_stats.get_monitor": {"manager"}, "api_stats.board": {"public"},
+    "openapi.openapi_json": {"public"},
+}
+
+
+def _routes():
+    """(endpoint, method, path) for every rule of a freshly built app, with its parts filled in."""
+    from kezek.web.app import create_app
+    app = create_app({"DB": tempfile.mktemp(suffix=".db"), "SECRET_KEY": "x", "ASYNC_MODE": "threading"})
+    found = []
+    for rule in app.url_map.iter_rules():
+        values = {}
+        for name, converter in rule._converters.items():
+            kind = type(converter).__name__
+            values[name] = (sorted(converter.items)[0] if kind == "AnyConverter" else
+                            1 if "Int" in kind else "demo" if name in ("office", "office_id") else "x")
+        path = rule.build(values, append_unknown=False)[1]
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            found.append((rule.endpoint, method, path))
+    return app, found
+
+
+APP, ROUTES = _routes()
+
+
+def test_every_route_declares_who_may_call_it():
+    missing = [rule.rule for rule in APP.url_map.iter_rules()
+               if not getattr(APP.view_functions[rule.endpoint], "kezek_access", None)]
+    assert not missing, f"routes without @access(...): {missing}"
+
+
+def test_the_contracts_routes_keep_their_roles():
+    declared = {endpoint: set(APP.view_functions[endpoint].kezek_access) for endpoint in APP.view_functions}
+    for endpoint, levels in EXPECTED.items():
+        if endpoint in declared:
+            assert declared[endpoint] == levels, endpoint
+    for endpoint in ("api.issue_ticket", "api.call_next", "api_config.create_user", "api_config.revoke_device"):
+        assert endpoint in declared
+
+
+def _client(app, role):
+    c = app.test_client()
+    headers = {}
+    if role in ("kiosk", "display"):
+        headers["Authorization"] = f"Bearer {app.demo[role + '_token']}"
+    elif role in ("operator", "manager", "admin"):
+        headers.update(login(c, {"operator": "operator1"}.get(role, role)))
+    return c, headers
+
+
+def _footprint(app) -> tuple:
+    db = store.open_db(app.config["DB"])
+    try:
+        return tuple(store.scalar(db, f"SELECT COUNT(*) FROM {t}") for t in ("events", "tickets", "users", "devices"))
+    finally:
+        db.close()
+
+
+@pytest.mark.parametrize("endpoint,method,path", ROUTES, ids=[f"{m} {p}" for _, m, p in ROUTES])
+def test_each_role_gets_exactly_the_access_its_route_declares(app, endpoint, method, path):
+    levels = set(app.view_functions[endpoint].kezek_access)
+    for role in ROLES:
+        c, headers = _client(app, role)
+        before = _footprint(app)
+        r = c.open(path, method=method, headers=headers, json={} if method in ("POST", "PATCH", "PUT") else None)
+        assert r.status_code < 500, (role, r.status_code, r.get_data(as_text=True)[:300])
+        if levels & MEETS[role]:
+            assert r.status_code not in (401, 403), (role, r.get_json())
+        else:
+            assert r.status_code == (401 if role == "anonymous" else 403), role
+            assert r.get_json()["error"]["code"] in ("unauthorised", "forbidden")
+            assert _footprint(app) == before, f"a refused {method} {path} by {role} changed something"
+
+
+# --- Socket.IO screens --------------------------------------------------------------------------
+
+def _screen_auth(app, ticket_token):
+    return {
+        "display": {"screen": "display"},
+        "display+token": {"screen": "display", "token": app.demo["display_token"]},
+        "display+kiosk token": {"screen": "display", "token": app.demo["kiosk_token"]},
+        "board": {"screen": "board"},
+        "ticket": {"screen": "ticket", "token": ticket_token},
+        "ticket+bad token": {"screen": "ticket", "token": "no-such-ticket"},
+        "kiosk": {"screen": "kiosk", "token": app.demo["kiosk_token"]},
+        "kiosk+display token": {"screen": "kiosk", "token": app.demo["display_token"]},
+        "kiosk without token": {"screen": "kiosk"},
+        "operator": {"screen": "operator"},
+        "operator at desk 1": {"screen": "operator", "desk": 1},
+        "operator at desk 999": {"screen": "operator", "desk": 999},
+        "unknown": {"screen": "admin-console"},
+    }
+
+
+# screen -> the session roles that may open it (None: without signing in)
+SCREEN_ACCESS = {
+    "display": {None, "operator", "admin"}, "display+token": {None, "operator", "admin"},
+    "display+kiosk token": set(), "board": {None, "operator", "admin"},
+    "ticket": {None, "operator", "admin"}, "ticket+bad token": set(),
+    "kiosk": {None, "operator", "admin"}, "kiosk+display token": set(), "kiosk without token": set(),
+    "operator": {"operator", "admin"}, "operator at desk 1": {"operator", "admin"},
+    "operator at desk 999": set(), "unknown": set(),
+}
+
+
+@pytest.mark.parametrize("session_role", [None, "operator", "admin"])
+def test_each_socketio_screen_admits_exactly_who_it_should(app, client, kiosk_headers, socket_client, session_role):
+    token = client.post("/api/v1/tickets", json={"service": 1}, headers=kiosk_headers).get_json()["token"]
+    for screen, auth in _screen_auth(app, token).items():
+        flask_client = app.test_client()
+        if session_role:
+            login(flask_client, {"operator": "operator1"}.get(session_role, session_role))
+        live = socket_client(auth, flask_client)
+        admitted = live.is_connected()
+        assert admitted == (session_role in SCREEN_ACCESS[screen]), (screen, session_role)
+        if admitted:
+            assert [m["name"] for m in live.get_received()][:1] == ["snapshot"], screen
+
+
+def test_the_public_display_socket_never_carries_ticket_tokens(app, client, kiosk_headers, operator, socket_client):
+    token = client.post("/api/v1/tickets", json={"service": 1}, headers=kiosk_headers).get_json()["token"]
+    live = socket_client({"screen": "display"})
+    c, headers = operator
+    c.post("/api/v1/desks/1/call-next", headers=headers)
+    text = repr(live.get_received())
+    assert token not in text and not re.search(r"'token'", text)
