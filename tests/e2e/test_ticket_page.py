@@ -90,6 +90,42 @@ def test_the_call_turns_the_page_to_the_desk(live_server, staff, new_page):
         post(staff, live_server, f"/api/v1/tickets/{called['id']}/no-show")
 
 
+ALERT_SPY = """
+window.spy = {vibrations: 0, notifications: []};
+navigator.vibrate = () => { window.spy.vibrations += 1; return true; };
+const record = (title, options) => window.spy.notifications.push([title, options.body]);
+ServiceWorkerRegistration.prototype.showNotification = function (title, options) {
+  record(title, options); return Promise.resolve();
+};
+const RealNotification = window.Notification;   // the page falls back to it before the worker is ready
+window.Notification = function (title, options) { record(title, options); };
+Object.defineProperty(window.Notification, "permission", {get: () => RealNotification.permission});
+window.Notification.requestPermission = () => RealNotification.requestPermission();
+"""
+
+
+def test_the_call_vibrates_and_notifies_once_per_call(live_server, staff, new_page):
+    ticket = live_server.issue(Ж, lang="kk")
+    page = new_page("phone", permissions=["notifications"])        # the visitor allowed notifications
+    page.add_init_script(ALERT_SPY)
+    page.goto(ticket["url"])
+    expect(page.locator("#notify-on")).to_be_visible()
+    expect(page.locator("#notify")).to_be_hidden()
+    page.wait_for_function("navigator.serviceWorker.getRegistration('/ticket/static/').then(Boolean)")
+    assert page.evaluate("window.spy.vibrations") == 0                 # nothing before the call
+    called = post(staff, live_server, "/api/v1/desks/6/call-next")
+    expect(page.locator("#go")).to_have_text(GO["kk"].format(6))
+    page.wait_for_function("window.spy.notifications.length === 1")
+    assert page.evaluate("window.spy.notifications") == [[f"Талон {ticket['number']}", GO["kk"].format(6)]]
+    assert page.evaluate("window.spy.vibrations") == 1
+    post(staff, live_server, f"/api/v1/tickets/{called['id']}/recall")
+    page.wait_for_function("window.spy.vibrations === 2 && window.spy.notifications.length === 2")
+    post(staff, live_server, f"/api/v1/tickets/{called['id']}/start")
+    expect(page.locator("#serving")).to_have_text("Сізге 6-терезеде қызмет көрсетілуде")
+    assert page.evaluate("window.spy.vibrations") == 2
+    post(staff, live_server, f"/api/v1/tickets/{called['id']}/finish")
+
+
 def test_a_rating_after_the_visit_is_stored_once(live_server, staff, new_page):
     for lang in LANGS:
         ticket = live_server.issue(Ж, lang=lang)

@@ -196,9 +196,9 @@
   const socket = Kezek.connect({ screen: "ticket", token }, handlers);
   // A connection the server refused (e.g. too many lookups from a shared address) is not
   // retried by Socket.IO itself: try again a little later.
-  socket.on("connect_error", () => {
-    if (!socket.active) setTimeout(() => { if (!socket.connected) socket.connect(); }, 30000);
-  });
+  const retryLater = () => setTimeout(() => { if (!socket.connected) socket.connect(); }, 30000);
+  socket.on("connect_error", () => { if (!socket.active) retryLater(); });
+  socket.on("disconnect", (reason) => { if (reason === "io server disconnect") retryLater(); });
 
   /* ---- cancel, with confirmation ---- */
   function closeConfirm() {
