@@ -419,3 +419,26 @@ def test_every_state_in_each_language(new_page, live_server, staff, lang):
     page.click("#op-logout")
     page.wait_for_selector("#op-login-form", state="visible")
     screenshot(page, f"login_{lang}")
+
+
+def test_a_kiosk_printer_problem_shows_a_banner_until_it_is_fixed(new_page, live_server, staff):
+    clear_desk(live_server, staff, 3)
+    admin = live_server.session("admin")
+    kiosk = live_server.demo["kiosk_id"]
+    device = f"{live_server.url}/api/v1/devices/{kiosk}"
+    admin.patch(device, json={"printer_url": "agent"}, timeout=5).raise_for_status()
+    agent = socketio.Client(reconnection=False)
+    try:
+        page = open_desk(new_page, live_server, 3)
+        agent.connect(live_server.url, auth={"screen": "print-agent", "token": live_server.demo["kiosk_token"]},
+                      transports=["websocket"], wait_timeout=10)
+        agent.emit("printer.status", {"state": "paper_out", "detail": "out of paper"})
+        page.wait_for_selector("#op-printer:not([hidden])", timeout=WAIT_MS)
+        assert "Kiosk 1" in page.text_content("#op-printer")
+        assert "out of paper" in page.text_content("#op-printer")
+        screenshot(page, "printer_problem_en")
+        agent.emit("printer.status", {"state": "ok", "detail": ""})
+        page.wait_for_selector("#op-printer", state="hidden", timeout=WAIT_MS)
+    finally:
+        admin.patch(device, json={"printer_url": "none"}, timeout=5)
+        agent.disconnect()
