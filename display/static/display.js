@@ -1,0 +1,454 @@
+/* The hall display: live calls, waiting counts, clock, ticker, and the voice queue.
+   Tests and the bench read window.kezekDisplay (announced, queueLength(), arrivals …). */
+(function () {
+  "use strict";
+  const params = new URLSearchParams(location.search);
+  const TOKEN_KEY = "kezek.display.token";
+  // After a short outage, calls made meanwhile are announced; after a long one only shown,
+  // so a TV that was unplugged for an hour does not read out stale calls.
+  const ANNOUNCE_AFTER_OFFLINE_MS = 120000;
+  const MAX_CATCH_UP = 4;
+  const RESYNC_MS = 10 * 60 * 1000;  // a fresh snapshot now and then: a new office day, any missed event
+  const CALLED = ["called", "serving", "done", "no_show"];
+  const LOCALES = { ru: "ru-RU", en: "en-GB" };
+  const $ = (id) => document.getElementById(id);
+
+  /* Pairing: ?token= is kept in localStorage and taken out of the address bar. */
+  let token = params.get("token");
+  if (params.has("unpair")) localStorage.removeItem(TOKEN_KEY);
+  if (token) {
+    localStorage.setItem(TOKEN_KEY, token);
+    params.delete("token");
+    const rest = params.toString();
+    history.replaceState(null, "", location.pathname + (rest ? "?" + rest : ""));
+  } else {
+    token = localStorage.getItem(TOKEN_KEY);
+  }
+
+  const state = {
+    office: null, services: [], desks: [], calls: [], device: null, settings: {},
+    lastSeen: "", disconnectedAt: null, snapshots: 0,
+  };
+  const api = {
+    announced: [],   // {number, desk, lang, test, startedAt, endedAt} in play order
+    skipped: [],     // announcements not played because sound is off
+    arrivals: [],    // {number, called_at, at (Date.now()), perf} of each live call event
+    state,
+    queueLength: () => voiceQueue.length,
+    soundOn: () => Boolean(audio.ctx && audio.ctx.state === "running"),
+    speech: () => audio.speechOk,
+    testCall: () => testCall(),
+  };
+  window.kezekDisplay = api;
+
+  /* ---- what this display shows (device settings) ---- */
+  const shows = (call) => {
+    const s = state.settings;
+    if (Array.isArray(s.services) && s.services.length && !s.services.includes(call.service_id)) return false;
+    if (Array.isArray(s.desks) && s.desks.length && !s.desks.includes(call.desk_id)) return false;
+    return true;
+  };
+  const voiceLangs = () => {
+    const wanted = Array.isArray(state.settings.voice) ? state.settings.voice : ["kk", "ru"];
+    return wanted.filter((l) => ["kk", "ru", "en"].includes(l));
+  };
+  const name = (obj, field) => obj[field + "_" + Kezek.lang] || obj[field + "_kk"] || "";
+
+  function applyLang() {
+    const wanted = params.get("lang") || state.settings.lang || (state.office && state.office.default_lang) || "kk";
+    if (wanted !== Kezek.lang && ["kk", "ru", "en"].includes(wanted)) Kezek.setLang(wanted);
+  }
+
+  /* ---- rendering ---- */
+  function deskSay(desk) {
+    const text = String(desk == null ? "" : desk);
+    return /^\d+$/.test(text) ? Kezek.t("Please go to desk %(desk)s", { desk: text })
+      : Kezek.t("Please go to %(desk)s", { desk: text });
+  }
+
+  function fitCall() {
+    // Shrink a long number or desk name (both alike) until the call fits its box.
+    const row = $("now-call"), number = $("now-number"), desk = $("now-desk");
+    number.style.fontSize = desk.style.fontSize = "";
+    let size = parseFloat(getComputedStyle(number).fontSize);
+    while (row.scrollWidth > row.clientWidth + 1 && size > 20) {
+      size *= 0.9;
+      number.style.fontSize = desk.style.fontSize = size + "px";
+    }
+  }
+
+  function renderCalls() {
+    const visible = state.calls.filter(shows);
+    const newest = visible[0];
+    $("now-call").hidden = !newest;
+    $("now-empty").hidden = Boolean(newest);
+    $("now-say").textContent = newest ? deskSay(newest.desk) : "";
+    if (newest) {
+      $("now-number").textContent = newest.number;
+      $("now-desk").textContent = newest.desk;
+      $("now").dataset.number = newest.number;
+      fitCall();
+    }
+    const list = $("recent");
+    list.textContent = "";
+    const count = Number(state.settings.recent) || 8;
+    visible.slice(1, 1 + count).forEach((call) => {
+      const li = document.createElement("li");
+      li.className = "display-recent-item" + (call.freshUntil > Date.now() ? " display-recent-fresh" : "");
+      li.dataset.number = call.number;
+      const n = document.createElement("span");
+      n.className = "display-recent-number";
+      n.textContent = call.number;
+      const d = document.createElement("span");
+      d.className = "display-recent-desk";
+      d.textContent = call.desk;
+      li.append(n, d);
+      list.append(li);
+    });
+    // Only whole rows: a row cut in half by the screen's edge is hard to read.
+    const bottom = list.getBoundingClientRect().bottom;
+    Array.from(list.children).forEach((li) => {
+      if (li.getBoundingClientRect().bottom > bottom + 1) li.remove();
+    });
+  }
+
+  function renderWaiting() {
+    const ids = state.settings.services;
+    const list = $("waiting");
+    const rowsBefore = list.style.gridTemplateColumns + list.children.length;
+    list.textContent = "";
+    const shown = state.services
+      .filter((s) => (!Array.isArray(ids) || !ids.length || ids.includes(s.id)) && (s.active || s.waiting > 0));
+    // Balanced rows: 7 services as 4 + 3 rather than 5 + 2 (two columns on a portrait TV).
+    const perRow = innerHeight > innerWidth ? 2 : 4;
+    const columns = Math.max(1, Math.ceil(shown.length / Math.ceil(shown.length / perRow)));
+    list.style.gridTemplateColumns = "repeat(" + columns + ", minmax(0, 1fr))";
+    shown.forEach((s) => {
+        const li = document.createElement("li");
+        li.className = "display-waiting-item";
+        li.dataset.service = s.id;
+        const prefix = document.createElement("span");
+        prefix.className = "display-waiting-prefix";
+        prefix.textContent = s.prefix;
+        const label = document.createElement("span");
+        label.className = "display-waiting-name";
+        label.textContent = name(s, "name");
+        const count = document.createElement("span");
+        count.className = "display-waiting-count";
+        count.textContent = String(s.waiting);
+        li.append(prefix, label, count);
+        list.append(li);
+      });
+    return rowsBefore !== list.style.gridTemplateColumns + list.children.length;  // its height changed
+  }
+
+  function renderOffice() {
+    if (!state.office) return;
+    $("office-name").textContent = name(state.office, "name");
+    const text = name(state.office, "ticker");
+    const ticker = $("ticker");
+    ticker.hidden = !text;
+    const span = $("ticker-text");
+    if (span.textContent !== text) {
+      span.textContent = text;
+      // About 9 characters a second, whatever the length, so it reads at the same pace.
+      span.style.animationDuration = Math.max(15, Math.round(text.length / 9 + 12)) + "s";
+    }
+    renderClock();
+  }
+
+  // Chromium's own locale data often lacks Kazakh month and day names: they are spelled here.
+  const KK_MONTHS = ["қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым", "шілде", "тамыз",
+                     "қыркүйек", "қазан", "қараша", "желтоқсан"];
+  const KK_DAYS = { Mon: "дүйсенбі", Tue: "сейсенбі", Wed: "сәрсенбі", Thu: "бейсенбі", Fri: "жұма",
+                    Sat: "сенбі", Sun: "жексенбі" };
+
+  function kkDate(now, zone) {
+    const parts = {};
+    new Intl.DateTimeFormat("en-US", { timeZone: zone, weekday: "short", day: "numeric", month: "numeric" })
+      .formatToParts(now).forEach((p) => { parts[p.type] = p.value; });
+    return parts.day + " " + KK_MONTHS[Number(parts.month) - 1] + ", " + KK_DAYS[parts.weekday];
+  }
+
+  function renderClock() {
+    const zone = (state.office && state.office.timezone) || "Asia/Almaty";
+    const now = new Date();
+    try {
+      $("clock-time").textContent = new Intl.DateTimeFormat("en-GB", {
+        timeZone: zone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(now);
+      $("clock-date").textContent = Kezek.lang === "kk" ? kkDate(now, zone)
+        : new Intl.DateTimeFormat(LOCALES[Kezek.lang], { timeZone: zone, weekday: "long", day: "numeric",
+                                                        month: "long" }).format(now);
+    } catch (e) {
+      $("clock-time").textContent = now.toTimeString().slice(0, 5);
+    }
+  }
+
+  function render() {
+    renderOffice();
+    renderWaiting();  // first: its height decides how many recent calls fit
+    renderCalls();
+    renderSound();
+  }
+
+  function flash() {
+    // Restart the blink even when the previous one is still running (a quick second call).
+    const now = $("now");
+    now.classList.remove("display-flash");
+    void now.offsetWidth;
+    now.classList.add("display-flash");
+  }
+
+  /* ---- live state ---- */
+  const keyOf = (call) => call.number;
+
+  function remember(call) {
+    if (call.called_at && call.called_at > state.lastSeen) state.lastSeen = call.called_at;
+  }
+
+  function upsertCall(call) {
+    state.calls = [call, ...state.calls.filter((c) => keyOf(c) !== keyOf(call))].slice(0, 30);
+  }
+
+  function onCalled(payload) {
+    api.arrivals.push({ number: payload.number, called_at: payload.called_at, at: Date.now(),
+                        perf: performance.now() });
+    const call = { ...payload, status: payload.status || "called", freshUntil: Date.now() + 8000 };
+    const isNew = !call.called_at || call.called_at > state.lastSeen;
+    upsertCall(call);
+    remember(call);
+    renderCalls();
+    if (isNew && shows(call)) {
+      flash();
+      announce(call);
+    }
+  }
+
+  function onStatusChange(payload) {
+    const call = state.calls.find((c) => keyOf(c) === payload.number);
+    if (call) call.status = payload.status;
+  }
+
+  function onBackInQueue(payload) {
+    const before = state.calls.length;
+    state.calls = state.calls.filter((c) => keyOf(c) !== payload.number);
+    if (state.calls.length !== before) renderCalls();
+  }
+
+  function onQueue(payload) {
+    (payload.services || []).forEach((u) => {
+      const s = state.services.find((x) => x.id === u.id);
+      if (s) Object.assign(s, u);
+    });
+    if (renderWaiting()) renderCalls();
+  }
+
+  function onDesk(payload) {
+    const d = payload.desk;
+    const desk = d && state.desks.find((x) => x.id === d.id);
+    if (desk) Object.assign(desk, d);
+  }
+
+  function onSnapshot(snap) {
+    const offlineFor = state.disconnectedAt === null ? Infinity : Date.now() - state.disconnectedAt;
+    const first = state.snapshots === 0;
+    state.disconnectedAt = null;
+    state.snapshots += 1;
+    state.office = snap.office;
+    state.services = snap.services || [];
+    state.desks = snap.desks || [];
+    state.device = snap.device || null;
+    state.settings = (snap.device && snap.device.settings) || {};
+    const calls = (snap.calls || []).filter((c) => CALLED.includes(c.status));
+    // Calls made while the display was away: newer than anything it has seen.
+    const missed = first ? [] : calls.filter((c) => c.called_at > state.lastSeen).reverse();
+    missed.forEach((c) => { c.freshUntil = Date.now() + 8000; });
+    state.calls = calls;
+    calls.forEach(remember);
+    applyLang();
+    render();
+    const heard = missed.filter(shows);
+    if (heard.length) {
+      flash();
+      if (offlineFor < ANNOUNCE_AFTER_OFFLINE_MS) heard.slice(-MAX_CATCH_UP).forEach(announce);
+    }
+  }
+
+  function onOnline(online) {
+    if (!online && state.disconnectedAt === null) state.disconnectedAt = Date.now();
+    document.body.classList.toggle("display-offline", !online);
+  }
+
+  /* ---- voice: one queue, never two sounds at once ---- */
+  const voiceQueue = [];
+  let pumping = false;
+  const audio = { ctx: null, gain: null, buffers: new Map(), speechOk: null };
+
+  function audioContext() {
+    if (!audio.ctx) {
+      const Ctx = window.AudioContext || window.webkitAudioContext;
+      if (!Ctx) return null;
+      audio.ctx = new Ctx();
+      audio.gain = audio.ctx.createGain();
+      audio.gain.connect(audio.ctx.destination);
+      audio.ctx.onstatechange = renderSound;
+    }
+    const volume = Number(state.settings.volume);
+    audio.gain.gain.value = volume > 0 && volume <= 1 ? volume : 1;
+    return audio.ctx;
+  }
+
+  /* Fetch and decode a sound once; resolves null when the server cannot give it (503: no espeak-ng). */
+  function sound(url) {
+    if (!audio.buffers.has(url)) {
+      if (audio.buffers.size > 60) audio.buffers.clear();
+      const loading = fetch(url).then(async (response) => {
+        if (!response.ok) {
+          if (response.status === 503) audio.speechOk = false;
+          audio.buffers.delete(url);
+          return null;
+        }
+        const data = await response.arrayBuffer();
+        return await audioContext().decodeAudioData(data);
+      }).catch(() => { audio.buffers.delete(url); return null; });
+      audio.buffers.set(url, loading);
+    }
+    return audio.buffers.get(url);
+  }
+
+  const callUrl = (item, lang) => "/audio/call.wav?" + new URLSearchParams(
+    { number: item.number, desk: String(item.desk), lang }).toString();
+
+  function play(buffer) {
+    return new Promise((resolve) => {
+      const source = audio.ctx.createBufferSource();
+      source.buffer = buffer;
+      source.connect(audio.gain);
+      // If the audio device never reports the end, the queue still moves on.
+      const timer = setTimeout(resolve, buffer.duration * 1000 + 3000);
+      source.onended = () => { clearTimeout(timer); resolve(); };
+      source.start();
+    });
+  }
+
+  function announce(call, test) {
+    const item = { number: call.number, desk: call.desk, langs: voiceLangs(), test: Boolean(test) };
+    // Start fetching at once, so the voice follows the chime without a gap.
+    if (api.soundOn()) item.langs.forEach((lang) => sound(callUrl(item, lang)));
+    voiceQueue.push(item);
+    pump();
+  }
+
+  async function pump() {
+    if (pumping) return;
+    pumping = true;
+    try {
+      while (voiceQueue.length) {
+        await playItem(voiceQueue[0]);
+        voiceQueue.shift();
+      }
+    } finally {
+      pumping = false;
+      renderSound();
+    }
+  }
+
+  async function playItem(item) {
+    const ctx = audioContext();
+    if (!ctx || ctx.state !== "running") {
+      api.skipped.push({ number: item.number, desk: item.desk, test: item.test });
+      renderSound();
+      return;
+    }
+    const chime = await sound("/audio/chime.wav");
+    if (chime) await play(chime);
+    for (const lang of item.langs) {
+      const buffer = await sound(callUrl(item, lang));
+      if (!buffer) continue;
+      audio.speechOk = true;
+      const entry = { number: item.number, desk: String(item.desk), lang, test: item.test,
+                      startedAt: performance.now(), endedAt: null };
+      api.announced.push(entry);
+      await play(buffer);
+      entry.endedAt = performance.now();
+    }
+    renderSound();
+  }
+
+  function testCall() {
+    const shown = state.services.filter((s) => {
+      const ids = state.settings.services;
+      return !Array.isArray(ids) || !ids.length || ids.includes(s.id);
+    });
+    const desks = state.desks.filter((d) => {
+      const ids = state.settings.desks;
+      return !Array.isArray(ids) || !ids.length || ids.includes(d.id);
+    });
+    const prefix = shown.length ? shown[0].prefix : "А";
+    announce({ number: prefix + "000", desk: desks.length ? desks[0].name : "1" }, true);
+  }
+
+  function enableSound() {
+    const ctx = audioContext();
+    const done = () => { renderSound(); testCall(); };
+    if (ctx && ctx.state !== "running") ctx.resume().then(done, renderSound);
+    else done();
+  }
+
+  function renderSound() {
+    const on = api.soundOn();
+    $("sound").classList.toggle("display-sound-off", !on);
+    $("sound-state").textContent = Kezek.t(on ? "Sound on" : "Sound off") +
+      (audio.speechOk === false ? " · " + Kezek.t("Voice unavailable: chime only") : "");
+    $("sound-enable").hidden = on;
+    $("sound-test").hidden = !on;
+  }
+
+  /* ---- start ---- */
+  $("sound-enable").addEventListener("click", enableSound);
+  $("sound-test").addEventListener("click", enableSound);
+  // Any touch on the TV counts as the gesture browsers wait for before they allow sound.
+  document.addEventListener("pointerdown", () => {
+    const ctx = audioContext();
+    if (ctx && ctx.state !== "running") ctx.resume().then(renderSound, renderSound);
+  });
+  const originalSetLang = Kezek.setLang;
+  Kezek.setLang = function (lang) { originalSetLang(lang); render(); };
+  audioContext();
+  setInterval(renderClock, 5000);
+  window.addEventListener("resize", () => { renderCalls(); renderWaiting(); });
+
+  const auth = { screen: "display" };
+  if (token) auth.token = token;
+  if (params.get("office")) auth.office = params.get("office");
+  const handlers = {
+    snapshot: onSnapshot,
+    "ticket.called": onCalled,
+    "ticket.recalled": onCalled,
+    "ticket.started": onStatusChange,
+    "ticket.finished": onStatusChange,
+    "ticket.no_show": onStatusChange,
+    "ticket.returned": onBackInQueue,
+    "ticket.transferred": onBackInQueue,
+    "ticket.cancelled": onBackInQueue,
+    "ticket.expired": onBackInQueue,
+    "queue.changed": onQueue,
+    "desk.changed": onDesk,
+  };
+  const socket = Kezek.connect(auth, handlers, onOnline);
+  socket.on("connect_error", (err) => {
+    if (err && err.message === "bad display token") {
+      // A revoked or mistyped token: say so, and carry on as the public display of the office.
+      localStorage.removeItem(TOKEN_KEY);
+      delete auth.token;
+      const notice = $("notice");
+      notice.textContent = Kezek.t("Display is not paired: token refused");
+      notice.hidden = false;
+    }
+    // A refusal by the server stops the client's own retries: try again a little later.
+    if (!socket.active) setTimeout(() => socket.connect(), 3000);
+  });
+  setInterval(() => { if (socket.connected) socket.emit("snapshot", auth); }, RESYNC_MS);
+  api.socket = socket;
+  render();
+})();
