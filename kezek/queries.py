@@ -15,7 +15,7 @@ def office(db, office_id: str) -> dict | None:
 
 def offices(db) -> list[dict]:
     """All offices."""
-    return list(db.query("SELECT * FROM offices ORDER BY id"))
+    return store.rows(db, "SELECT * FROM offices ORDER BY id")
 
 
 def service(db, service_id: int) -> dict | None:
@@ -25,24 +25,24 @@ def service(db, service_id: int) -> dict | None:
 
 def services(db, office_id: str) -> list[dict]:
     """An office's services in display order."""
-    return list(db.query(
-        "SELECT * FROM services WHERE office_id = ? ORDER BY sort_order, prefix", (office_id,)))
+    return store.rows(db, 
+        "SELECT * FROM services WHERE office_id = ? ORDER BY sort_order, prefix", (office_id,))
 
 
 def desk(db, desk_id: int) -> dict | None:
     """One desk row with the ids of the services it serves."""
     row = store.one(db, "SELECT * FROM desks WHERE id = ?", (desk_id,))
     if row:
-        row["service_ids"] = [r["service_id"] for r in db.query(
+        row["service_ids"] = [r["service_id"] for r in store.rows(db, 
             "SELECT service_id FROM desk_services WHERE desk_id = ? ORDER BY service_id", (desk_id,))]
     return row
 
 
 def desks(db, office_id: str) -> list[dict]:
     """An office's desks, each with its service ids."""
-    rows = list(db.query("SELECT * FROM desks WHERE office_id = ? ORDER BY id", (office_id,)))
+    rows = store.rows(db, "SELECT * FROM desks WHERE office_id = ? ORDER BY id", (office_id,))
     links: dict[int, list[int]] = {}
-    for r in db.query(
+    for r in store.rows(db, 
             "SELECT ds.desk_id, ds.service_id FROM desk_services ds JOIN desks d ON d.id = ds.desk_id"
             " WHERE d.office_id = ? ORDER BY ds.service_id", (office_id,)):
         links.setdefault(r["desk_id"], []).append(r["service_id"])
@@ -66,14 +66,14 @@ def waiting_in(db, service_ids: list[int]) -> list[dict]:
     if not service_ids:
         return []
     marks = ",".join("?" for _ in service_ids)
-    return list(db.query(
+    return store.rows(db, 
         f"SELECT id, service_id, priority, first_in_line, queued_at, issued_at, display_number"
-        f" FROM tickets WHERE status = 'waiting' AND service_id IN ({marks})", list(service_ids)))
+        f" FROM tickets WHERE status = 'waiting' AND service_id IN ({marks})", list(service_ids))
 
 
 def waiting_counts(db, office_id: str) -> dict[int, int]:
     """service id -> how many wait."""
-    return {r["service_id"]: r["n"] for r in db.query(
+    return {r["service_id"]: r["n"] for r in store.rows(db, 
         "SELECT service_id, COUNT(*) AS n FROM tickets WHERE office_id = ? AND status = 'waiting'"
         " GROUP BY service_id", (office_id,))}
 
@@ -122,15 +122,15 @@ def update_desk(db, desk_id: int, **values) -> None:
 
 def stale_waiting(db, office_id: str, today: str) -> list[dict]:
     """Waiting tickets left from earlier office days."""
-    return list(db.query(TICKET_SELECT + " WHERE t.office_id = ? AND t.status = 'waiting' AND t.day < ?",
-                         (office_id, today)))
+    return store.rows(db, TICKET_SELECT + " WHERE t.office_id = ? AND t.status = 'waiting' AND t.day < ?",
+                         (office_id, today))
 
 
 def recent_calls(db, office_id: str, day: str, limit: int = 8) -> list[dict]:
     """The latest called or recalled tickets of the day, newest first."""
-    return list(db.query(
+    return store.rows(db, 
         TICKET_SELECT + " WHERE t.office_id = ? AND t.day = ? AND t.called_at IS NOT NULL"
-        " ORDER BY t.called_at DESC LIMIT ?", (office_id, day, limit)))
+        " ORDER BY t.called_at DESC LIMIT ?", (office_id, day, limit))
 
 
 def served_today(db, desk_id: int, day: str) -> int:

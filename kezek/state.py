@@ -59,8 +59,8 @@ def ticket_view(db, ticket: dict, now: datetime) -> dict:
 
 
 def public_ticket_view(view: dict) -> dict:
-    """The ticket page's view: no database id."""
-    return {k: v for k, v in view.items() if k != "id"}
+    """The ticket page's view: no database id, and not which priority group the holder is in."""
+    return {k: v for k, v in view.items() if k not in ("id", "priority_reason")}
 
 
 def display_snapshot(db, office_id: str, now: datetime, recent: int = 8) -> dict:

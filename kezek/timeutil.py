@@ -19,7 +19,7 @@ def parse(text: str | None) -> datetime | None:
     """Parse a timestamp written by iso()."""
     if not text:
         return None
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+    return datetime.fromisoformat(text)   # 3.11 reads the trailing Z as UTC, faster than strptime
 
 
 def local_day(moment: datetime, tz: str) -> str:
