@@ -78,6 +78,8 @@ def decide(db, device: dict, agent_connected: bool, *, reprint: bool = False) ->
     if route.route == "agent" and not agent_connected:
         return "unavailable", "no_agent", AGENT_GONE
     last = state.printer_state(db, device)
+    if route.route == "server" and last["detail"] == AGENT_GONE:
+        return "pending", "unknown", ""  # left from when an agent drove this kiosk's printer
     if last["state"] in UNAVAILABLE and not (reprint and route.route == "server"):
         return "unavailable", last["state"], last["detail"] or last["state"].replace("_", " ")
     return "pending", last["state"], ""

@@ -153,3 +153,19 @@ def test_a_job_that_reaches_the_agent_too_late_is_not_printed(server, fake, agen
     # If the agent was still connected when it woke, its late "expired" answer is logged too.
     assert [(r["details"]["state"], r["details"]["late"]) for r in rows[1:]] in ([], [("expired", True)])
     assert not log_rows(server, "ticket.printed", ticket["id"])
+
+
+def test_the_real_server_prints_on_a_network_printer_itself(server, fake, kiosk_events):
+    admin = server.session("admin")
+    url = f"{server.url}/api/v1/devices/{server.demo['kiosk_id']}"
+    assert admin.patch(url, json={"printer_url": fake.url}, timeout=5).status_code == 200
+    try:
+        ticket = server.issue(4, lang="en")
+        assert ticket["print"] == {"state": "pending"}
+        [printed] = wait_until(lambda: printed_for(kiosk_events, ticket["id"]), "ticket.printed")
+        assert printed["ok"] is True and printed["state"] == "ok"
+        fake.wait_quiet()
+        paper = decode_paper(fake.data())
+        assert [c.text for c in zxingcpp.read_barcodes(paper.convert("L"))] == [ticket["url"]]
+    finally:
+        admin.patch(url, json={"printer_url": "usb://04b8:0e15"}, timeout=5)

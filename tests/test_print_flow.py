@@ -338,3 +338,13 @@ def test_polling_finds_paper_out_and_back_and_tells_operators_and_the_kiosk(
         assert issue(client, kiosk_headers)["print"] == {"state": "pending"}
         kiosk.wait("ticket.printed", lambda p: p["ok"])
     assert [r["details"]["state"] for r in log_rows(app, "printer.changed")] == ["ok", "paper_out", "ok"]
+
+
+def test_switching_from_an_agent_to_a_network_printer_prints_at_once(app, client, kiosk_headers, kiosk, socket_client):
+    set_printer(app, "usb://04b8:0e15")
+    socket_client({"screen": "print-agent", "token": app.demo["kiosk_token"]}).disconnect()
+    assert printer_row(app)["detail"] == print_jobs.AGENT_GONE
+    with FakePrinter("ok") as fake:
+        set_printer(app, fake.url)
+        assert issue(client, kiosk_headers)["print"] == {"state": "pending"}
+        assert kiosk.wait("ticket.printed")["ok"] is True
