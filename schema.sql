@@ -143,6 +143,30 @@ CREATE TABLE IF NOT EXISTS events (
 );
 CREATE INDEX IF NOT EXISTS events_office_at ON events (office_id, at);
 CREATE INDEX IF NOT EXISTS events_ticket ON events (ticket_id);
+-- Audit filters and report transfer counts read one event name over a period.
+CREATE INDEX IF NOT EXISTS events_office_name_at ON events (office_id, name, at);
+
+-- Reports: one narrow row per ticket, folded from each event as it is logged, in the same
+-- transaction (kezek/report_facts.py). Wait = issue -> first call; service = start -> finish.
+CREATE TABLE IF NOT EXISTS report_tickets (
+    ticket_id INTEGER PRIMARY KEY,
+    office_id TEXT NOT NULL,
+    day TEXT NOT NULL,                         -- the office's local date of issue
+    hour INTEGER NOT NULL,                     -- the office's local hour of issue
+    issued_at TEXT NOT NULL,
+    service_id INTEGER NOT NULL,               -- the service it was issued for
+    status TEXT NOT NULL,
+    desk_id INTEGER,                           -- the desk and operator that last called it
+    user_id INTEGER,
+    first_called_at TEXT,
+    started_at TEXT,
+    finished_at TEXT,
+    wait_s REAL,
+    service_s REAL,
+    transfers INTEGER NOT NULL DEFAULT 0,
+    rating INTEGER
+);
+CREATE INDEX IF NOT EXISTS report_tickets_office_day ON report_tickets (office_id, day);
 
 -- The log is append-only: an edit has to drop these first, and the hash chain shows it.
 CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events

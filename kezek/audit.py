@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from . import store
+from . import report_facts, store
 from .timeutil import iso
 
 GENESIS = "0" * 64
@@ -43,6 +43,7 @@ def append(db, now: datetime, office_id: str, name: str, *, ticket_id=None, serv
         " device_id, details, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
         [row[f] for f in FIELDS] + [row["hash"]],
     )
+    report_facts.record(db, row)   # the reports' per-ticket summary, in the same transaction
     # The head is kept apart so that removing the newest rows is detected too.
     store.set_setting(db, "log_head", f"{row['id']}:{row['hash']}")
     return row

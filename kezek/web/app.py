@@ -141,6 +141,8 @@ def create_app(config: dict | None = None) -> Flask:
     from kezek.web import api, api_config, live, openapi, screens
     app.register_blueprint(api.bp)
     app.register_blueprint(api_config.bp)
+    from kezek.web import api_stats
+    app.register_blueprint(api_stats.bp)
     from kezek.web import printing_web
     app.register_blueprint(printing_web.bp)
     app.register_blueprint(openapi.bp)

@@ -1,15 +1,21 @@
-"""The board screen's page."""
+"""The open board's page: today's waiting counts, mean waits and served counts, public."""
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, abort
 from flask_babel import get_locale
 
+from kezek import queries
 from kezek.i18n import N_
+from kezek.web.app import get_db
 from kezek.web.auth import access
 from kezek.web.screens import render_screen
 
 bp = Blueprint("screen_board", __name__)
-STRINGS: list[str] = [N_("Electronic queue")]
+STRINGS: list[str] = [
+    N_("Electronic queue"), N_("Open board"), N_("Service"), N_("Waiting now"), N_("Average wait today"),
+    N_("Served today"), N_("%(n)s min"), N_("Updated at %(time)s"),
+    N_("No services are open."), N_("Total"), N_("Choose language"),
+]
 
 
 @bp.get("/board/")
@@ -17,8 +23,10 @@ STRINGS: list[str] = [N_("Electronic queue")]
 def page():
     return render_screen("board", "index.html", STRINGS, lang=str(get_locale()), office=None)
 
+
 @bp.get("/board/<office>")
 @access("public")
 def page_office(office):
+    if queries.office(get_db(), office) is None:
+        abort(404)
     return render_screen("board", "index.html", STRINGS, lang=str(get_locale()), office=office)
-

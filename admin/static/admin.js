@@ -1,0 +1,695 @@
+/* The admin screen: configuration (admin), live monitor, reports and audit (manager). */
+(function () {
+  "use strict";
+  const $ = (id) => document.getElementById(id);
+  const t = (msg, values) => Kezek.t(msg, values);
+  const state = { user: null, office: null, services: [], desks: [], tab: null, socket: null, report: null,
+                  dim: "service", auditBefore: null };
+
+  /* ---------- small helpers ---------- */
+  function cell(text, cls) {
+    const td = document.createElement("td");
+    if (cls) td.className = cls;
+    if (text instanceof Node) td.append(text); else td.textContent = text === null || text === undefined ? "—" : text;
+    return td;
+  }
+  function button(label, onClick, cls) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = "ad-button ad-small " + (cls || "");
+    b.textContent = t(label);
+    b.dataset.i18n = label;
+    b.addEventListener("click", onClick);
+    return b;
+  }
+  function name(row) { return row["name_" + Kezek.lang] || row.name_kk || row.name || ""; }
+  /* A duration people read at a glance: seconds under a minute, tenths of a minute under ten. */
+  function mins(seconds) {
+    if (seconds === null || seconds === undefined) return "—";
+    if (seconds < 60) return t("%(n)s s", { n: Math.round(seconds) });
+    const minutes = seconds < 600 ? Math.round(seconds / 6) / 10 : Math.round(seconds / 60);
+    return t("%(n)s min", { n: minutes.toLocaleString(Kezek.lang === "en" ? "en-GB" : Kezek.lang) });
+  }
+  function minutesText(seconds) { return seconds === null || seconds === undefined ? "—" : (Math.round(seconds / 6) / 10).toString(); }
+  function localTime(iso, withDate) {
+    if (!iso) return "—";
+    const opts = { hour: "2-digit", minute: "2-digit", timeZone: state.office ? state.office.timezone : undefined };
+    if (withDate) Object.assign(opts, { year: "numeric", month: "2-digit", day: "2-digit", second: "2-digit" });
+    return new Date(iso).toLocaleString(Kezek.lang === "en" ? "en-GB" : Kezek.lang, opts);
+  }
+  function today(offsetDays) {
+    const d = new Date(Date.now() + (offsetDays || 0) * 86400000);
+    return d.toLocaleDateString("en-CA", { timeZone: state.office ? state.office.timezone : undefined });
+  }
+  function notice(text) {
+    const n = $("notice");
+    n.textContent = text;
+    n.hidden = !text;
+    clearTimeout(notice.timer);
+    if (text) notice.timer = setTimeout(() => { n.hidden = true; }, 6000);
+  }
+  function showSecret(title, value) {
+    $("secret-title").textContent = title;
+    $("secret-value").textContent = value;
+    $("secret").hidden = false;
+    $("secret-close").focus();
+  }
+  $("secret-close").addEventListener("click", () => { $("secret").hidden = true; });
+
+  /* ---------- errors shown next to the field, in the page's language ---------- */
+  const FIELD_HINTS = {
+    prefix: "One or two letters, not used by another service.",
+    name: "Enter a name.", name_kk: "Enter a name.", name_ru: "Enter a name.", name_en: "Enter a name.",
+    daily_limit: "A whole number from 1 to 9999, or empty.",
+    target_wait_s: "Minutes from 1 to 1440.", priority_wait_limit_s: "Minutes from 1 to 1440.",
+    opens: "A time as HH:MM; give both opening and closing times, or neither.",
+    closes: "A time as HH:MM; give both opening and closing times, or neither.",
+    timezone: "A time zone such as Asia/Almaty.", languages: "Choose at least one language.",
+    sort_order: "A whole number.", service_ids: "Choose services that exist.",
+  };
+  const CODE_TEXT = {
+    duplicate_prefix: "Another service already uses this prefix.",
+    duplicate_desk: "Another desk has this name.",
+    unknown_service: "Choose services that exist.",
+    missing_field: "This field is required.",
+    username_taken: "That user name is taken.",
+    bad_username: "A user name is 2–40 letters, digits, dots, dashes or underscores.",
+    weak_password: "A password needs at least 8 characters.",
+    bad_name: "A device needs a name (80 characters at most).",
+    self_lockout: "You cannot disable yourself or drop your own admin role.",
+    bad_date: "Dates are written YYYY-MM-DD.",
+    bad_period: "The period starts after it ends.",
+    period_too_long: "A report covers at most 400 days.",
+    csrf: "Your session has expired: reload the page.",
+    unauthorised: "Sign in again.", bad_credentials: "Wrong user name or password.",
+    login_throttled: "Too many failed sign-ins: wait five minutes.",
+    forbidden: "Your role does not allow this.",
+  };
+  function errorText(answer) {
+    const err = (answer && answer.data && answer.data.error) || {};
+    const field = err.details && err.details.field;
+    if (CODE_TEXT[err.code]) return { field, text: t(CODE_TEXT[err.code]) };
+    if (field && FIELD_HINTS[field]) return { field, text: t(FIELD_HINTS[field]) };
+    return { field, text: t("Something went wrong. Please try again.") };
+  }
+  function clearErrors(form) {
+    form.querySelectorAll("[data-error-for]").forEach((e) => { e.textContent = ""; });
+    form.querySelectorAll("[aria-invalid]").forEach((e) => e.removeAttribute("aria-invalid"));
+    const general = form.querySelector(".form-error");
+    if (general) general.textContent = "";
+  }
+  function showError(form, answer) {
+    const { field, text } = errorText(answer);
+    const slot = field && form.querySelector(`[data-error-for="${field}"]`);
+    if (slot) {
+      slot.textContent = text;
+      const input = form.elements[field];
+      if (input && input.setAttribute) { input.setAttribute("aria-invalid", "true"); input.focus(); }
+    } else {
+      form.querySelector(".form-error").textContent = text;
+    }
+  }
+  async function call(method, path, body) {
+    try {
+      return await Kezek.api(method, path, body);
+    } catch (e) {
+      return { status: 0, data: { error: { code: "offline" } } };
+    }
+  }
+
+  /* ---------- form values: minutes on screen, seconds in the API ---------- */
+  function readForm(form, names) {
+    const out = {};
+    names.forEach((n) => {
+      const input = form.elements[n];
+      if (!input) return;
+      if (input.type === "checkbox") { out[n] = input.checked; return; }
+      let v = input.value.trim();
+      if (v === "" && input.dataset.nullable !== undefined) { out[n] = null; return; }
+      if (input.dataset.minutes !== undefined) {
+        out[n] = /^\d+(\.\d+)?$/.test(v) ? Math.round(parseFloat(v) * 60) : v;
+      } else if (input.dataset.int !== undefined) {
+        out[n] = /^-?\d+$/.test(v) ? parseInt(v, 10) : v;
+      } else {
+        out[n] = v;
+      }
+    });
+    return out;
+  }
+  function fillForm(form, row, names) {
+    names.forEach((n) => {
+      const input = form.elements[n];
+      if (!input) return;
+      const v = row ? row[n] : undefined;
+      if (input.type === "checkbox") input.checked = row ? Boolean(v) : true;
+      else if (input.dataset.minutes !== undefined) input.value = v === null || v === undefined ? "" : String(v / 60);
+      else input.value = v === null || v === undefined ? "" : String(v);
+    });
+  }
+  function changed(before, after) {
+    const out = {};
+    Object.keys(after).forEach((k) => { if (!before || before[k] !== after[k]) out[k] = after[k]; });
+    return out;
+  }
+
+  /* ---------- session ---------- */
+  async function start() {
+    const me = await call("GET", "/api/v1/me");
+    if (me.status === 200) return signedIn(me.data);
+    $("login").hidden = false;
+    $("login-form").elements.username.focus();
+  }
+  $("login-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const form = ev.target;
+    clearErrors(form);
+    const answer = await call("POST", "/api/v1/login", { username: form.elements.username.value,
+                                                         password: form.elements.password.value });
+    if (answer.status !== 200) return showError(form, answer);
+    form.reset();
+    signedIn(answer.data);
+  });
+  $("logout").addEventListener("click", async () => {
+    await call("POST", "/api/v1/logout");
+    location.reload();
+  });
+
+  async function signedIn(me) {
+    Kezek.csrf = me.csrf_token;
+    state.user = me.user;
+    $("login").hidden = true;
+    $("logout").hidden = false;
+    $("who").textContent = `${me.user.username} · ${t(ROLE_NAMES[me.role] || me.role)}`;
+    if (me.role === "operator") { $("no-access").hidden = false; return; }
+    const offices = await call("GET", "/api/v1/offices");
+    state.office = offices.data.offices[0];
+    $("office-title").textContent = name(state.office);
+    const isAdmin = me.role === "admin";
+    document.querySelectorAll("[data-admin]").forEach((b) => { b.hidden = !isAdmin; });
+    $("app").hidden = false;
+    const wanted = (location.hash || "").slice(1);
+    const allowed = [...document.querySelectorAll(".ad-tabs [data-tab]")].filter((b) => !b.hidden).map((b) => b.dataset.tab);
+    showTab(allowed.includes(wanted) ? wanted : "monitor");
+  }
+  const ROLE_NAMES = { operator: "Operator", manager: "Manager", admin: "Administrator" };
+
+  /* ---------- tabs ---------- */
+  document.querySelectorAll(".ad-tabs [data-tab]").forEach((b) => b.addEventListener("click", () => showTab(b.dataset.tab)));
+  function showTab(tab) {
+    if (state.tab !== tab) notice("");
+    state.tab = tab;
+    history.replaceState(null, "", "#" + tab);
+    document.querySelectorAll(".ad-tabs [data-tab]").forEach((b) => b.setAttribute("aria-selected", String(b.dataset.tab === tab)));
+    document.querySelectorAll(".ad-tab").forEach((s) => { s.hidden = s.id !== "tab-" + tab; });
+    ({ monitor: openMonitor, reports: openReports, audit: loadAudit, office: loadOffice, services: loadServices,
+       desks: loadDesks, users: loadUsers, devices: loadDevices })[tab]();
+  }
+
+  /* ---------- monitor ---------- */
+  const DESK_STATES = { idle: "Free", called: "Called", serving: "Serving", paused: "Paused", inactive: "Off" };
+  let monitorTimer = null;
+  function openMonitor() {
+    if (!state.socket) {
+      // Managers and admins connect as operators: every queue and desk change arrives.
+      const refetch = () => { clearTimeout(monitorTimer); monitorTimer = setTimeout(loadMonitor, 250); };
+      const handlers = { snapshot: refetch };
+      ["ticket.issued", "ticket.called", "ticket.recalled", "ticket.started", "ticket.finished", "ticket.no_show",
+       "ticket.transferred", "ticket.returned", "ticket.cancelled", "ticket.expired", "queue.changed",
+       "desk.changed", "printer.changed"].forEach((n) => { handlers[n] = refetch; });
+      state.socket = Kezek.connect({ screen: "operator", office: state.office.id }, handlers);
+      setInterval(() => { if (state.tab === "monitor") loadMonitor(); }, 30000);
+    }
+    loadMonitor();
+  }
+  async function loadMonitor() {
+    const answer = await call("GET", "/api/v1/monitor?office=" + encodeURIComponent(state.office.id));
+    if (answer.status !== 200) return;
+    const m = answer.data;
+    state.services = m.services;
+    $("m-waiting").textContent = m.waiting.length;
+    $("m-longest").textContent = mins(m.longest_wait_s);
+    $("m-over").textContent = m.over_target;
+    $("m-over").parentElement.classList.toggle("ad-alert", m.over_target > 0);
+    const desks = $("m-desks");
+    desks.replaceChildren(...m.desks.map((d) => {
+      const tr = document.createElement("tr");
+      const st = document.createElement("span");
+      st.className = "ad-state ad-state-" + d.state;
+      st.textContent = t(DESK_STATES[d.state] || d.state) + (d.paused && d.pause_reason ? ": " + t(PAUSES[d.pause_reason] || d.pause_reason) : "");
+      tr.append(cell(d.name, "ad-strong"), cell(st), cell(d.current || "—", "ad-number"), cell(d.user || "—"),
+                cell(d.for_s === null ? "—" : mins(d.for_s)));
+      return tr;
+    }));
+    const svc = $("m-services");
+    svc.replaceChildren(...m.services.filter((s) => s.active || s.waiting).map((s) => {
+      const tr = document.createElement("tr");
+      if (s.over_target) tr.className = "ad-over";
+      tr.append(cell(`${s.prefix} — ${name(s)}`), cell(String(s.waiting), "num"),
+                cell(s.waiting ? mins(s.longest_wait_s) : "—", "num"), cell(String(s.over_target), "num"));
+      return tr;
+    }));
+    const list = $("m-tickets");
+    const byId = Object.fromEntries(m.services.map((s) => [s.id, s]));
+    list.replaceChildren(...m.waiting.map((w) => {
+      const li = document.createElement("li");
+      li.className = w.over_target ? "ad-over" : "";
+      const num = document.createElement("strong");
+      num.textContent = w.number;
+      li.append(num, ` ${name(byId[w.service_id] || {})} · ${mins(w.waited_s)}`);
+      if (w.priority) li.append(" · " + t("priority"));
+      if (w.over_target) li.append(" · " + t("over the target"));
+      return li;
+    }));
+    $("m-none").hidden = m.waiting.length > 0;
+    $("m-printers").replaceChildren(...m.printers.map((p) => {
+      const tr = document.createElement("tr");
+      const st = document.createElement("span");
+      st.className = "ad-state ad-printer-" + p.state;
+      st.textContent = t(PRINTER_STATES[p.state] || p.state) + (p.detail ? " — " + p.detail : "");
+      tr.append(cell(p.name), cell(st), cell(localTime(p.changed_at, true)));
+      return tr;
+    }));
+  }
+  const PRINTER_STATES = { none: "No printer", unknown: "Not reported yet", ok: "Working", ready: "Working",
+                           error: "Error", offline: "Offline", paper_out: "Out of paper", paper_low: "Paper low" };
+  const PAUSES = { break: "Break", lunch: "Lunch", technical: "Technical break", back_office: "Back-office work" };
+
+  /* ---------- reports ---------- */
+  const REPORT_COLUMNS = [
+    ["issued", "Issued"], ["served", "Served"], ["no_show", "No-shows"], ["cancelled", "Cancelled"],
+    ["transferred", "Transferred"], ["wait_mean_s", "Wait, mean"], ["wait_median_s", "Wait, median"],
+    ["wait_p90_s", "Wait, 90th percentile"], ["service_mean_s", "Service, mean"],
+    ["service_median_s", "Service, median"], ["service_p90_s", "Service, 90th percentile"],
+    ["within_target", "Served within the target wait"], ["rating_mean", "Rating"]];
+  const DIM_NAMES = { service: "Service", day: "Day", hour: "Hour", desk: "Desk", operator: "Operator" };
+  function formatFigure(key, value) {
+    if (value === null || value === undefined) return "—";
+    if (key.endsWith("_s")) return mins(value);
+    if (key === "within_target") return Math.round(value * 100) + "%";
+    if (key === "rating_mean") return value.toFixed(1);
+    return String(value);
+  }
+  function openReports() {
+    const form = $("report-form");
+    if (!form.elements.from.value) {
+      form.elements.to.value = today();
+      form.elements.from.value = today(-6);
+    }
+    loadReport();
+  }
+  $("report-form").addEventListener("submit", (ev) => { ev.preventDefault(); loadReport(); });
+  document.querySelectorAll(".ad-dims [data-dim]").forEach((b) => b.addEventListener("click", () => {
+    state.dim = b.dataset.dim;
+    renderReportTable();
+  }));
+  async function loadReport() {
+    const form = $("report-form");
+    clearErrors(form);
+    const q = `?office=${encodeURIComponent(state.office.id)}&from=${form.elements.from.value}&to=${form.elements.to.value}`;
+    $("export-csv").href = "/api/v1/stats" + q + "&format=csv";
+    $("export-xlsx").href = "/api/v1/stats" + q + "&format=xlsx";
+    const answer = await call("GET", "/api/v1/stats" + q);
+    if (answer.status !== 200) return showError(form, answer);
+    state.report = answer.data;
+    renderReport();
+  }
+  function renderReport() {
+    const r = state.report;
+    if (!r) return;
+    const k = r.totals;
+    const kpis = [["Issued", k.issued], ["Served", k.served], ["No-shows", k.no_show], ["Cancelled", k.cancelled],
+                  ["Transferred", k.transferred], ["Wait, mean", formatFigure("wait_mean_s", k.wait_mean_s)],
+                  ["Wait, median", formatFigure("wait_median_s", k.wait_median_s)],
+                  ["Wait, 90th percentile", formatFigure("wait_p90_s", k.wait_p90_s)],
+                  ["Service, median", formatFigure("service_median_s", k.service_median_s)],
+                  ["Served within the target wait", formatFigure("within_target", k.within_target)],
+                  ["Rating", k.rating_mean === null ? "—" : `${k.rating_mean.toFixed(1)} (${k.rated})`]];
+    $("r-kpis").replaceChildren(...kpis.map(([label, value]) => {
+      const div = document.createElement("div");
+      div.className = "ad-kpi";
+      const span = document.createElement("span");
+      span.textContent = t(label);
+      const strong = document.createElement("strong");
+      strong.textContent = value;
+      div.append(span, strong);
+      return div;
+    }));
+    KezekCharts.columns($("chart-days"), r.by_day.map((d) => d.key.slice(5)), [
+      { name: t("Issued"), cls: "s1", values: r.by_day.map((d) => d.issued) },
+      { name: t("Served"), cls: "s2", values: r.by_day.map((d) => d.served) }]);
+    KezekCharts.columns($("chart-hours"), r.by_hour.map((d) => d.label), [
+      { name: t("Wait, median"), cls: "s3", values: r.by_hour.map((d) => d.wait_median_s === null ? null : Math.round(d.wait_median_s / 6) / 10) },
+      { name: t("Wait, 90th percentile"), cls: "s4", values: r.by_hour.map((d) => d.wait_p90_s === null ? null : Math.round(d.wait_p90_s / 6) / 10) }]);
+    const svc = r.by_service;
+    KezekCharts.rows($("chart-services"), svc.map((s) => `${s.prefix || ""} ${name(s)}`), [
+      { name: t("Issued"), cls: "s1", values: svc.map((s) => s.issued) },
+      { name: t("Served"), cls: "s2", values: svc.map((s) => s.served) },
+      { name: t("Wait, median") + " (" + t("min") + ")", cls: "s3", values: svc.map((s) => s.wait_median_s === null ? null : Math.round(s.wait_median_s / 6) / 10) }]);
+    renderReportTable();
+  }
+  function renderReportTable() {
+    const r = state.report;
+    if (!r) return;
+    document.querySelectorAll(".ad-dims [data-dim]").forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.dim === state.dim)));
+    const head = document.createElement("tr");
+    [DIM_NAMES[state.dim], ...REPORT_COLUMNS.map((c) => c[1])].forEach((label, i) => {
+      const th = document.createElement("th");
+      th.textContent = t(label);
+      if (i) th.className = "num";
+      head.append(th);
+    });
+    $("r-head").replaceChildren(head);
+    const rows = r["by_" + state.dim].map((row) => {
+      const tr = document.createElement("tr");
+      const label = state.dim === "service" ? `${row.prefix || ""} ${name(row)}` : row.label;
+      tr.append(cell(label), ...REPORT_COLUMNS.map(([key]) => cell(formatFigure(key, row[key]), "num")));
+      return tr;
+    });
+    const total = document.createElement("tr");
+    total.className = "ad-total";
+    total.append(cell(t("Total")), ...REPORT_COLUMNS.map(([key]) => cell(formatFigure(key, r.totals[key]), "num")));
+    $("r-body").replaceChildren(...rows, total);
+  }
+
+  /* ---------- audit ---------- */
+  const EVENT_NAMES = {
+    "ticket.issued": "Ticket issued", "ticket.called": "Called", "ticket.recalled": "Called again",
+    "ticket.started": "Service started", "ticket.finished": "Service finished", "ticket.no_show": "No-show",
+    "ticket.transferred": "Transferred", "ticket.returned": "Returned to the queue", "ticket.cancelled": "Cancelled",
+    "ticket.expired": "Expired", "ticket.rated": "Rated", "desk.paused": "Desk paused", "desk.resumed": "Desk resumed",
+    "service.created": "Service created", "service.changed": "Service changed", "desk.created": "Desk created",
+    "desk.changed_config": "Desk changed", "user.created": "User created", "user.changed": "User changed",
+    "device.created": "Device created", "device.changed": "Device changed", "device.revoked": "Device revoked",
+    "office.created": "Office created", "office.changed": "Office changed" };
+  $("audit-form").addEventListener("submit", (ev) => { ev.preventDefault(); loadAudit(); });
+  $("audit-more").addEventListener("click", () => loadAudit(true));
+  async function loadAudit(more) {
+    const form = $("audit-form");
+    clearErrors(form);
+    const params = new URLSearchParams({ office: state.office.id, limit: "100" });
+    ["from", "to", "kind", "number", "user"].forEach((n) => { if (form.elements[n].value.trim()) params.set(n, form.elements[n].value.trim()); });
+    if (more && state.auditBefore) params.set("before", state.auditBefore);
+    const answer = await call("GET", "/api/v1/audit?" + params);
+    if (answer.status !== 200) return showError(form, answer);
+    state.auditBefore = answer.data.next_before;
+    $("audit-more").hidden = !state.auditBefore;
+    const rows = answer.data.events.map((e) => {
+      const tr = document.createElement("tr");
+      const d = e.details || {};
+      const notable = d.out_of_order || (e.name === "ticket.issued" && d.priority) || e.name === "ticket.transferred";
+      if (notable) tr.className = "ad-notable";
+      let what = t(EVENT_NAMES[e.name] || e.name);
+      if (d.out_of_order) what += " · " + t("out of order");
+      if (e.name === "ticket.issued" && d.priority) what += " · " + t("priority");
+      if (d.automatic) what += " · " + t("automatically");
+      let why = e.reason ? (PRIORITY_REASONS[e.reason] ? t(PRIORITY_REASONS[e.reason]) : e.reason) : "";
+      if (e.name === "ticket.transferred") {
+        const to = state.services.find((s) => s.id === e.service_id);
+        why = (why ? why + " · " : "") + t("to %(service)s", { service: to ? to.prefix : e.service_prefix || e.service_id });
+      }
+      if (d.skipped) why += ` · ${t("passed %(n)s waiting", { n: d.skipped })}`;
+      if (!e.ticket_id) {
+        why = Object.entries(d).filter(([, v]) => v !== null && v !== "" && typeof v !== "object").map(([k, v]) => `${k}: ${v}`).join(", ");
+      }
+      tr.append(cell(localTime(e.at, true)), cell(what), cell(e.number || "—", "ad-number"), cell(e.desk || "—"),
+                cell(e.username || e.device || "—"), cell(why || "—"));
+      return tr;
+    });
+    if (more) $("a-rows").append(...rows); else $("a-rows").replaceChildren(...rows);
+  }
+  const PRIORITY_REASONS = { disability: "disability", elderly: "elderly", pregnant: "pregnancy", veteran: "veteran", other: "other" };
+  $("verify").addEventListener("click", async () => {
+    const out = $("verify-result");
+    out.hidden = false;
+    out.className = "ad-banner";
+    out.textContent = t("Checking…");
+    const answer = await call("POST", "/api/v1/audit/verify");
+    const v = answer.data || {};
+    if (answer.status === 200 && v.ok) {
+      out.className = "ad-banner ad-banner-info";
+      out.textContent = t("The log is whole: %(n)s entries checked.", { n: v.checked });
+    } else if (answer.status === 200) {
+      out.className = "ad-banner ad-banner-error";
+      out.textContent = t("The log was changed at entry %(id)s: %(reason)s", { id: v.bad_id, reason: v.reason });
+    } else {
+      out.className = "ad-banner ad-banner-error";
+      out.textContent = errorText(answer).text;
+    }
+  });
+
+  /* ---------- office ---------- */
+  const OFFICE_FIELDS = ["name_kk", "name_ru", "name_en", "timezone", "default_lang", "ticker_kk", "ticker_ru",
+                         "ticker_en", "target_wait_s", "priority_wait_limit_s", "opens", "closes"];
+  async function loadOffice() {
+    const answer = await call("GET", "/api/v1/offices");
+    state.office = answer.data.offices.find((o) => o.id === state.office.id) || state.office;
+    const form = $("office-form");
+    clearErrors(form);
+    fillForm(form, state.office, OFFICE_FIELDS);
+    const langs = (state.office.languages || "").split(",");
+    ["kk", "ru", "en"].forEach((l) => { form.elements["lang_" + l].checked = langs.includes(l); });
+  }
+  $("office-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const form = ev.target;
+    clearErrors(form);
+    const values = readForm(form, OFFICE_FIELDS);
+    ["opens", "closes"].forEach((k) => { if (values[k] === "") values[k] = null; });
+    values.languages = ["kk", "ru", "en"].filter((l) => form.elements["lang_" + l].checked).join(",");
+    const answer = await call("PATCH", "/api/v1/offices/" + encodeURIComponent(state.office.id), changed(state.office, values));
+    if (answer.status !== 200) return showError(form, answer);
+    state.office = answer.data;
+    $("office-title").textContent = name(state.office);
+    notice(t("Saved."));
+  });
+
+  /* ---------- services ---------- */
+  const SERVICE_FIELDS = ["prefix", "name_kk", "name_ru", "name_en", "group_kk", "group_ru", "group_en", "active",
+                          "daily_limit", "opens", "closes", "target_wait_s", "sort_order"];
+  let editing = null;
+  async function loadServices() {
+    const answer = await call("GET", "/api/v1/services?office=" + encodeURIComponent(state.office.id));
+    state.services = answer.data.services;
+    $("s-rows").replaceChildren(...state.services.map((s) => {
+      const tr = document.createElement("tr");
+      if (!s.active) tr.className = "ad-off";
+      tr.append(cell(s.prefix, "ad-number"), cell(name(s)), cell(s["group_" + Kezek.lang] || ""),
+                cell(t(s.active ? "yes" : "no")), cell(s.daily_limit === null ? "—" : String(s.daily_limit), "num"),
+                cell(s.opens ? `${s.opens}–${s.closes}` : t("office hours")), cell(minutesText(s.target_wait_s), "num"),
+                cell(button("Edit", () => editService(s))));
+      return tr;
+    }));
+  }
+  function editService(s) {
+    editing = s;
+    const form = $("service-form");
+    clearErrors(form);
+    fillForm(form, s || { active: true, sort_order: state.services.length }, SERVICE_FIELDS);
+    $("service-form-title").dataset.i18n = s ? "Edit service" : "New service";
+    $("service-form-title").textContent = t(s ? "Edit service" : "New service");
+    form.hidden = false;
+    form.elements.prefix.focus();
+  }
+  $("s-new").addEventListener("click", () => editService(null));
+  $("service-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const form = ev.target;
+    clearErrors(form);
+    const values = readForm(form, SERVICE_FIELDS);
+    ["group_kk", "group_ru", "group_en"].forEach((k) => { if (values[k] === null) values[k] = ""; });
+    if (editing && values.target_wait_s === editing.target_wait_s) delete values.target_wait_s;
+    const answer = editing
+      ? await call("PATCH", "/api/v1/services/" + editing.id, changed(editing, values))
+      : await call("POST", "/api/v1/services?office=" + encodeURIComponent(state.office.id), values);
+    if (answer.status !== 200 && answer.status !== 201) return showError(form, answer);
+    form.hidden = true;
+    notice(t("Saved."));
+    loadServices();
+  });
+
+  /* ---------- desks ---------- */
+  let editingDesk = null;
+  async function loadDesks() {
+    const [desks, services] = await Promise.all([
+      call("GET", "/api/v1/desks?office=" + encodeURIComponent(state.office.id)),
+      call("GET", "/api/v1/services?office=" + encodeURIComponent(state.office.id))]);
+    state.desks = desks.data.desks;
+    state.services = services.data.services;
+    const prefix = Object.fromEntries(state.services.map((s) => [s.id, s.prefix]));
+    $("d-rows").replaceChildren(...state.desks.map((d) => {
+      const tr = document.createElement("tr");
+      if (!d.active) tr.className = "ad-off";
+      tr.append(cell(d.name, "ad-strong"), cell(d.service_ids.map((id) => prefix[id]).join(" ")),
+                cell(t(d.active ? "yes" : "no")), cell(button("Edit", () => editDesk(d))));
+      return tr;
+    }));
+  }
+  function editDesk(d) {
+    editingDesk = d;
+    const form = $("desk-form");
+    clearErrors(form);
+    form.elements.name.value = d ? d.name : "";
+    form.elements.active.checked = d ? Boolean(d.active) : true;
+    $("desk-services").replaceChildren(...state.services.map((s) => {
+      const label = document.createElement("label");
+      label.className = "ad-check";
+      const box = document.createElement("input");
+      box.type = "checkbox";
+      box.value = s.id;
+      box.checked = d ? d.service_ids.includes(s.id) : false;
+      label.append(box, ` ${s.prefix} — ${name(s)}`);
+      return label;
+    }));
+    $("desk-form-title").dataset.i18n = d ? "Edit desk" : "New desk";
+    $("desk-form-title").textContent = t(d ? "Edit desk" : "New desk");
+    form.hidden = false;
+    form.elements.name.focus();
+  }
+  $("d-new").addEventListener("click", () => editDesk(null));
+  $("desk-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const form = ev.target;
+    clearErrors(form);
+    const values = { name: form.elements.name.value.trim(), active: form.elements.active.checked,
+                     service_ids: [...$("desk-services").querySelectorAll("input:checked")].map((b) => Number(b.value)) };
+    const answer = editingDesk
+      ? await call("PATCH", "/api/v1/desks/" + editingDesk.id, values)
+      : await call("POST", "/api/v1/desks?office=" + encodeURIComponent(state.office.id), values);
+    if (answer.status !== 200 && answer.status !== 201) return showError(form, answer);
+    form.hidden = true;
+    notice(t("Saved."));
+    loadDesks();
+  });
+  document.querySelectorAll("[data-cancel]").forEach((b) => b.addEventListener("click", () => { b.closest("form").hidden = true; }));
+
+  /* ---------- users ---------- */
+  function newPassword() {
+    const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+    const bytes = new Uint8Array(12);
+    crypto.getRandomValues(bytes);
+    return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join("");
+  }
+  async function loadUsers() {
+    const answer = await call("GET", "/api/v1/users");
+    $("u-rows").replaceChildren(...answer.data.users.map((u) => {
+      const tr = document.createElement("tr");
+      if (!u.active) tr.className = "ad-off";
+      const role = document.createElement("select");
+      role.setAttribute("aria-label", t("Role"));
+      Object.entries(ROLE_NAMES).forEach(([value, label]) => {
+        const o = document.createElement("option");
+        o.value = value;
+        o.textContent = t(label);
+        o.selected = u.role === value;
+        role.append(o);
+      });
+      role.addEventListener("change", () => patchUser(u, { role: role.value }));
+      const tools = document.createElement("span");
+      tools.className = "ad-row-tools";
+      tools.append(button("Reset password", async () => {
+        const password = newPassword();
+        if (await patchUser(u, { password })) showSecret(t("New password for %(user)s", { user: u.username }), password);
+      }), button(u.active ? "Disable" : "Enable", () => patchUser(u, { active: !u.active }), u.active ? "ad-danger" : ""));
+      tr.append(cell(u.username, "ad-strong"), cell(role), cell(t(u.active ? "yes" : "no")), cell(tools));
+      return tr;
+    }));
+  }
+  async function patchUser(u, values) {
+    const answer = await call("PATCH", "/api/v1/users/" + u.id, values);
+    if (answer.status !== 200) {
+      notice(errorText(answer).text);
+      loadUsers();
+      return false;
+    }
+    notice(t("Saved."));
+    loadUsers();
+    return true;
+  }
+  $("user-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const form = ev.target;
+    clearErrors(form);
+    const answer = await call("POST", "/api/v1/users?office=" + encodeURIComponent(state.office.id),
+                              { username: form.elements.username.value.trim(), role: form.elements.role.value });
+    if (answer.status !== 201) {
+      const shown = errorText(answer);
+      if (!shown.field && ["username_taken", "bad_username"].includes(answer.data && answer.data.error && answer.data.error.code)) {
+        form.querySelector('[data-error-for="username"]').textContent = shown.text;
+        return;
+      }
+      return showError(form, answer);
+    }
+    form.reset();
+    showSecret(t("Password for %(user)s", { user: answer.data.user.username }), answer.data.password);
+    loadUsers();
+  });
+
+  /* ---------- devices ---------- */
+  async function loadDevices() {
+    const [answer, mon] = await Promise.all([call("GET", "/api/v1/devices?office=" + encodeURIComponent(state.office.id)),
+                                             call("GET", "/api/v1/monitor?office=" + encodeURIComponent(state.office.id))]);
+    const printers = Object.fromEntries(((mon.data && mon.data.printers) || []).map((p) => [p.device_id, p]));
+    $("v-rows").replaceChildren(...answer.data.devices.map((d) => {
+      const tr = document.createElement("tr");
+      if (d.revoked_at) tr.className = "ad-off";
+      let printer = document.createTextNode("—");
+      if (d.kind === "kiosk" && !d.revoked_at) {
+        printer = document.createElement("span");
+        printer.className = "ad-inline";
+        const input = document.createElement("input");
+        input.value = d.printer_url;
+        input.setAttribute("aria-label", t("Printer"));
+        printer.append(input, button("Save", async () => {
+          const r = await call("PATCH", "/api/v1/devices/" + d.id, { printer_url: input.value.trim() || "none" });
+          notice(r.status === 200 ? t("Saved.") : errorText(r).text);
+        }));
+      }
+      const p = printers[d.id];
+      const status = d.revoked_at ? t("Revoked") : p ? t(PRINTER_STATES[p.state] || p.state) : t("Active");
+      const tools = d.revoked_at ? "" : button("Revoke", async () => {
+        if (!confirm(t("Revoke %(name)s? It stops working at once.", { name: d.name }))) return;
+        const r = await call("DELETE", "/api/v1/devices/" + d.id);
+        notice(r.status === 200 ? t("Revoked") : errorText(r).text);
+        loadDevices();
+      }, "ad-danger");
+      tr.append(cell(d.name, "ad-strong"), cell(t(d.kind === "kiosk" ? "Kiosk" : "Hall display")), cell(printer),
+                cell(status), cell(tools));
+      return tr;
+    }));
+  }
+  $("device-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const form = ev.target;
+    clearErrors(form);
+    const kind = form.elements.kind.value;
+    const body = { kind, name: form.elements.name.value.trim() };
+    if (kind === "kiosk") body.printer_url = form.elements.printer_url.value.trim() || "none";
+    const answer = await call("POST", "/api/v1/devices?office=" + encodeURIComponent(state.office.id), body);
+    if (answer.status !== 201) {
+      const shown = errorText(answer);
+      if (!shown.field && answer.data && answer.data.error && answer.data.error.code === "bad_name") {
+        form.querySelector('[data-error-for="name"]').textContent = shown.text;
+        return;
+      }
+      return showError(form, answer);
+    }
+    form.reset();
+    showSecret(t("Pairing link for %(name)s: open it once on the device", { name: answer.data.device.name }),
+               location.origin + answer.data.pairing_path);
+    loadDevices();
+  });
+
+  /* ---------- language ---------- */
+  function markLang() {
+    document.querySelectorAll(".ad-lang").forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.lang === Kezek.lang)));
+  }
+  document.querySelectorAll(".ad-lang").forEach((b) => b.addEventListener("click", () => {
+    Kezek.setLang(b.dataset.lang);
+    markLang();
+    if (state.office) $("office-title").textContent = name(state.office);
+    if (state.user) $("who").textContent = `${state.user.username} · ${t(ROLE_NAMES[state.user.role] || state.user.role)}`;
+    if (state.tab) showTab(state.tab);
+  }));
+  markLang();
+  start();
+})();

@@ -1,0 +1,85 @@
+/* The open board: fetch today's figures, refetch whenever the queue changes (live). */
+(function () {
+  "use strict";
+  const root = document.getElementById("board");
+  const office = root.dataset.office || "";
+  const query = office ? "?office=" + encodeURIComponent(office) : "";
+  let data = null;
+  let timer = null;
+
+  function minutes(seconds) {
+    if (seconds === null || seconds === undefined) return "—";
+    if (seconds < 60) return Kezek.t("%(n)s min", { n: "< 1" });
+    return Kezek.t("%(n)s min", { n: Math.round(seconds / 60) });
+  }
+
+  function cell(text, cls, label) {
+    const td = document.createElement("td");
+    if (cls) td.className = cls;
+    if (label) td.dataset.label = Kezek.t(label);
+    td.textContent = text;
+    return td;
+  }
+
+  function render() {
+    if (!data) return;
+    const lang = Kezek.lang;
+    document.getElementById("office-name").textContent = data.office["name_" + lang] || data.office.name_kk;
+    const rows = document.getElementById("rows");
+    rows.replaceChildren();
+    let waiting = 0, served = 0;
+    data.services.forEach((s) => {
+      waiting += s.waiting;
+      served += s.served;
+      const tr = document.createElement("tr");
+      const name = document.createElement("td");
+      const prefix = document.createElement("span");
+      prefix.className = "prefix";
+      prefix.textContent = s.prefix;
+      name.append(prefix, s["name_" + lang] || s.name_kk);
+      tr.append(name, cell(String(s.waiting), "num", "Waiting now"),
+                cell(minutes(s.wait_mean_s), "num" + (s.wait_mean_s > 1800 ? " wait-long" : ""), "Average wait today"),
+                cell(String(s.served), "num", "Served today"));
+      rows.append(tr);
+    });
+    const totals = document.getElementById("totals");
+    totals.replaceChildren();
+    if (data.services.length) {
+      const tr = document.createElement("tr");
+      tr.append(cell(Kezek.t("Total")), cell(String(waiting), "num", "Waiting now"), cell(""),
+                cell(String(served), "num", "Served today"));
+      totals.append(tr);
+    }
+    document.getElementById("empty").hidden = data.services.length > 0;
+    const time = new Date().toLocaleTimeString(lang === "en" ? "en-GB" : lang, { hour: "2-digit", minute: "2-digit" });
+    document.getElementById("updated").textContent = Kezek.t("Updated at %(time)s", { time });
+    document.querySelectorAll(".langs button").forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.lang === lang)));
+  }
+
+  async function refresh() {
+    try {
+      const answer = await Kezek.api("GET", "/api/v1/board" + query);
+      if (answer.status === 200) {
+        data = answer.data;
+        render();
+      }
+    } catch (e) { /* offline: the banner shows it and the next event refetches */ }
+  }
+
+  function soon() {
+    // Many changes arrive together at a busy moment: one fetch for all of them.
+    clearTimeout(timer);
+    timer = setTimeout(refresh, 300);
+  }
+
+  document.querySelectorAll(".langs button").forEach((b) => b.addEventListener("click", () => {
+    Kezek.setLang(b.dataset.lang);
+    render();
+  }));
+  const auth = { screen: "board" };
+  if (office) auth.office = office;
+  Kezek.connect(auth, { snapshot: soon, "queue.changed": soon });
+  refresh();
+  // Averages and served counts change without queue.changed too (a finish): refetch now and then.
+  setInterval(refresh, 30000);
+})();

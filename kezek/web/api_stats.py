@@ -1,0 +1,109 @@
+"""Reports, live monitor, audit log (manager role) and the open board's figures (public)."""
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from flask import Blueprint, Response, jsonify, request
+
+from kezek import audit, audit_view, monitor, queries, stats, stats_export
+from kezek.errors import Invalid
+from kezek.timeutil import local_day
+from kezek.web import auth, openapi
+from kezek.web.app import get_db, now
+from kezek.web.auth import access
+
+bp = Blueprint("api_stats", __name__, url_prefix="/api/v1")
+CSV = "text/csv"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _format() -> str:
+    wanted = request.args.get("format")
+    if wanted:
+        if wanted not in ("json", "csv", "xlsx"):
+            raise Invalid("format: json, csv or xlsx.", "bad_field", field="format")
+        return wanted
+    best = request.accept_mimetypes.best_match(["application/json", CSV, XLSX], default="application/json")
+    return {CSV: "csv", XLSX: "xlsx"}.get(best, "json")
+
+
+@bp.get("/stats")
+@access("manager")
+def get_stats():
+    db = get_db()
+    office_id = auth.office_id(db)
+    office = queries.office(db, office_id)
+    start, end = stats.parse_period(request.args.get("from"), request.args.get("to"),
+                                    local_day(now(), office["timezone"]))
+    report = stats.report(db, office_id, start, end)
+    kind = _format()
+    name = f"kezek-{office_id}-{start}-{end}"
+    if kind == "csv":
+        return Response(stats_export.to_csv(report), mimetype=CSV, headers={
+            "Content-Disposition": f'attachment; filename="{name}.csv"'})
+    if kind == "xlsx":
+        return Response(stats_export.to_xlsx(report), mimetype=XLSX, headers={
+            "Content-Disposition": f'attachment; filename="{name}.xlsx"'})
+    return jsonify(report)
+
+
+@bp.get("/monitor")
+@access("manager")
+def get_monitor():
+    db = get_db()
+    return jsonify(monitor.monitor(db, auth.office_id(db), now()))
+
+
+@bp.get("/audit")
+@access("manager")
+def get_audit():
+    db = get_db()
+    args = request.args
+    try:
+        desk = args.get("desk", type=int) if args.get("desk") else None
+        before = int(args["before"]) if args.get("before") else None
+        limit = int(args.get("limit", 100))
+    except ValueError:
+        raise Invalid("desk, before and limit are whole numbers.", "bad_field")
+    rows = audit_view.events(db, auth.office_id(db), start=args.get("from") or None, end=args.get("to") or None,
+                             name=args.get("name") or None, kind=args.get("kind") or None,
+                             number=args.get("number") or None, username=args.get("user") or None,
+                             desk_id=desk, before_id=before, limit=limit)
+    return jsonify({"events": rows, "next_before": rows[-1]["id"] if len(rows) == limit else None})
+
+
+@bp.route("/audit/verify", methods=["GET", "POST"])
+@access("manager")
+def verify_log():
+    return jsonify(asdict(audit.verify(get_db())))
+
+
+@bp.get("/board")
+@access("public")
+def board():
+    db = get_db()
+    return jsonify(stats.today_board(db, auth.office_id(db), now()))
+
+
+def _paths() -> dict:
+    q = lambda name, kind="string": {"name": name, "in": "query", "required": False,  # noqa: E731
+                                     "schema": {"type": kind}}
+    period = [openapi.OFFICE_Q, q("from"), q("to")]
+    return {
+        "/api/v1/stats": {"get": openapi._op(
+            "Report figures for office-local dates from..to (JSON; CSV with Accept: text/csv; XLSX with"
+            " Accept: " + XLSX + " or ?format=xlsx)", "manager", params=[*period, q("format")])},
+        "/api/v1/monitor": {"get": openapi._op("The live monitor: desks, waiting, printers", "manager",
+                                               params=[openapi.OFFICE_Q])},
+        "/api/v1/audit": {"get": openapi._op(
+            "The event log, newest first, with filters", "manager",
+            params=[*period, q("name"), q("kind"), q("number"), q("user"), q("desk", "integer"),
+                    q("before", "integer"), q("limit", "integer")])},
+        "/api/v1/audit/verify": {op: openapi._op("Check the event log's hash chain: {ok, checked, bad_id, reason}",
+                                                 "manager") for op in ("get", "post")},
+        "/api/v1/board": {"get": openapi._op("The open board: today's counts and mean waits per service",
+                                             "public", params=[openapi.OFFICE_Q])},
+    }
+
+
+openapi.EXTRA_PATHS.append(_paths)
