@@ -116,6 +116,7 @@ def create_device(db, office_id: str, kind: str, name: str, now: datetime, *, pr
     name = (name or "").strip()
     if not name or len(name) > 80:
         raise Invalid("A device needs a name (80 characters at most).", "bad_name")
+    _check_printer_url(printer_url)
     token = secrets.token_urlsafe(24)
     with store.transaction(db):
         if not store.scalar(db, "SELECT 1 FROM offices WHERE id = ?", (office_id,)):
@@ -128,6 +129,14 @@ def create_device(db, office_id: str, kind: str, name: str, now: datetime, *, pr
         audit.append(db, now, office_id, "device.created", device_id=device_id, user_id=by_user_id,
                      details={"kind": kind, "name": name})
     return get_device(db, device_id), token
+
+
+def _check_printer_url(printer_url: str | None) -> None:
+    """Refuse a printer URL the kiosk could never print with (it would only show up later)."""
+    from .print_jobs import printer_route
+    route = printer_route(printer_url)
+    if route.error:
+        raise Invalid(f"printer_url: {route.error}", "bad_printer_url", field="printer_url")
 
 
 def _device_row(row: dict | None) -> dict | None:
@@ -173,7 +182,11 @@ def update_device(db, device_id: int, now: datetime, *, name: str | None = None,
                 raise Invalid("A device needs a name (80 characters at most).", "bad_name")
             db.execute("UPDATE devices SET name = ? WHERE id = ?", (name.strip(), device_id))
         if printer_url is not None:
+            _check_printer_url(printer_url)
             db.execute("UPDATE devices SET printer_url = ? WHERE id = ?", (printer_url or "none", device_id))
+            if (printer_url or "none") != device["printer_url"]:
+                # The old printer's state says nothing of the new one: unknown until it is read.
+                db.execute("DELETE FROM printer_state WHERE device_id = ?", (device_id,))
         if settings is not None:
             db.execute("UPDATE devices SET settings = ? WHERE id = ?",
                        (json.dumps(settings, ensure_ascii=False), device_id))
