@@ -82,6 +82,7 @@
     const newest = visible[0];
     $("now-call").hidden = !newest;
     $("now-empty").hidden = Boolean(newest);
+    $("now").classList.toggle("display-now-none", !newest);
     $("now-say").textContent = newest ? deskSay(newest.desk) : "";
     if (newest) {
       $("now-number").textContent = newest.number;
@@ -105,6 +106,7 @@
       li.append(n, d);
       list.append(li);
     });
+    document.querySelector(".display-recent").classList.toggle("display-recent-none", !list.children.length);
     // Only whole rows: a row cut in half by the screen's edge is hard to read.
     const bottom = list.getBoundingClientRect().bottom;
     Array.from(list.children).forEach((li) => {

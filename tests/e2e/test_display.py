@@ -192,6 +192,7 @@ def test_without_the_autoplay_flag_the_display_asks_for_a_tap_and_then_plays_a_t
         pytest.skip("this Chromium allows sound without a gesture")
     assert page.is_visible("#sound-enable")
     assert page.inner_text("#sound-state") == "Дыбыс өшірулі"
+    screenshot(page, "display_sound_off_tv_kk")
     page.click("#sound-enable")
     page.wait_for_function("() => kezekDisplay.soundOn()", timeout=WAIT_MS)
     page.wait_for_function("() => kezekDisplay.announced.filter(a => a.test && a.endedAt).length === 2",
