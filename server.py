@@ -1,4 +1,4 @@
-"""Kezek's server and command line: run, init-db, demo, create-user, create-device, verify-log, print-agent."""
+"""Kezek's server and command line: run, init-db, demo, create-user, create-device, verify-log, backup, print-agent."""
 from __future__ import annotations
 
 import sys
@@ -121,6 +121,35 @@ def cmd_verify_log(args) -> int:
     return 2
 
 
+def cmd_backup(args) -> int:
+    """Copy the database while the server runs (SQLite's online backup: a consistent snapshot)."""
+    import sqlite3
+    target = Path(args.to)
+    if target.exists():
+        print(f"error: {target} exists; choose a new file", file=sys.stderr)
+        return 1
+    if not Path(args.db).exists():
+        print(f"error: no database at {args.db}", file=sys.stderr)
+        return 1
+    source = sqlite3.connect(f"file:{Path(args.db).resolve()}?mode=ro", uri=True, timeout=30)
+    copy = sqlite3.connect(str(target))
+    try:
+        source.backup(copy)
+        ok = copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        copy.close()
+        source.close()
+    from kezek import audit, store
+    db = store.open_db(target)
+    try:
+        chain = audit.verify(db)
+    finally:
+        db.close()
+    print(f"backup written: {target.resolve()} (integrity {'ok' if ok else 'FAILED'}, "
+          f"event log {'whole' if chain.ok else 'BROKEN'}, {chain.checked} events)")
+    return 0 if ok and chain.ok else 2
+
+
 def cmd_addresses(args) -> int:
     """Print every screen's address (and the demo credentials when a file of them is given)."""
     from kezek import accounts, queries
@@ -224,6 +253,8 @@ def parser() -> argparse.ArgumentParser:
     addresses.add_argument("--base", default="http://127.0.0.1:5000")
     addresses.add_argument("--credentials", help="a credentials file written by demo")
     command("verify-log", cmd_verify_log, "check the event log's hash chain")
+    backup = command("backup", cmd_backup, "copy the database while the server runs")
+    backup.add_argument("--to", required=True, help="the new backup file")
     agent = sub.add_parser("print-agent", help="print a kiosk's tickets on a printer attached to this PC")
     agent.add_argument("--server", required=True)
     agent.add_argument("--token", required=True)

@@ -262,3 +262,38 @@ def test_a_crash_at_any_write_leaves_the_operation_all_done_or_not_done(tmp_path
     else:
         pytest.fail("the operation never completed")
     assert outcomes == {"untouched", "done"}
+
+
+# --- online backup ---------------------------------------------------------------------------------
+
+def test_an_online_backup_taken_under_load_is_whole_and_restores(tmp_path):
+    server = ServerProcess(tmp_path, env={"KEZEK_ISSUE_RATE_LIMIT": "0"}, root=ROOT)
+    load = Load(server)
+    kiosks = [threading.Thread(target=load.kiosk, args=(i,)) for i in range(3)]
+    try:
+        server.start()
+        for kiosk in kiosks:
+            kiosk.start()
+        time.sleep(1)
+        with load.lock:
+            answered_before = [t["token"] for t in load.issued]
+        result = server.cli("backup", "--to", str(tmp_path / "backup.db"), check=False)
+        time.sleep(0.5)
+    finally:
+        load.stop.set()
+        for kiosk in kiosks:
+            kiosk.join(10)
+        server.stop()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "event log whole" in result.stdout
+    # Restore = start a server on the copy: every ticket answered before the backup began is in it.
+    restored = store.open_db(tmp_path / "backup.db")
+    try:
+        _consistent(restored)
+        tokens = {r["token"] for r in restored.query("SELECT token FROM tickets")}
+    finally:
+        restored.close()
+    assert answered_before and set(answered_before) <= tokens
+    assert len(load.issued) > len(tokens), "the server went on issuing while the copy was taken"
+    again = server.cli("backup", "--to", str(tmp_path / "backup.db"), check=False)
+    assert again.returncode == 1 and "exists" in again.stderr
