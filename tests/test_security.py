@@ -300,3 +300,16 @@ def test_an_id_too_large_for_the_database_is_a_404_not_a_crash(operator):
                          ("POST", f"/api/v1/tickets/{huge}/start"), ("POST", f"/api/v1/tickets/{2**63 - 1}/start")):
         r = c.open(path, method=method, headers=headers)
         assert r.status_code == 404 and r.get_json()["error"]["code"], path
+
+
+@pytest.mark.parametrize("change", [{"active": False}, {"password": "a-new-password-1"}])
+def test_a_disabled_or_re_passworded_users_live_operator_screen_is_dropped(app, admin, socket_client, change):
+    admin_client, headers = admin
+    c = app.test_client()
+    login(c, "operator1")
+    live = socket_client({"screen": "operator"}, c)
+    assert live.is_connected()
+    users = {u["username"]: u for u in admin_client.get("/api/v1/users").get_json()["users"]}
+    assert admin_client.patch(f"/api/v1/users/{users['operator1']['id']}", json=change,
+                              headers=headers).status_code == 200
+    assert not live.is_connected()

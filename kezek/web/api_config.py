@@ -111,6 +111,9 @@ def update_user(user_id):
     user = accounts.update_user(get_db(), user_id, now(), role=field(data, "role", str),
                                 active=field(data, "active", bool), password=field(data, "password", str),
                                 by_user_id=_by())
+    if data.get("active") is False or "password" in data or "role" in data:
+        from kezek.web.live import disconnect_user
+        disconnect_user(user_id)   # a live operator screen must not outlive the access it was opened with
     return jsonify({"user": user})
 
 

@@ -31,6 +31,11 @@ def disconnect_device(device_id: int) -> None:
         _socketio.server.disconnect(sid, namespace="/")
 
 
+def disconnect_user(user_id: int) -> None:
+    """Drop the live screens of a user who was disabled or got a new password."""
+    disconnect_device(("user", user_id))   # the same registry, keyed apart from device ids
+
+
 def _now():
     clock = current_app.config.get("CLOCK")
     return clock() if clock else utcnow()
@@ -96,6 +101,7 @@ def _connect_screen(db, auth: dict) -> tuple[str, dict]:
         user = accounts.get_user(db, session.get("user_id")) if session.get("user_id") else None
         if not user or not user["active"] or session.get("password_epoch") != accounts.password_epoch(db, user["id"]):
             raise ConnectionRefusedError("sign in first")
+        _track(("user", user["id"]))
         office = _office(db, auth, user)
         join_room(f"operators:{office}")
         desk_id = auth.get("desk")
