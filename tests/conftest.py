@@ -8,7 +8,7 @@ import pytest
 from kezek import accounts, demo, store
 from kezek.web.app import create_app, socketio
 
-DEMO_PASSWORD = "demo-pass-123"
+from helpers import DEMO_PASSWORD, login
 # Hashing with scrypt costs ~0.1 s a password; the tests create many users.
 accounts.PASSWORD_METHOD = "pbkdf2:sha256:1000"
 
@@ -70,13 +70,6 @@ def app(db_path, clock):
 @pytest.fixture
 def client(app):
     return app.test_client()
-
-
-def login(client, username: str, password: str = DEMO_PASSWORD) -> dict:
-    """Sign in on a test client; returns headers that carry the CSRF token."""
-    response = client.post("/api/v1/login", json={"username": username, "password": password})
-    assert response.status_code == 200, response.get_json()
-    return {"X-CSRF-Token": response.get_json()["csrf_token"]}
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import tempfile
 
 import pytest
 
-from conftest import login
+from helpers import login
 from kezek import store
 
 ROLES = ("anonymous", "kiosk", "display", "operator", "manager", "admin")

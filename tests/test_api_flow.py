@@ -1,7 +1,7 @@
 """A visitor's ticket through the API: issue, call, start, finish — and the live events."""
 from __future__ import annotations
 
-from conftest import login
+from helpers import login
 
 
 def issue(client, headers, service=1, **extra):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import login
+from helpers import login
 
 from kezek.events import EVENTS
 

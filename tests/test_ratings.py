@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from conftest import login
+from helpers import login
 from kezek import audit, queries, ratings, store, tickets
 from kezek.errors import Conflict, Invalid, NotFound
 

@@ -8,7 +8,7 @@ from unittest import mock
 
 import pytest
 
-from conftest import DEMO_PASSWORD, login
+from helpers import DEMO_PASSWORD, login
 from kezek import accounts, store
 from kezek.web import api
 
