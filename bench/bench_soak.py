@@ -158,10 +158,13 @@ def run(args) -> dict:
     stop_screens.set()
     stats, arrivals = {"connected": 0, "disconnects": 0, "connect_errors": 0, "still_connected": 0,
                        "min_connected": 0}, {}
+    reasons: dict[str, int] = {}
     for _ in procs:
         s, summary = out.get(timeout=120)
         for k in stats:
             stats[k] += s.get(k, 0)
+        for reason, n in s.get("reasons", {}).items():
+            reasons[reason] = reasons.get(reason, 0) + n
         for number, (first, median, last, n) in summary.items():
             prev = arrivals.get(number, (first, [], last, 0))
             arrivals[number] = (min(prev[0], first), prev[1] + [median], max(prev[2], last), prev[3] + n)
@@ -182,7 +185,8 @@ def run(args) -> dict:
                                      "p99_ms": round(percentile(to_all, 99), 1),
                                      "max_ms": round(max(to_all or [0]), 1)},
         "calls_pushed": len(sent), "pushes_missed": missed,
-        "screen_disconnects": stats["disconnects"], "screen_connect_errors": stats["connect_errors"],
+        "screen_disconnects": stats["disconnects"], "screen_disconnect_reasons": reasons,
+        "screen_connect_errors": stats["connect_errors"],
         "screens_connected_at_end": stats["still_connected"], "screens_connected_min": stats["min_connected"],
         "verify_log_exit": verify, "load": {k: getattr(args, k) for k in ("kiosks", "issue_every", "desks", "call_every")},
     }
