@@ -6,7 +6,7 @@ Not part of `make test`. Usage:
                              [--kiosks 4] [--issue-every 4] [--desks 6] [--call-every 5]
 The defaults are a very busy office (≈1 ticket and ≈1.2 calls a second, 3,600 visitors an hour);
 `--stress` (kiosks every 0.5 s, desks every 1 s) shows where one server process stops keeping up.
-Prints a table and, last, one JSON line.
+Prints a table and, last, one JSON line; merges the figures into bench/results.json.
 """
 from __future__ import annotations
 
@@ -211,6 +211,10 @@ def main() -> None:
     for key in ("screens", "calls_pushed", "pushes_missed", "screen_disconnects", "screen_connect_errors",
                 "screens_connected_at_end", "screens_connected_min", "verify_log_exit"):
         print(f"{key:28} {result[key]}")
+    results_file = Path(__file__).resolve().parent / "results.json"
+    results = json.loads(results_file.read_text()) if results_file.exists() else {}
+    results["soak_stress" if args.stress else "soak"] = result
+    results_file.write_text(json.dumps(results, indent=2, ensure_ascii=False))
     print(json.dumps(result, ensure_ascii=False))
 
 
