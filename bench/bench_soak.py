@@ -35,13 +35,17 @@ def _screens(url: str, count: int, ready, stop, out) -> None:
         got: dict[str, list[float]] = {}      # number -> arrival times (one per screen)
         stats = {"connected": 0, "disconnects": 0, "connect_errors": 0, "snapshots": 0, "min_connected": count}
         clients = []
+        snapshots: list[list[float]] = []      # per screen: when each snapshot arrived
 
         async def one():
             c = socketio.AsyncClient(reconnection=True, reconnection_delay=1, reconnection_delay_max=5)
+            mine: list[float] = []
+            snapshots.append(mine)
 
             @c.on("snapshot")
             async def on_snapshot(data):
                 stats["snapshots"] += 1
+                mine.append(time.time())
 
             @c.on("ticket.called")
             async def on_called(data):
@@ -70,6 +74,7 @@ def _screens(url: str, count: int, ready, stop, out) -> None:
         await asyncio.sleep(2)          # the last calls' pushes are still on their way
         stats["still_connected"] = sum(1 for c in clients if c.connected)
         summary = {n: (min(t), sorted(t)[len(t) // 2], max(t), len(t)) for n, t in got.items()}
+        stats["snapshot_times"] = snapshots
         out.put((stats, summary))
         await asyncio.gather(*(c.disconnect() for c in clients), return_exceptions=True)
 
@@ -151,7 +156,17 @@ def run(args) -> dict:
     threads += [threading.Thread(target=phone) for _ in range(4)]
     for t in threads:
         t.start()
-    time.sleep(args.duration)
+    restart = None
+    if args.restart_after and args.restart_after < args.duration:
+        time.sleep(args.restart_after)
+        down = time.time()
+        server.stop()
+        server.start()
+        restart = (down, time.time())
+        print(f"server restarted ({restart[1] - restart[0]:.1f} s down)", flush=True)
+        time.sleep(args.duration - args.restart_after)
+    else:
+        time.sleep(args.duration)
     stop.set()
     for t in threads:
         t.join(60)
@@ -159,10 +174,12 @@ def run(args) -> dict:
     stats, arrivals = {"connected": 0, "disconnects": 0, "connect_errors": 0, "still_connected": 0,
                        "min_connected": 0}, {}
     reasons: dict[str, int] = {}
+    resynced: list[list[float]] = []
     for _ in procs:
         s, summary = out.get(timeout=120)
         for k in stats:
             stats[k] += s.get(k, 0)
+        resynced.extend(times for times in s.get("snapshot_times", []))
         for reason, n in s.get("reasons", {}).items():
             reasons[reason] = reasons.get(reason, 0) + n
         for number, (first, median, last, n) in summary.items():
@@ -176,6 +193,14 @@ def run(args) -> dict:
     to_all = [(arrivals[n][2] - t0) * 1000 for n, t0 in sent.items() if n in arrivals]
     typical = [(sorted(arrivals[n][1])[len(arrivals[n][1]) // 2] - t0) * 1000 for n, t0 in sent.items() if n in arrivals]
     missed = sum(stats["connected"] - arrivals.get(n, (0, 0, 0, 0))[3] for n in sent)
+    recovery = None
+    if restart:
+        # The first snapshot each screen got after the server was back: the screen shows the truth again.
+        back = [min(t for t in times if t >= restart[0]) - restart[1] for times in resynced
+                if any(t >= restart[0] for t in times)]
+        recovery = {"down_s": round(restart[1] - restart[0], 1), "screens_resynced": len(back),
+                    "p50_s": round(percentile(back, 50), 1), "p99_s": round(percentile(back, 99), 1),
+                    "all_s": round(max(back or [0]), 1)}
     return {
         "bench": "soak", "duration_s": args.duration, "screens": connected,
         "issue": issue.figures(), "call_next": call.figures(), "ticket_page": page.figures(),
@@ -188,7 +213,7 @@ def run(args) -> dict:
         "screen_disconnects": stats["disconnects"], "screen_disconnect_reasons": reasons,
         "screen_connect_errors": stats["connect_errors"],
         "screens_connected_at_end": stats["still_connected"], "screens_connected_min": stats["min_connected"],
-        "verify_log_exit": verify, "load": {k: getattr(args, k) for k in ("kiosks", "issue_every", "desks", "call_every")},
+        "verify_log_exit": verify, "restart_recovery": recovery, "load": {k: getattr(args, k) for k in ("kiosks", "issue_every", "desks", "call_every")},
     }
 
 
@@ -202,6 +227,8 @@ def main() -> None:
     p.add_argument("--desks", type=int, default=6)
     p.add_argument("--call-every", type=float, default=5.0, help="seconds between one desk's calls")
     p.add_argument("--stress", action="store_true", help="kiosks every 0.5 s, desks every 1 s")
+    p.add_argument("--restart-after", type=float, default=0,
+                   help="restart the server after this many seconds and time the screens' resync")
     args = p.parse_args()
     if args.stress:
         args.issue_every, args.call_every = 0.5, 1.0
@@ -209,7 +236,7 @@ def main() -> None:
     for key in ("issue", "call_next", "ticket_page", "push_call_to_median_screen", "push_call_to_last_screen"):
         print(f"{key:28} {result[key]}")
     for key in ("screens", "calls_pushed", "pushes_missed", "screen_disconnects", "screen_connect_errors",
-                "screens_connected_at_end", "screens_connected_min", "verify_log_exit"):
+                "screens_connected_at_end", "screens_connected_min", "verify_log_exit", "restart_recovery"):
         print(f"{key:28} {result[key]}")
     results_file = Path(__file__).resolve().parent / "results.json"
     results = json.loads(results_file.read_text()) if results_file.exists() else {}

@@ -157,3 +157,28 @@ def test_the_public_display_socket_never_carries_ticket_tokens(app, client, kios
     c.post("/api/v1/desks/1/call-next", headers=headers)
     text = repr(live.get_received())
     assert token not in text and not re.search(r"'token'", text)
+
+
+def test_hostile_socketio_connect_payloads_are_refused_or_served_never_crash(app, socket_client):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    odd = st.one_of(st.none(), st.booleans(), st.integers(min_value=-2**70, max_value=2**70), st.text(max_size=30),
+                    st.lists(st.integers(), max_size=3), st.dictionaries(st.text(max_size=5), st.integers(), max_size=2))
+    payloads = st.one_of(odd, st.fixed_dictionaries({
+        "screen": st.sampled_from(["display", "board", "ticket", "kiosk", "operator", "print-agent", "x"])},
+        optional={"token": odd, "office": odd, "desk": odd}))
+    errors = []
+    app.logger.error = lambda *a, **k: errors.append(a)   # an exception in a handler is logged, then refused
+    app.logger.exception = lambda *a, **k: errors.append(a)
+
+    @settings(max_examples=150, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(payloads)
+    def connect(auth):
+        live = socket_client(auth)
+        if live.is_connected():
+            assert [m["name"] for m in live.get_received()][:1] == ["snapshot"], auth
+            live.disconnect()
+
+    connect()
+    assert not errors, errors[:3]

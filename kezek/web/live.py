@@ -59,6 +59,9 @@ def _connect_screen(db, auth: dict) -> tuple[str, dict]:
     """Join the rooms of the screen named in `auth`; returns (event name, snapshot)."""
     screen = auth.get("screen")
     now = _now()
+    for key in ("token", "office"):
+        if auth.get(key) is not None and not isinstance(auth[key], str):
+            raise ConnectionRefusedError(f"{key} must be a string")   # else a hostile payload raises inside
     if screen == "display":
         token = auth.get("token")
         device = accounts.device_by_token(db, token) if token else None
@@ -106,7 +109,8 @@ def _connect_screen(db, auth: dict) -> tuple[str, dict]:
         join_room(f"operators:{office}")
         desk_id = auth.get("desk")
         if desk_id is not None:
-            desk = queries.desk(db, desk_id) if isinstance(desk_id, int) else None
+            fits = isinstance(desk_id, int) and not isinstance(desk_id, bool) and 0 < desk_id < 2**63
+            desk = queries.desk(db, desk_id) if fits else None
             if desk is None or desk["office_id"] != office:
                 raise ConnectionRefusedError("unknown desk")
             join_room(f"desk:{desk_id}")
