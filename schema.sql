@@ -190,3 +190,70 @@ CREATE TABLE IF NOT EXISTS printer_state (
     detail TEXT NOT NULL DEFAULT '',
     changed_at TEXT NOT NULL
 );
+
+-- Appointments (kezek/slots.py, kezek/bookings.py): what each service offers for booking,
+-- the office's days off and closed slots, the bookings, and the tickets issued at check-in.
+CREATE TABLE IF NOT EXISTS booking_settings (
+    office_id TEXT PRIMARY KEY REFERENCES offices(id),
+    appointments_in_row INTEGER NOT NULL DEFAULT 3,   -- then one walk-in goes first, if one waits
+    phone_daily_limit INTEGER NOT NULL DEFAULT 2,     -- active bookings per phone number and day
+    weekdays TEXT NOT NULL DEFAULT '1,2,3,4,5'        -- ISO weekdays that take bookings (Mon = 1)
+);
+
+CREATE TABLE IF NOT EXISTS booking_rules (
+    service_id INTEGER PRIMARY KEY REFERENCES services(id),
+    enabled INTEGER NOT NULL DEFAULT 1,
+    slot_minutes INTEGER NOT NULL DEFAULT 15,
+    capacity INTEGER NOT NULL DEFAULT 1,               -- desks taking bookings: bookings per slot
+    days_ahead INTEGER NOT NULL DEFAULT 14,            -- today and this many days after it
+    opens TEXT,                                        -- NULL: the service's, else the office's hours
+    closes TEXT,
+    lunch_from TEXT,                                   -- no slot overlaps the lunch break
+    lunch_to TEXT,
+    early_min INTEGER NOT NULL DEFAULT 15,             -- check-in window around the slot's start
+    late_min INTEGER NOT NULL DEFAULT 10
+);
+
+CREATE TABLE IF NOT EXISTS holidays (
+    office_id TEXT NOT NULL REFERENCES offices(id),
+    day TEXT NOT NULL,                                 -- the office's local date
+    name TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (office_id, day)
+);
+
+CREATE TABLE IF NOT EXISTS closed_slots (
+    id INTEGER PRIMARY KEY,
+    office_id TEXT NOT NULL REFERENCES offices(id),
+    service_id INTEGER REFERENCES services(id),        -- NULL: every service
+    day TEXT NOT NULL,
+    slot_time TEXT,                                    -- local HH:MM of one slot; NULL: the whole day
+    reason TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS closed_slots_day ON closed_slots (office_id, day);
+
+CREATE TABLE IF NOT EXISTS bookings (
+    id INTEGER PRIMARY KEY,
+    office_id TEXT NOT NULL REFERENCES offices(id),
+    service_id INTEGER NOT NULL REFERENCES services(id),
+    code TEXT NOT NULL UNIQUE,                         -- random digits: the visitor's key, never sequential
+    day TEXT NOT NULL,                                 -- the office's local date of the slot
+    slot_at TEXT NOT NULL,                             -- the slot's start, UTC ISO 8601
+    seat INTEGER NOT NULL,                             -- 1..capacity within the slot
+    status TEXT NOT NULL CHECK (status IN ('booked', 'cancelled')),
+    phone TEXT,                                        -- optional, normalised digits; only for limits
+    lang TEXT NOT NULL DEFAULT 'kk',
+    created_at TEXT NOT NULL,
+    user_id INTEGER REFERENCES users(id),              -- staff who booked for a caller
+    cancelled_at TEXT
+);
+-- Two people can never hold the same seat of a slot: the last seat goes to one of them.
+CREATE UNIQUE INDEX IF NOT EXISTS bookings_seat ON bookings (service_id, slot_at, seat) WHERE status = 'booked';
+CREATE INDEX IF NOT EXISTS bookings_office_day ON bookings (office_id, day);
+CREATE INDEX IF NOT EXISTS bookings_phone_day ON bookings (phone, day);
+
+-- A ticket issued at a booking's check-in; UNIQUE booking_id: one ticket per booking.
+CREATE TABLE IF NOT EXISTS ticket_appointments (
+    ticket_id INTEGER PRIMARY KEY REFERENCES tickets(id),
+    booking_id INTEGER NOT NULL UNIQUE REFERENCES bookings(id),
+    slot_at TEXT NOT NULL
+);

@@ -10,7 +10,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from . import audit, estimates, policy, queries, store
+from . import appointments, audit, estimates, policy, queries, store
 from .errors import Conflict, Invalid, NotFound
 from .events import Event
 from .timeutil import iso, local_day, local_time
@@ -101,8 +101,13 @@ UNAVAILABLE_MESSAGES = {
 
 
 def issue(db, service_id: int, now: datetime, *, priority: bool = False, priority_reason: str | None = None,
-          lang: str = "kk", device_id: int | None = None, user_id: int | None = None) -> Outcome:
-    """Issue a ticket: the next number of the service for the office's day."""
+          lang: str = "kk", device_id: int | None = None, user_id: int | None = None,
+          appointment: dict | None = None) -> Outcome:
+    """Issue a ticket: the next number of the service for the office's day.
+
+    `appointment` ({booking_id, slot_at}) makes it a booking's check-in ticket (kezek.bookings):
+    the visitor booked, so opening hours and the daily limit do not turn them away.
+    """
     if priority_reason is not None and priority_reason not in PRIORITY_REASONS:
         raise Invalid("Unknown priority reason.", "bad_priority_reason", allowed=list(PRIORITY_REASONS))
     with store.transaction(db):
@@ -111,7 +116,7 @@ def issue(db, service_id: int, now: datetime, *, priority: bool = False, priorit
             raise NotFound("No such service.", "service_not_found")
         office = queries.office(db, service["office_id"])
         why = service_availability(db, service, office, now)
-        if why:
+        if why and not (appointment and why in ("closed", "daily_limit")):
             raise Conflict(UNAVAILABLE_MESSAGES[why], f"service_{why}")
         day = local_day(now, office["timezone"])
         number = queries.next_number(db, service_id, day)
@@ -124,9 +129,15 @@ def issue(db, service_id: int, now: datetime, *, priority: bool = False, priorit
             "user_id": user_id,
         }
         ticket_id = queries.insert_ticket(db, row)
+        extra = {}
+        if appointment:
+            # UNIQUE booking_id: a second check-in of the same booking rolls back here.
+            db.execute("INSERT INTO ticket_appointments (ticket_id, booking_id, slot_at) VALUES (?, ?, ?)",
+                       (ticket_id, appointment["booking_id"], appointment["slot_at"]))
+            extra = {"appointment_at": appointment["slot_at"]}
         ticket = queries.ticket(db, ticket_id)
         _log(db, now, "ticket.issued", ticket, user_id=user_id, device_id=device_id,
-             priority=bool(priority), priority_reason=row["priority_reason"], lang=lang)
+             priority=bool(priority), priority_reason=row["priority_reason"], lang=lang, **extra)
         events = [Event("ticket.issued", office["id"], ticket), queue_event(db, office["id"], now)]
     return Outcome(ticket, events)
 
@@ -180,7 +191,8 @@ def call_next(db, desk_id: int, now: datetime, *, user_id: int | None = None) ->
         office = queries.office(db, desk["office_id"])
         _release_current(db, desk, now, user_id, events)
         waiting = queries.waiting_in(db, desk["service_ids"])
-        chosen = policy.next_ticket(waiting, now, office["priority_wait_limit_s"])
+        fair = appointments.fair_share(db, office, desk_id, waiting, now)   # booked visitors' times
+        chosen = policy.next_ticket(waiting, now, office["priority_wait_limit_s"], **fair)
         if chosen is None:
             if events:
                 events.append(Event("desk.changed", office["id"], desk=desk_view(db, desk_id)))

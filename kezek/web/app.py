@@ -145,6 +145,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(api_stats.bp)
     from kezek.web import printing_web
     app.register_blueprint(printing_web.bp)
+    from kezek.web import api_bookings
+    api_bookings.register(app)   # the bookings API and the /book/ page
     app.register_blueprint(openapi.bp)
     screens.register(app)
     socketio.init_app(app, async_mode=settings["ASYNC_MODE"], cors_allowed_origins=[],

@@ -44,6 +44,14 @@ STRINGS: list[str] = [
     N_("Too many tickets from this kiosk: please wait a minute."),
     N_("Something went wrong. Please try again."),
     N_("OK"), N_("Please wait"),
+    # "I have a booking": check-in with the booking code (kezek/bookings.py)
+    N_("I have a booking"), N_("Enter your booking code"), N_("8 digits from your booking, or scan its QR code"),
+    N_("Erase"), N_("Check in"), N_("Booking at %(time)s"), N_("You are early. Please come back at %(time)s."),
+    N_("Booking not found. Please check the code."), N_("This booking was cancelled."),
+    N_("This booking has been used already."), N_("The time of your booking has passed."),
+    N_("You can take a regular ticket instead."), N_("Get a regular ticket"),
+    N_("Too many attempts: please wait a minute."),
+    N_("Your booking is on %(date)s at %(time)s. Please come back that day."),
 ]
 
 

@@ -16,7 +16,9 @@
     screen: "loading", online: false, lost: false, unpaired: false, noticeOpen: false,
     service: null, group: null, busy: false, choice: null, ticket: null, print: null,
     printTimer: null, idleTimer: null, refreshTimer: null, visit: 0,
+    code: "", raw: "", bookingFrom: "start", lateService: null, checking: false,
   };
+  const CODE_LENGTH = 8;
 
   /* The pairing token: taken from ?token= once, then kept in localStorage; the address bar loses it. */
   function pairingToken() {
@@ -82,6 +84,7 @@
     state.screen = screen;
     render();
     if (screen === "services") fitCards();
+    if (screen === "booking") renderCode();
     armIdle();
   }
 
@@ -92,6 +95,9 @@
     state.choice = null;
     state.ticket = null;
     state.busy = false;
+    state.code = "";
+    state.raw = "";
+    state.checking = false;
     clearTimeout(state.printTimer);
     closeNotice();
     setChoicesDisabled(false);
@@ -299,6 +305,9 @@
     $("ticket-number").textContent = ticket.number;
     $("ticket-service").textContent = local(service, "name");
     $("ticket-priority").hidden = !ticket.priority;
+    const appointment = ticket.appointment;
+    $("ticket-appointment").hidden = !appointment;
+    $("ticket-appointment").textContent = appointment ? Kezek.t("Booking at %(time)s", { time: appointment.time }) : "";
     $("ticket-ahead").textContent = Kezek.t("People ahead of you: %(n)s", { n: ticket.people_ahead || 0 });
     const minutes = Kezek.minutes(ticket.estimated_wait_s);
     $("ticket-wait").textContent = Kezek.t("Estimated wait: %(min)s min", { min: minutes });
@@ -358,10 +367,115 @@
     else setPrint("photo", false);
   }
 
+  /* ---- "I have a booking": the code on a keypad (or from a scanner typing it), then check-in ---- */
+
+  function openBooking() {
+    state.bookingFrom = state.screen === "services" ? "services" : "start";
+    state.code = "";
+    show("booking");
+  }
+
+  function renderCode() {
+    const box = $("code-cells");
+    box.textContent = "";
+    for (let i = 0; i < CODE_LENGTH; i += 1) {
+      const cell = document.createElement("span");
+      cell.className = "code-cell" + (i === 4 ? " gap" : "") + (i === state.code.length ? " next" : "");
+      cell.textContent = state.code[i] || "";
+      box.appendChild(cell);
+    }
+    box.setAttribute("aria-label", state.code.split("").join(" "));
+    $("btn-check-in").disabled = state.code.length !== CODE_LENGTH || state.checking;
+    document.querySelectorAll(".chip-lang").forEach((b) => b.classList.toggle("chosen", b.dataset.setLang === Kezek.lang));
+  }
+
+  function pressKey(key) {
+    if (state.checking) return;
+    if (key === "erase") state.code = state.code.slice(0, -1);
+    else if (key === "ok") { checkIn(); return; }
+    else if (state.code.length < CODE_LENGTH) state.code += key;
+    renderCode();
+  }
+
+  /* A barcode scanner is a keyboard: it types the QR's address and Enter. In a Cyrillic layout
+     only the digits survive, so the code is the last run of 8 digits. */
+  function onKey(event) {
+    if (state.unpaired || state.noticeOpen || !["start", "services", "booking"].includes(state.screen)) return;
+    if (event.key === "Enter") {
+      const runs = state.raw.match(/\d+/g) || [];
+      const scanned = runs.length && runs[runs.length - 1].length === CODE_LENGTH ? runs[runs.length - 1] : null;
+      state.raw = "";
+      if (scanned) state.code = scanned;
+      if (state.screen === "booking" && state.code.length === CODE_LENGTH) checkIn();
+      return;
+    }
+    if (event.key === "Backspace" && state.screen === "booking") { pressKey("erase"); return; }
+    if (!event.key || event.key.length !== 1 || event.ctrlKey || event.altKey) return;
+    state.raw = (state.raw + event.key).slice(-200);
+    if (/\d/.test(event.key)) {
+      if (state.screen !== "booking") openBooking();
+      // The digits typed since the last other character: a scanned address ends with the code.
+      state.code = state.raw.match(/\d+$/)[0].slice(-CODE_LENGTH);
+      renderCode();
+    }
+  }
+
+  async function checkIn() {
+    if (state.checking || state.code.length !== CODE_LENGTH) return;
+    state.checking = true;
+    renderCode();
+    const visit = state.visit;
+    const code = state.code;
+    let answer;
+    try {
+      answer = await Kezek.api("POST", "/api/v1/bookings/" + code + "/check-in", { lang: Kezek.lang },
+        { token: state.token, idempotencyKey: Kezek.newKey() });
+    } catch (e) {
+      if (visit !== state.visit) return;
+      state.checking = false;
+      renderCode();
+      notice("No connection to the server: the ticket was not issued. Please try again.");
+      return;
+    }
+    if (visit !== state.visit) return;
+    state.checking = false;
+    const error = (answer.data && answer.data.error) || {};
+    const details = error.details || {};
+    if (answer.status === 201 || answer.status === 200) {
+      const service = state.services.find((s) => s.id === answer.data.service_id) || {};
+      state.code = "";
+      showTicket(answer.data, service);
+    } else if (answer.status === 401) {
+      state.unpaired = true;
+      render();
+    } else if (error.code === "too_early" && details.same_day === false) {
+      notice("Your booking is on %(date)s at %(time)s. Please come back that day.",
+        { date: details.day.split("-").reverse().join("."), time: details.time });
+    } else if (error.code === "too_early") {
+      notice("You are early. Please come back at %(time)s.", { time: details.come_back_time });
+    } else if (error.code === "too_late") {
+      state.lateService = state.services.find((s) => s.id === details.service_id) || null;
+      $("btn-late-ticket").hidden = !(state.lateService && state.lateService.available);
+      show("late");
+    } else if (error.code === "booking_cancelled") {
+      notice("This booking was cancelled.");
+    } else if (error.code === "booking_used") {
+      notice("This booking has been used already.");
+    } else if (answer.status === 404) {
+      state.code = "";
+      notice("Booking not found. Please check the code.");
+    } else if (answer.status === 429) {
+      notice("Too many attempts: please wait a minute.");
+    } else {
+      notice("Something went wrong. Please try again.");
+    }
+    renderCode();
+  }
+
   /* ---- notices ---- */
 
-  function notice(msgid) {
-    $("notice-text").textContent = Kezek.t(msgid);
+  function notice(msgid, values) {
+    $("notice-text").textContent = Kezek.t(msgid, values);
     $("notice").hidden = false;
     state.noticeOpen = true;
     armIdle();
@@ -451,6 +565,20 @@
       show("priority");
     } else if (btn.dataset.priority !== undefined) {
       takeTicket(btn.dataset.priority || null);
+    } else if (btn.dataset.action === "booking") {
+      openBooking();
+    } else if (btn.dataset.setLang) {
+      Kezek.setLang(btn.dataset.setLang);
+      translate();
+      renderServices();
+      renderCode();
+    } else if (btn.dataset.key) {
+      pressKey(btn.dataset.key);
+    } else if (btn.id === "btn-late-ticket") {
+      if (!state.lateService) return;
+      state.service = state.lateService;
+      $("priority-service").textContent = local(state.service, "name");
+      show("priority");
     } else if (btn.id === "btn-reprint") {
       reprint();
     } else if (btn.dataset.action === "dismiss") {
@@ -458,7 +586,8 @@
     } else if (btn.dataset.action === "home") {
       goHome();
     } else if (btn.dataset.action === "back") {
-      if (state.screen === "priority") show("services");
+      if (state.screen === "booking") { if (state.bookingFrom === "services") show("services"); else goHome(); }
+      else if (state.screen === "priority") show("services");
       else if (state.group !== null) { state.group = null; renderServices(); }
       else goHome();
     }
@@ -475,6 +604,7 @@
     document.addEventListener("touchmove", (e) => { if (e.touches.length > 1) e.preventDefault(); }, { passive: false });
     ["pointerdown", "touchstart", "keydown"].forEach((name) => document.addEventListener(name, armIdle, { passive: true }));
     root.addEventListener("click", onTap);
+    document.addEventListener("keydown", onKey);
     addEventListener("resize", () => { if (state.screen === "services") renderServices(); });
   }
 

@@ -1,0 +1,305 @@
+"""Bookings API: free slots, book/cancel/move (public, rate-limited per address), kiosk check-in,
+staff booking for a caller, the bookings report and booking configuration."""
+from __future__ import annotations
+
+import os
+
+from flask import Blueprint, Flask, current_app, g, jsonify, request
+
+from kezek import booking_config, booking_stats, bookings, queries, slots
+from kezek.errors import Invalid, NotFound
+from kezek.i18n import normalise_lang
+from kezek.timeutil import local_day
+from kezek.web import auth, openapi
+from kezek.web.app import get_db, now
+from kezek.web.auth import access
+from kezek.web.common import body, field, idempotent, ticket_json
+from kezek.web.live import publish
+
+bp = Blueprint("api_bookings", __name__, url_prefix="/api/v1")
+# In memory, per server process (as the other limits): an address's bookings an hour, its code
+# lookups in ten minutes, and a kiosk's failed check-ins a minute (no code oracle at the kiosk).
+bookings_per_ip = auth.SlidingWindow(window=3600)
+lookups_per_ip = auth.SlidingWindow(window=600)
+slot_reads_per_ip = auth.SlidingWindow(window=60)
+kiosk_failures = auth.SlidingWindow(window=60)
+LIMITS = {"BOOKINGS_PER_HOUR": 6, "BOOKING_LOOKUPS_PER_10_MIN": 30, "SLOT_READS_PER_MINUTE": 120,
+          "CHECKIN_FAILURES_PER_MINUTE": 20}
+
+
+def register(app: Flask) -> None:
+    """The bookings API and the public booking page (one line in create_app)."""
+    from kezek.web import screen_book
+    app.register_blueprint(bp)
+    app.register_blueprint(screen_book.bp)
+
+
+def limit(name: str) -> int:
+    """A rate limit: app config, else KEZEK_<name>, else the default (0 turns it off)."""
+    value = current_app.config.get(name, os.environ.get(f"KEZEK_{name}"))
+    return int(value) if value is not None else LIMITS[name]
+
+
+def _hit(window: auth.SlidingWindow, name: str, message: str) -> None:
+    if not window.hit(f"ip:{auth.client_ip()}", limit(name)):
+        raise auth.TooMany(message, "booking_rate_limited")
+
+
+def _service(service_id: int) -> dict:
+    db = get_db()
+    service = queries.service(db, service_id)
+    if service is None or service["office_id"] != auth.office_id(db):
+        raise NotFound("No such service.", "service_not_found")
+    return service
+
+
+def _booking(code: str) -> dict:
+    """A booking by code for a public caller: every lookup counts against the address's budget."""
+    _hit(lookups_per_ip, "BOOKING_LOOKUPS_PER_10_MIN", "Too many requests: wait a few minutes.")
+    return bookings.get(get_db(), code)
+
+
+def _view(booking: dict, status: int = 200):
+    answer = bookings.view(get_db(), booking, now())
+    answer["url"] = booking_url(booking["code"])
+    answer["qr"] = f"/qr/booking/{booking['code']}.svg"
+    return jsonify(answer), status
+
+
+def booking_url(code: str) -> str:
+    """The absolute address of a booking's own page."""
+    base = current_app.config.get("PUBLIC_URL") or request.host_url
+    return f"{base.rstrip('/')}/book/{code}"
+
+
+@bp.get("/booking/services")
+@access("public")
+def bookable_services():
+    db = get_db()
+    office = queries.office(db, auth.office_id(db))
+    services = [{k: s[k] for k in ("id", "prefix", "name_kk", "name_ru", "name_en")} |
+                {"slot_minutes": s["rule"]["slot_minutes"]} for s in slots.bookable_services(db, office["id"])]
+    return jsonify({"office": {k: office[k] for k in ("id", "name_kk", "name_ru", "name_en", "timezone")},
+                    "today": local_day(now(), office["timezone"]), "services": services})
+
+
+@bp.get("/booking/services/<int:service_id>/days")
+@access("public")
+def service_days(service_id):
+    _hit(slot_reads_per_ip, "SLOT_READS_PER_MINUTE", "Too many requests: wait a minute.")
+    _service(service_id)
+    return jsonify({"service_id": service_id, "days": slots.days_overview(get_db(), service_id, now())})
+
+
+@bp.get("/booking/services/<int:service_id>/slots")
+@access("public")
+def service_slots(service_id):
+    _hit(slot_reads_per_ip, "SLOT_READS_PER_MINUTE", "Too many requests: wait a minute.")
+    _service(service_id)
+    day = request.args.get("day") or ""
+    if day not in slots.bookable_days(get_db(), service_id, now()):
+        raise Invalid("day: one of the bookable days (YYYY-MM-DD).", "bad_field", field="day")
+    found = slots.day_slots(get_db(), service_id, day, now())
+    return jsonify({"service_id": service_id, "day": day,
+                    "slots": [{"at": s.at, "time": s.time, "free": s.free if s.open else 0} for s in found]})
+
+
+@bp.get("/slots/today")
+@access("public")
+def slots_today():
+    """For the open board: each bookable service's free slots left today."""
+    db = get_db()
+    office = auth.office_id(db)
+    return jsonify({"office": office, "services": slots.free_today(db, office, now())})
+
+
+@bp.post("/bookings")
+@access("public", "operator")
+def create_booking():
+    data = body()
+    service_id = field(data, "service", int, required=True)
+    at = field(data, "at", str, required=True)
+    phone = field(data, "phone", str)
+    lang = field(data, "lang", str) or "kk"
+    if normalise_lang(lang, "") != lang:
+        raise Invalid("lang: kk, ru or en.", "bad_field", field="lang")
+    _service(service_id)
+    staff = g.user is not None
+    if not staff:
+        # Slots cannot be hoarded by a script: a few bookings an hour from one address.
+        _hit(bookings_per_ip, "BOOKINGS_PER_HOUR", "Too many bookings from this address: try again later.")
+    booking = bookings.book(get_db(), service_id, at, now(), phone=phone, lang=lang,
+                            user_id=g.user["id"] if staff else None)
+    return _view(booking, 201)
+
+
+@bp.get("/bookings/<code>")
+@access("public")
+def get_booking(code):
+    return _view(_booking(code))
+
+
+@bp.post("/bookings/<code>/cancel")
+@access("public")
+def cancel_booking(code):
+    booking = _booking(code)
+    return _view(bookings.cancel(get_db(), booking["code"], now()))
+
+
+@bp.post("/bookings/<code>/move")
+@access("public")
+def move_booking(code):
+    at = field(body(), "at", str, required=True)
+    booking = _booking(code)
+    return _view(bookings.move(get_db(), booking["code"], at, now()))
+
+
+@bp.post("/bookings/<code>/check-in")
+@access("kiosk")
+@idempotent
+def check_in(code):
+    lang = field(body(), "lang", str)
+    if lang is not None and normalise_lang(lang, "") != lang:
+        raise Invalid("lang: kk, ru or en.", "bad_field", field="lang")
+    key = f"device:{g.device['id']}"
+    if kiosk_failures.count(key) >= limit("CHECKIN_FAILURES_PER_MINUTE"):
+        raise auth.TooMany("Too many wrong codes: wait a minute.", "checkin_rate_limited")
+    db = get_db()
+    try:
+        result = bookings.check_in(db, code, g.device["office_id"], now(), device_id=g.device["id"], lang=lang)
+    except NotFound:
+        kiosk_failures.hit(key, 0)
+        raise
+    publish(result.events)
+    answer = ticket_json(result.ticket)
+    answer["appointment"] = bookings.view(db, result.booking, now()) | {"again": result.again}
+    from kezek.web import printing_web   # printed like any kiosk ticket, after this answer
+    answer["print"] = printing_web.start_print(result.ticket, g.device, reprint=result.again)
+    return jsonify(answer), 200 if result.again else 201
+
+
+@bp.get("/bookings")
+@access("operator")
+def list_bookings():
+    db = get_db()
+    office = auth.office_id(db)
+    day = request.args.get("day") or local_day(now(), queries.office(db, office)["timezone"])
+    return jsonify({"office": office, "day": day, "bookings": bookings.day_list(db, office, day, now())})
+
+
+@bp.get("/stats/bookings")
+@access("manager")
+def booking_report():
+    db = get_db()
+    office = auth.office_id(db)
+    start, end = booking_stats.period(request.args.get("from"), request.args.get("to"),
+                                      local_day(now(), queries.office(db, office)["timezone"]))
+    return jsonify(booking_stats.report(db, office, start, end, now()))
+
+
+@bp.get("/booking-config")
+@access("manager")
+def get_config():
+    db = get_db()
+    return jsonify(booking_config.overview(db, auth.office_id(db)))
+
+
+@bp.put("/services/<int:service_id>/booking-rule")
+@access("admin")
+def put_rule(service_id):
+    data = body()
+    _service(service_id)
+    return jsonify(booking_config.set_rule(get_db(), service_id, data, now(), by_user_id=g.user["id"]))
+
+
+@bp.patch("/booking-config/settings")
+@access("admin")
+def patch_settings():
+    data = body()
+    db = get_db()
+    return jsonify(booking_config.set_settings(db, auth.office_id(db), data, now(), by_user_id=g.user["id"]))
+
+
+@bp.post("/booking-config/holidays")
+@access("admin")
+def add_holiday():
+    data = body()
+    db = get_db()
+    return jsonify(booking_config.add_holiday(db, auth.office_id(db), field(data, "day", str, required=True),
+                                              field(data, "name", str, default=""), now(),
+                                              by_user_id=g.user["id"])), 201
+
+
+@bp.delete("/booking-config/holidays/<day>")
+@access("admin")
+def remove_holiday(day):
+    db = get_db()
+    booking_config.remove_holiday(db, auth.office_id(db), day, now(), by_user_id=g.user["id"])
+    return jsonify({"ok": True})
+
+
+@bp.post("/booking-config/closed")
+@access("admin")
+def close_slots():
+    data = body()
+    db = get_db()
+    return jsonify(booking_config.close(
+        db, auth.office_id(db), field(data, "day", str, required=True), now(),
+        service_id=field(data, "service", int), slot_time=field(data, "time", str),
+        reason=field(data, "reason", str, default=""), by_user_id=g.user["id"])), 201
+
+
+@bp.delete("/booking-config/closed/<int:closed_id>")
+@access("admin")
+def reopen_slots(closed_id):
+    db = get_db()
+    booking_config.reopen(db, auth.office_id(db), closed_id, now(), by_user_id=g.user["id"])
+    return jsonify({"ok": True})
+
+
+def _openapi_paths() -> dict:
+    op, param, q = openapi._op, openapi._path_param, openapi.OFFICE_Q
+    sid, code = param("service_id"), param("code", "string")
+    day_q = {"name": "day", "in": "query", "required": False, "schema": {"type": "string", "format": "date"}}
+    period = [q, {"name": "from", "in": "query", "schema": {"type": "string"}},
+              {"name": "to", "in": "query", "schema": {"type": "string"}}]
+    at = {"type": "object", "required": ["at"], "properties": {"at": {"type": "string"}}}
+    new = {"type": "object", "required": ["service", "at"], "properties": {
+        "service": {"type": "integer"}, "at": {"type": "string", "description": "the slot's start (UTC ISO)"},
+        "phone": {"type": ["string", "null"]}, "lang": {"type": "string", "enum": ["kk", "ru", "en"]}}}
+    obj = openapi.OBJ
+    return {
+        "/api/v1/booking/services": {"get": op("Services that take bookings", "public", params=[q])},
+        "/api/v1/booking/services/{service_id}/days": {"get": op("Bookable days with free slots", "public",
+                                                                 params=[sid, q])},
+        "/api/v1/booking/services/{service_id}/slots": {"get": op("A day's slots and free seats", "public",
+                                                                  params=[sid, q, day_q])},
+        "/api/v1/slots/today": {"get": op("Free slots left today per service (open board)", "public", params=[q])},
+        "/api/v1/bookings": {
+            "post": op("Book a slot (public, rate-limited per address; operators book for a caller)", "public",
+                       obj, "201", body=new, params=[q]),
+            "get": op("A day's bookings (staff)", "operator", params=[q, day_q])},
+        "/api/v1/bookings/{code}": {"get": op("A booking by its code", "public", params=[code])},
+        "/api/v1/bookings/{code}/cancel": {"post": op("Cancel a booking", "public", params=[code])},
+        "/api/v1/bookings/{code}/move": {"post": op("Move a booking to another slot", "public", body=at,
+                                                    params=[code])},
+        "/api/v1/bookings/{code}/check-in": {"post": op(
+            "Check in at the kiosk: 201 appointment ticket; 409 too_early (come_back_time) or too_late", "kiosk",
+            openapi.TICKET, "201", params=[code, openapi.IDEMPOTENCY])},
+        "/api/v1/stats/bookings": {"get": op("Bookings report: kept, missed, punctuality, booked share",
+                                             "manager", params=period)},
+        "/api/v1/booking-config": {"get": op("Booking settings, rules, holidays, closures", "manager", params=[q])},
+        "/api/v1/booking-config/settings": {"patch": op("Change booking settings", "admin", body=obj, params=[q])},
+        "/api/v1/services/{service_id}/booking-rule": {"put": op("Set a service's booking rule", "admin",
+                                                                 body=obj, params=[sid])},
+        "/api/v1/booking-config/holidays": {"post": op("Add a holiday", "admin", obj, "201", body=obj, params=[q])},
+        "/api/v1/booking-config/holidays/{day}": {"delete": op("Remove a holiday", "admin",
+                                                               params=[param("day", "string"), q])},
+        "/api/v1/booking-config/closed": {"post": op("Close a slot or a day", "admin", obj, "201", body=obj,
+                                                     params=[q])},
+        "/api/v1/booking-config/closed/{closed_id}": {"delete": op("Reopen", "admin",
+                                                                   params=[param("closed_id"), q])},
+    }
+
+
+openapi.EXTRA_PATHS.append(_openapi_paths)

@@ -1,0 +1,101 @@
+"""The public booking page on a phone: /book/ to book, /book/<code> to see, move or cancel; the booking's QR."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, make_response, request, send_from_directory
+
+from kezek import bookings, queries
+from kezek.i18n import DEFAULT_LANG, LANGS, N_, normalise_lang
+from kezek.web import auth
+from kezek.web.api_bookings import booking_url, limit, lookups_per_ip
+from kezek.web.app import get_db
+from kezek.web.auth import access
+from kezek.web.screen_kiosk import qr_svg
+from kezek.web.screens import render_screen
+
+bp = Blueprint("screen_book", __name__)
+STATIC = Path(__file__).resolve().parents[2] / "book" / "static"
+
+# Every string the booking page's script shows (kk/ru in translations/book; msgid = English).
+STRINGS: list[str] = [
+    N_("Electronic queue"), N_("Choose language"), N_("Book a visit"), N_("Choose a service"), N_("Choose a day"), N_("Choose a time"),
+    N_("Back"), N_("Today"), N_("Tomorrow"), N_("No free times"), N_("Free times: %(n)s"),
+    N_("No free times on this day. Please choose another day."),
+    N_("No service takes bookings at the moment."),
+    N_("Check your booking"), N_("Service"), N_("Date"), N_("Time"),
+    N_("Phone number (optional)"),
+    N_("Only to limit bookings per phone number. We will not call you or pass it on."),
+    N_("Book"), N_("Move to this time"),
+    N_("Your booking"), N_("Booking code"), N_("QR code of your booking"),
+    N_("On the day, at the kiosk: press “I have a booking” and enter the code or scan the QR code."),
+    N_("Check in between %(from)s and %(until)s."),
+    N_("Save this page or take a photo of the code."),
+    N_("Change the time"), N_("Cancel the booking"),
+    N_("Cancel this booking? The time will be given to someone else."), N_("Yes, cancel"), N_("No, keep it"),
+    N_("The booking has been cancelled."), N_("You have checked in. Your ticket: %(number)s"),
+    N_("The time of this booking has passed."), N_("Booked"), N_("Make another booking"),
+    N_("Booking not found"), N_("Check the code, or scan the QR code of your booking again."),
+    N_("This time has just been taken. Please choose another one."),
+    N_("This phone number already has as many bookings for that day as allowed."),
+    N_("Please check the phone number."),
+    N_("This booking can no longer be changed."),
+    N_("Too many requests. Please wait a few minutes and try again."),
+    N_("No connection. Please try again."),
+    N_("Something went wrong. Please try again."),
+]
+
+
+def _lang() -> str:
+    asked = normalise_lang(request.args.get("lang"), "")
+    return asked or normalise_lang(request.cookies.get("kezek_lang"), "") or \
+        request.accept_languages.best_match(LANGS) or DEFAULT_LANG
+
+
+def _page(code: str | None):
+    db = get_db()
+    office = queries.office(db, auth.office_id(db))
+    html = render_screen("book", "index.html", STRINGS, lang=_lang(), code=code or "",
+                         office={lang: office[f"name_{lang}"] for lang in LANGS}, office_id=office["id"])
+    response = make_response(html)
+    # A booking's page is the visitor's own: never kept by a shared cache, never indexed.
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@bp.get("/book/")
+@access("public")
+def page():
+    return _page(None)
+
+
+@bp.get("/book/<code>")
+@access("public")
+def booking_page(code):
+    """The booking's own page; the script loads it (an unknown code shows 'not found')."""
+    normal = bookings.normalise_code(code)
+    if normal is None:
+        abort(404)
+    return _page(normal)
+
+
+@bp.get("/book/static/<path:filename>")
+@access("public")
+def static_file(filename):
+    return send_from_directory(STATIC, filename, max_age=300)
+
+
+@bp.get("/qr/booking/<code>.svg")
+@access("public")
+def booking_qr(code):
+    """The QR code of a booking's page (the kiosk's scanner reads the code from it); 404 when unknown."""
+    if not lookups_per_ip.hit(f"ip:{auth.client_ip()}", limit("BOOKING_LOOKUPS_PER_10_MIN")):
+        abort(429)
+    normal = bookings.normalise_code(code)
+    booking = bookings.get(get_db(), normal) if normal else None
+    if booking is None:
+        abort(404)
+    response = Response(qr_svg(booking_url(booking["code"])), mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "private, max-age=86400"
+    return response
