@@ -147,9 +147,10 @@ def update_device(device_id):
     device = accounts.update_device(get_db(), device_id, now(), name=field(data, "name", str),
                                     printer_url=field(data, "printer_url", str),
                                     settings=field(data, "settings", dict), by_user_id=_by())
-    # The device reconnects at once and its new snapshot carries the new settings.
-    from kezek.web.live import disconnect_device
-    disconnect_device(device_id)
+    if "settings" in data:
+        # The device reconnects at once and its new snapshot carries the new settings.
+        from kezek.web.live import disconnect_device
+        disconnect_device(device_id)
     return jsonify({"device": device})
 
 
