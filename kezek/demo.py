@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from . import accounts, config, queries
+from . import accounts, booking_config, config, queries
 
 OFFICE_ID = "demo"
 OFFICE = {
@@ -30,6 +30,7 @@ SERVICES = [
 ]
 # desk name -> prefixes it serves (overlapping, so that a busy service gets help)
 DESKS = {"1": "АЕ", "2": "А", "3": "БВ", "4": "ВГ", "5": "ГДЕ", "6": "Ж"}
+BOOKABLE = "АЖ"
 USERS = [("operator1", "operator"), ("operator2", "operator"), ("manager", "manager"), ("admin", "admin")]
 
 
@@ -47,6 +48,10 @@ def load_demo(db, now: datetime, *, password: str | None = None) -> dict:
             "prefix": prefix, "name_kk": kk, "name_ru": ru, "name_en": en, "group_kk": group[0],
             "group_ru": group[1], "group_en": group[2], "sort_order": order}, now)
         ids[prefix] = service["id"]
+    # Booking: civil registration and the akim's reception take appointments (15-minute slots).
+    for prefix in BOOKABLE:
+        booking_config.set_rule(db, ids[prefix], {"enabled": True, "slot_minutes": 15, "capacity": 1,
+                                                  "days_ahead": 14}, now)
     for name, prefixes in DESKS.items():
         config.create_desk(db, OFFICE_ID, {"name": name, "service_ids": [ids[p] for p in prefixes]}, now)
     users = {}

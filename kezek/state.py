@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from . import estimates, policy, queries, store, tickets
+from . import appointments, estimates, policy, queries, store, tickets
 from .errors import NotFound
 from .events import public_ticket, staff_ticket
 from .timeutil import local_day, seconds_between
@@ -79,9 +79,16 @@ def operator_snapshot(db, office_id: str, now: datetime, desk_id: int | None = N
     day = local_day(now, office["timezone"])
     services = services_view(db, office_id, now)
     waiting = queries.waiting_in(db, [s["id"] for s in services])
-    ordered = policy.call_order(waiting, now, office["priority_wait_limit_s"])
+    # The same order call_next would use: booked visitors' slots, and at a desk its fair share.
+    if desk_id is not None:
+        fair = appointments.fair_share(db, office, desk_id, waiting, now)
+    else:
+        appointments.mark(db, waiting)
+        fair = {}
+    ordered = policy.call_order(waiting, now, office["priority_wait_limit_s"], **fair)
     queue = [{"id": t["id"], "number": t["display_number"], "service_id": t["service_id"],
               "priority": bool(t["priority"]), "first_in_line": bool(t["first_in_line"]),
+              "appointment_at": t.get("appointment_at"),
               "issued_at": t["issued_at"], "waited_s": seconds_between(t["issued_at"], now)}
              for t in ordered]
     snapshot = {"office": office_view(office), "services": services, "queue": queue,

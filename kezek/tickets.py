@@ -261,8 +261,10 @@ def _end(db, ticket_id, operation, status, event_name, now, user_id) -> Outcome:
         queries.update_desk(db, ticket["desk_id"], current_ticket_id=None, changed_at=iso(now))
         ticket = queries.ticket(db, ticket_id)
         _log(db, now, event_name, ticket, user_id=user_id)
+        # queue.changed too: a finished visit moves the estimates and the board's served count.
         events = [Event(event_name, ticket["office_id"], ticket),
-                  Event("desk.changed", ticket["office_id"], desk=desk_view(db, ticket["desk_id"]))]
+                  Event("desk.changed", ticket["office_id"], desk=desk_view(db, ticket["desk_id"])),
+                  queue_event(db, ticket["office_id"], now)]
     return Outcome(ticket, events)
 
 

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+import pytest
+
 from kezek import booking_config, config, slots
+from kezek.errors import NotFound
 from kezek.timeutil import iso
 
 MONDAY = "2026-11-23"       # the clock starts at 10:00 in Almaty (05:00 UTC) on this Monday
@@ -47,9 +50,11 @@ def test_slots_that_have_begun_cannot_be_booked_and_a_service_without_a_rule_has
     today = slots.day_slots(db, 1, MONDAY, clock())          # it is 10:00
     assert [(s.time, s.open) for s in today] == [("09:00", False), ("09:30", False), ("10:00", False),
                                                  ("10:30", True), ("11:00", True), ("11:30", True)]
-    assert [s["id"] for s in slots.bookable_services(db, "demo")] == [1]
+    assert [s["id"] for s in slots.bookable_services(db, "demo")] == [1, 7]   # the demo books А and Ж
     booking_config.set_rule(db, 1, {"enabled": False}, clock())
-    assert slots.bookable_services(db, "demo") == []
+    assert [s["id"] for s in slots.bookable_services(db, "demo")] == [7]
+    with pytest.raises(NotFound):
+        slots.day_slots(db, 2, MONDAY, clock())      # a service without a rule takes no bookings
 
 
 def test_weekends_holidays_and_closed_days_or_slots_have_no_free_slots(db, clock):
