@@ -29,6 +29,7 @@ DEFAULTS = {
     "LOGIN_ATTEMPTS": 5,
     "TICKET_LOOKUPS_PER_MINUTE": 120,
     "KIOSK_IDLE_S": 20,
+    "PROXY_HOPS": 0,
 }
 
 
@@ -88,6 +89,11 @@ def create_app(config: dict | None = None) -> Flask:
     settings = settings_from_env(config)
     app = Flask(__name__, static_folder="static", static_url_path="/static")
     app.config.update(settings)
+    if int(settings["PROXY_HOPS"]):
+        # Behind nginx: the visitor's address (rate limits) and https (ticket URLs) come from X-Forwarded-*.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        hops = int(settings["PROXY_HOPS"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.config["DB"] = str(Path(settings["DB"]).resolve())
     store.init_db(app.config["DB"]).close()
     app.config["SECRET_KEY"] = settings.get("SECRET_KEY") or _secret_key(app.config["DB"])
