@@ -313,3 +313,16 @@ def test_a_disabled_or_re_passworded_users_live_operator_screen_is_dropped(app, 
     assert admin_client.patch(f"/api/v1/users/{users['operator1']['id']}", json=change,
                               headers=headers).status_code == 200
     assert not live.is_connected()
+
+
+def test_an_expired_session_cannot_open_the_operator_screen(app, socket_client):
+    c = app.test_client()
+    login(c, "operator1")
+    with c.session_transaction() as sess:
+        contents = dict(sess)
+    lifetime = app.permanent_session_lifetime.total_seconds() / 3600
+    fresh, stale = app.test_client(), app.test_client()
+    fresh.set_cookie("kezek_session", _forged_session_cookie(app, contents, lifetime - 1))
+    stale.set_cookie("kezek_session", _forged_session_cookie(app, contents, lifetime + 1))
+    assert socket_client({"screen": "operator"}, fresh).is_connected()
+    assert not socket_client({"screen": "operator"}, stale).is_connected()
