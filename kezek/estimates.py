@@ -111,7 +111,8 @@ class _Floor:
 def _floor(db, office_id: str, now: datetime, wait_limit_s: int) -> _Floor:
     # queue.changed and the kiosk's list ask for every service at once: one read of the
     # floor serves them all until this connection writes or another one commits.
-    state = (office_id, iso(now), wait_limit_s, db.conn.total_changes,
+    # Within one second the figures are the same: the answer and the print of one ticket share it.
+    state = (office_id, int(now.timestamp()), wait_limit_s, db.conn.total_changes,
              db.execute("PRAGMA data_version").fetchone()[0])
     cached = getattr(db, "kezek_floor", None)
     if cached is not None and cached.state == state:

@@ -23,6 +23,7 @@ later" makes it wait like a walk-in). Rows without that key are walk-ins, as bef
 """
 from __future__ import annotations
 
+import functools
 from datetime import datetime, timedelta
 
 from .timeutil import iso
@@ -30,9 +31,16 @@ from .timeutil import iso
 DUE, URGENT, NORMAL, OWED_DUE, EARLY = 0, 1, 2, 3, 4
 
 
+@functools.lru_cache(maxsize=4096)
 def overdue_before(now: datetime, wait_limit_s: int) -> str:
     """Tickets queued at or before this timestamp have waited past the limit."""
+    # Cached: the estimates' replay asks for the same few moments (now + whole visits) often.
     return iso(now - timedelta(seconds=wait_limit_s))
+
+
+@functools.lru_cache(maxsize=4096)
+def _iso(moment: datetime) -> str:
+    return iso(moment)
 
 
 def appointment_at(ticket: dict) -> str | None:
@@ -64,7 +72,7 @@ def _key(ticket: dict, cutoff: str, now_iso: str, owed: bool) -> tuple:
 
 
 def _keyer(waiting: list[dict], now: datetime, wait_limit_s: int, appointments_in_row: int, streak: int):
-    cutoff, now_iso = overdue_before(now, wait_limit_s), iso(now)
+    cutoff, now_iso = overdue_before(now, wait_limit_s), _iso(now)
     owed = walk_ins_owed(waiting, appointments_in_row, streak)
     return lambda t: _key(t, cutoff, now_iso, owed)
 

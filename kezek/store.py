@@ -44,6 +44,36 @@ def init_db(path: str | Path) -> sqlite_utils.Database:
     return db
 
 
+class Pool:
+    """Open connections kept for reuse, one request or task at a time each.
+
+    Opening costs the pragmas; closing the last connection of a WAL database costs a
+    checkpoint and an fsync. A server keeps a few open instead.
+    """
+
+    def __init__(self, path: str | Path, keep: int = 8):
+        self.path, self.keep = path, keep
+        self.idle: list[sqlite_utils.Database] = []
+        self.lock = threading.Lock()
+
+    def get(self) -> sqlite_utils.Database:
+        """A connection for this request."""
+        with self.lock:
+            if self.idle:
+                return self.idle.pop()
+        return open_db(self.path)
+
+    def put(self, db: sqlite_utils.Database) -> None:
+        """Give a connection back (a transaction left open is rolled back)."""
+        if db.conn.in_transaction:
+            db.execute("ROLLBACK")
+        with self.lock:
+            if len(self.idle) < self.keep:
+                self.idle.append(db)
+                return
+        db.close()
+
+
 @contextmanager
 def transaction(db: sqlite_utils.Database):
     """One write transaction: this process's writer lock, then BEGIN IMMEDIATE."""

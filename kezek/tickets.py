@@ -51,13 +51,22 @@ def desk_view(db, desk_id: int) -> dict:
             "current_status": current["status"] if current else None}
 
 
-def queue_event(db, office_id: str, now: datetime) -> Event:
-    """queue.changed with every service's waiting count and estimate."""
+def queue_counts(db, office_id: str, now: datetime) -> dict:
+    """The payload of queue.changed: every service's waiting count and estimate."""
     counts = queries.waiting_counts(db, office_id)
     services = [{"id": s["id"], "waiting": counts.get(s["id"], 0),
                  "estimated_wait_s": estimates.service_estimate(db, s["id"], counts.get(s["id"], 0), now)}
                 for s in queries.services(db, office_id)]
-    return Event("queue.changed", office_id, data={"office": office_id, "services": services})
+    return {"office": office_id, "services": services}
+
+
+def queue_event(db, office_id: str, now: datetime) -> Event:
+    """queue.changed for an office; the web layer fills in the counts after commit.
+
+    The counts are not computed here, inside the write lock: a burst of operations (a busy
+    morning) is coalesced into one computation and one push (kezek.web.live).
+    """
+    return Event("queue.changed", office_id, data={"office": office_id})
 
 
 def _log(db, now, name, ticket, *, user_id=None, desk_id=None, device_id=None, **details):

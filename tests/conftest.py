@@ -60,7 +60,8 @@ def db(db_path, clock):
 def app(db_path, clock):
     """The app on a fresh database with the demo office loaded."""
     application = create_app({"DB": db_path, "TESTING": True, "SECRET_KEY": "test-secret",
-                              "ASYNC_MODE": "threading", "CLOCK": clock, "PUBLIC_URL": "http://kezek.test"})
+                              "ASYNC_MODE": "threading", "CLOCK": clock, "PUBLIC_URL": "http://kezek.test",
+                              "QUEUE_PUSH_DELAY_S": 0})
     handle = store.init_db(db_path)
     application.demo = demo.load_demo(handle, clock(), password=DEMO_PASSWORD)
     handle.close()

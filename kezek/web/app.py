@@ -30,6 +30,7 @@ DEFAULTS = {
     "TICKET_LOOKUPS_PER_MINUTE": 120,
     "KIOSK_IDLE_S": 20,
     "PROXY_HOPS": 0,
+    "QUEUE_PUSH_DELAY_S": 0.25,
 }
 
 
@@ -61,9 +62,10 @@ def _secret_key(db_path: str) -> str:
 
 
 def get_db():
-    """This request's database connection (opened on first use, closed at teardown)."""
+    """This request's database connection (from the pool on first use, back at teardown)."""
     if "db" not in g:
-        g.db = store.open_db(g.kezek_db_path)
+        from flask import current_app
+        g.db = current_app.extensions["kezek_pool"].get()
     return g.db
 
 
@@ -96,6 +98,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.config["DB"] = str(Path(settings["DB"]).resolve())
     store.init_db(app.config["DB"]).close()
+    app.extensions["kezek_pool"] = store.Pool(app.config["DB"])
     app.config["SECRET_KEY"] = settings.get("SECRET_KEY") or _secret_key(app.config["DB"])
     app.config.update(
         MAX_CONTENT_LENGTH=64 * 1024,
@@ -123,7 +126,7 @@ def create_app(config: dict | None = None) -> Flask:
     def _close(exc):
         db = g.pop("db", None)
         if db is not None:
-            db.close()
+            app.extensions["kezek_pool"].put(db)
 
     @app.after_request
     def _headers(response):
@@ -157,7 +160,7 @@ def create_app(config: dict | None = None) -> Flask:
     screens.register(app)
     socketio.init_app(app, async_mode=settings["ASYNC_MODE"], cors_allowed_origins=[],
                       ping_interval=10, ping_timeout=10, max_http_buffer_size=64 * 1024)
-    live.register(socketio)
+    live.register(socketio, app)
     return app
 
 

@@ -6,7 +6,7 @@ import threading
 from flask import current_app, request, session
 from flask_socketio import ConnectionRefusedError, disconnect, emit, join_room
 
-from kezek import accounts, events, queries, state, store
+from kezek import accounts, events, queries, state, store, tickets
 from kezek.timeutil import utcnow
 
 _socketio = None
@@ -14,13 +14,56 @@ _device_sids: dict[int, set[str]] = {}
 _sids_lock = threading.Lock()
 
 
+_app = None
+_queue_pending: set[str] = set()
+_queue_lock = threading.Lock()
+
+
 def publish(outcome_events) -> None:
     """Push committed events to their rooms (never call inside a transaction)."""
     if _socketio is None:
         return
     for event in outcome_events:
+        if event.name == "queue.changed" and "services" not in event.data:
+            _queue_changed(event.office_id)
+            continue
         for room, payload in events.deliveries(event):
             _socketio.emit(event.name, payload, to=room)
+
+
+def _queue_changed(office_id: str) -> None:
+    """Push the office's counts soon: changes within QUEUE_PUSH_DELAY_S make one push."""
+    delay = float(_app.config.get("QUEUE_PUSH_DELAY_S", 0.25))
+    if delay <= 0:
+        _push_queue(office_id)
+        return
+    with _queue_lock:
+        if office_id in _queue_pending:
+            return
+        _queue_pending.add(office_id)
+    _socketio.start_background_task(_push_queue_later, office_id, delay)
+
+
+def _push_queue_later(office_id: str, delay: float) -> None:
+    _socketio.sleep(delay)
+    with _queue_lock:
+        # Cleared before counting: a change made while we count schedules the next push.
+        _queue_pending.discard(office_id)
+    try:
+        _push_queue(office_id)
+    except Exception:   # a failed push must not stop later ones
+        _app.logger.exception("queue.changed push failed")
+
+
+def _push_queue(office_id: str) -> None:
+    db = store.open_db(_app.config["DB"])
+    try:
+        clock = _app.config.get("CLOCK")
+        data = tickets.queue_counts(db, office_id, clock() if clock else utcnow())
+    finally:
+        db.close()
+    for room, payload in events.deliveries(events.Event("queue.changed", office_id, data=data)):
+        _socketio.emit("queue.changed", payload, to=room)
 
 
 def disconnect_device(device_id: int) -> None:
@@ -132,10 +175,11 @@ def _track(device_id: int) -> None:
         _device_sids.setdefault(device_id, set()).add(request.sid)
 
 
-def register(socketio) -> None:
+def register(socketio, app=None) -> None:
     """Attach the handlers to the Socket.IO server."""
-    global _socketio
+    global _socketio, _app
     _socketio = socketio
+    _app = app
     from kezek.web import printing_web
     printing_web.register(socketio)  # print agents' acknowledgements and status reports
 
