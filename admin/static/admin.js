@@ -202,7 +202,7 @@
     document.querySelectorAll(".ad-tabs [data-tab]").forEach((b) => b.setAttribute("aria-selected", String(b.dataset.tab === tab)));
     document.querySelectorAll(".ad-tab").forEach((s) => { s.hidden = s.id !== "tab-" + tab; });
     ({ monitor: openMonitor, reports: openReports, audit: loadAudit, office: loadOffice, services: loadServices,
-       desks: loadDesks, users: loadUsers, devices: loadDevices })[tab]();
+       desks: loadDesks, users: loadUsers, devices: loadDevices, bookings: () => AdminBookings.settings(state.office) })[tab]();
   }
 
   /* ---------- monitor ---------- */
@@ -310,6 +310,7 @@
     $("export-xlsx").href = "/api/v1/stats" + q + "&format=xlsx";
     const answer = await call("GET", "/api/v1/stats" + q);
     if (answer.status !== 200) return showError(form, answer);
+    AdminBookings.report(state.office, form.elements.from.value, form.elements.to.value);   // admin_bookings.js
     state.report = answer.data;
     renderReport();
   }

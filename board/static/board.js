@@ -5,6 +5,7 @@
   const office = root.dataset.office || "";
   const query = office ? "?office=" + encodeURIComponent(office) : "";
   let data = null;
+  let slots = null;     // GET /api/v1/slots/today: bookable services' free times left today
   let timer = null;
 
   function minutes(seconds) {
@@ -51,14 +52,42 @@
       totals.append(tr);
     }
     document.getElementById("empty").hidden = data.services.length > 0;
+    renderSlots(lang);
     const time = new Date().toLocaleTimeString(lang === "en" ? "en-GB" : lang, { hour: "2-digit", minute: "2-digit" });
     document.getElementById("updated").textContent = Kezek.t("Updated at %(time)s", { time });
     document.querySelectorAll(".langs button").forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.lang === lang)));
   }
 
+  /* Free booking times today, per service that takes bookings; hidden when none does. */
+  function renderSlots(lang) {
+    const section = document.getElementById("booking");
+    section.hidden = !(slots && slots.services.length);
+    if (section.hidden) return;
+    const body = document.getElementById("slots");
+    body.replaceChildren();
+    slots.services.forEach((s) => {
+      const tr = document.createElement("tr");
+      tr.dataset.service = s.service_id;
+      const name = document.createElement("td");
+      const prefix = document.createElement("span");
+      prefix.className = "prefix";
+      prefix.textContent = s.prefix;
+      name.append(prefix, s["name_" + lang] || s.name_kk);
+      const next = s.next_free ? s.next_free : Kezek.t("none left today");
+      tr.append(name, cell(String(s.free_slots), "num free", "Free times"),
+                cell(next, "num next" + (s.next_free ? "" : " none-left"), "Next free time"));
+      body.append(tr);
+    });
+    const link = document.getElementById("book-link");
+    link.href = "/book/" + query;
+    link.textContent = location.host + "/book/";
+  }
+
   async function refresh() {
     try {
-      const answer = await Kezek.api("GET", "/api/v1/board" + query);
+      const [answer, free] = await Promise.all([Kezek.api("GET", "/api/v1/board" + query),
+                                                Kezek.api("GET", "/api/v1/slots/today" + query)]);
+      if (free.status === 200) slots = free.data;
       if (answer.status === 200) {
         data = answer.data;
         render();
@@ -80,6 +109,6 @@
   if (office) auth.office = office;
   Kezek.connect(auth, { snapshot: soon, "queue.changed": soon });
   refresh();
-  // Averages and served counts change without queue.changed too (a finish): refetch now and then.
+  // Averages, served counts and free booking times change without queue.changed too: refetch now and then.
   setInterval(refresh, 30000);
 })();

@@ -56,8 +56,19 @@
   }
   function spaced(code) { return code.slice(0, 4) + " " + code.slice(4); }
 
+  /* A staff member signed in in this browser sends the session cookie with every write, and the
+     server then wants the session's CSRF token: ask /api/v1/me once (401 for visitors: no token). */
+  let csrfAsked = false;
+  async function csrf() {
+    if (Kezek.csrf || csrfAsked) return;
+    csrfAsked = true;
+    const me = await Kezek.api("GET", "/api/v1/me");
+    if (me.status === 200 && me.data && me.data.csrf_token) Kezek.csrf = me.data.csrf_token;
+  }
+
   async function call(method, path, body) {
     try {
+      if (method !== "GET") await csrf();
       return await Kezek.api(method, path, body);
     } catch (e) {
       message("No connection. Please try again.");

@@ -15,6 +15,9 @@ STRINGS: list[str] = [
     N_("Electronic queue"), N_("Open board"), N_("Service"), N_("Waiting now"), N_("Average wait today"),
     N_("Served today"), N_("%(n)s min"), N_("Updated at %(time)s"),
     N_("No services are open."), N_("Total"), N_("Choose language"),
+    # Free booking times today (GET /api/v1/slots/today) and where to book.
+    N_("Free booking times today"), N_("Free times"), N_("Next free time"), N_("none left today"),
+    N_("Book a time on your phone:"),
 ]
 
 

@@ -71,6 +71,27 @@ STRINGS: list[str] = [
     N_("Key"), N_("No desks are set up."), N_("Next"), N_("%(n)s min"),
     N_("Next in line: %(number)s"), N_("Space"),
     *PAUSE_REASON_LABELS.values(), *ERROR_MESSAGES.values(), *PRINTER_PROBLEMS.values(),
+    # Book for a caller (operator_booking.js) and booked tickets in the queue.
+    N_("Book for a caller"),
+    N_("No service takes bookings at the moment."),
+    N_("Day"),
+    N_("Free times on this day"),
+    N_("No free times on this day."),
+    N_("Caller's phone number (optional)"),
+    N_("Book the time"),
+    N_("Booking code"),
+    N_("Read the code out to the caller: on the day they enter it at the kiosk (“I have a booking”)."),
+    N_("Book another"),
+    N_("Done"),
+    N_("Today"),
+    N_("Tomorrow"),
+    N_("free: %(n)s"),
+    N_("This time has just been taken. Choose another one."),
+    N_("This phone number already has as many bookings for that day as allowed."),
+    N_("Check the phone number."),
+    N_("Too many requests: wait a minute."),
+    N_("Choose a free time."),
+    N_("Booked for %(time)s"),
 ]
 
 

@@ -12,6 +12,7 @@
     user: null, deskId: null, desks: [], snap: null, snapAt: 0, skewMs: 0,
     socket: null, busy: null, pending: null, generation: 0, applied: 0, services: [],
     printers: {}, refreshTimer: null, refreshDue: 0, waiters: [], messageTimer: null, dialogTicket: null,
+    booked: {},   // ticket id -> its booking's slot (UTC ISO), remembered from the queue for the called ticket
   };
 
   // Which actions make sense in which desk state.
@@ -47,6 +48,9 @@
   const serviceName = (service) => (service ? service["name_" + K.lang] || service.name_kk : "");
   const serviceById = (id) => ((S.snap ? S.snap.services : S.services) || []).find((s) => s.id === id);
   const deskLabel = (name) => K.t("Desk %(name)s", { name });
+  /* A booked slot (UTC ISO) as HH:MM in the office's time zone, whatever the desk PC's zone. */
+  const slotTime = (iso) => new Date(iso).toLocaleTimeString("en-GB", {
+    hour: "2-digit", minute: "2-digit", timeZone: (S.snap && S.snap.office && S.snap.office.timezone) || undefined });
 
   function show(view) {
     ["op-login", "op-desks", "op-work"].forEach((id) => { $(id).hidden = id !== view; });
@@ -377,6 +381,8 @@
     $("op-current-number").textContent = current.number;
     $("op-current-service").textContent = serviceName(serviceById(current.service_id));
     if (current.priority) badges.append(el("span", "op-badge op-badge-priority", K.t("Priority")));
+    const slot = current.appointment_at || S.booked[current.id];
+    if (slot) badges.append(el("span", "op-badge op-badge-booked", K.t("Booked for %(time)s", { time: slotTime(slot) })));
     if (current.recalls) badges.append(el("span", "op-badge", K.t("Called again: %(n)s", { n: current.recalls })));
   }
 
@@ -413,6 +419,10 @@
       if (index === 0) notes.append(el("span", "op-badge op-badge-next", K.t("Next")));
       if (ticket.priority) notes.append(el("span", "op-badge op-badge-priority", K.t("Priority")));
       if (ticket.first_in_line) notes.append(el("span", "op-badge", K.t("First in line")));
+      if (ticket.appointment_at) {
+        S.booked[ticket.id] = ticket.appointment_at;
+        notes.append(el("span", "op-badge op-badge-booked", K.t("Booked for %(time)s", { time: slotTime(ticket.appointment_at) })));
+      }
       notes.append(el("span", "op-overdue-note", K.t("Over the target wait")));
       const wait = el("span", "op-ticket-wait");
       const call = el("button", "op-button op-small", K.t("Call"));
