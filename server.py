@@ -180,7 +180,12 @@ def cmd_addresses(args) -> int:
 
 
 def _serve_gevent(app, host: str, port: int, quiet: bool) -> None:
+    import gevent
     from gevent import pywsgi
+
+    from kezek import store
+    # A commit's fsync runs in a native thread, so the hub serves other requests meanwhile.
+    store.commit_runner = lambda fn, *args: gevent.get_hub().threadpool.apply(fn, args)
 
     class NoDelayHandler(pywsgi.WSGIHandler):
         """Small writes go out at once: without TCP_NODELAY each keep-alive answer waits ~40 ms."""
@@ -193,7 +198,6 @@ def _serve_gevent(app, host: str, port: int, quiet: bool) -> None:
             super().__init__(sock, address, server, rfile)
 
     server = pywsgi.WSGIServer((host, port), app, handler_class=NoDelayHandler, log=None if quiet else "default")
-    import gevent
     gevent.signal_handler(signal.SIGTERM, server.stop)
     gevent.signal_handler(signal.SIGINT, server.stop)
     server.serve_forever()

@@ -74,6 +74,19 @@ class Pool:
         db.close()
 
 
+# How COMMIT runs. The gevent server sets this to run it in a native thread: with
+# synchronous=FULL a commit waits for fsync, and in the hub's thread that wait would stop
+# every other request; in a thread, others' reads and work go on meanwhile.
+commit_runner = None
+
+
+def _commit(db: sqlite_utils.Database) -> None:
+    if commit_runner is None:
+        db.execute("COMMIT")
+    else:
+        commit_runner(db.conn.execute, "COMMIT")
+
+
 @contextmanager
 def transaction(db: sqlite_utils.Database):
     """One write transaction: this process's writer lock, then BEGIN IMMEDIATE."""
@@ -84,7 +97,7 @@ def transaction(db: sqlite_utils.Database):
         except BaseException:
             db.execute("ROLLBACK")
             raise
-        db.execute("COMMIT")
+        _commit(db)
 
 
 def rows(db: sqlite_utils.Database, sql: str, params=()) -> list[dict]:
