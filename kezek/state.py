@@ -100,7 +100,9 @@ def operator_snapshot(db, office_id: str, now: datetime, desk_id: int | None = N
             raise NotFound("No such desk.", "desk_not_found")
         snapshot["desk"] = tickets.desk_view(db, desk_id)
         if desk["current_ticket_id"]:
-            snapshot["current"] = staff_ticket(queries.ticket(db, desk["current_ticket_id"]))
+            current = queries.ticket(db, desk["current_ticket_id"])
+            appointments.mark(db, [current])         # a booked visitor's slot time, if any
+            snapshot["current"] = staff_ticket(current)
         snapshot["served_today"] = queries.served_today(db, desk_id, day)
     return snapshot
 

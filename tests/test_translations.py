@@ -59,3 +59,21 @@ def test_language_fallback_order():
     assert i18n.normalise_lang("ru-RU") == "ru"
     assert i18n.normalise_lang("fr") == "kk"
     assert i18n.normalise_lang(None) == "kk"
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_one_message_has_one_translation_across_areas(lang):
+    """The areas' catalogues are merged: the same English text must read the same everywhere."""
+    from babel.messages.pofile import read_po
+    seen: dict[str, tuple[str, str]] = {}
+    clashes = []
+    for po in sorted((ROOT / "translations").glob(f"*/{lang}/LC_MESSAGES/messages.po")):
+        with po.open("rb") as f:
+            for message in read_po(f, locale=lang):
+                if not (message.id and message.string):
+                    continue
+                area = po.parts[-4]
+                if message.id in seen and seen[message.id][1] != message.string:
+                    clashes.append(f"{message.id!r}: {seen[message.id]} vs {(area, message.string)}")
+                seen.setdefault(message.id, (area, message.string))
+    assert not clashes, "\n".join(clashes)

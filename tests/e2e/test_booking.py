@@ -100,7 +100,9 @@ def test_book_on_the_phone_check_in_at_the_kiosk_be_called_and_counted(office, n
             page.locator("#btn-check-in").click()
         expect(page.locator("#screen-ticket")).to_be_visible(timeout=WAIT_MS)
         expect(page.locator("#ticket-appointment")).to_contain_text(booked[lang]["time"])
-        page.wait_for_function("document.getElementById('ticket-qr').naturalWidth > 0")
+        # The QR image has loaded (no wait_for_function: the page's CSP forbids string evaluation).
+        expect(page.locator("#ticket-qr")).to_have_js_property("complete", True)
+        assert page.locator("#ticket-qr").evaluate("img => img.naturalWidth") > 0
         tickets[lang] = page.locator("#ticket-number").inner_text()
         assert tickets[lang].startswith("А")
         screenshot(page, f"kiosk-checkin-{lang}-ticket")
