@@ -186,3 +186,19 @@ def test_every_string_of_the_admin_and_board_pages_exists_in_kazakh_and_russian(
     for lang in ("kk", "ru"):
         untranslated = [m for m in strings if table[lang][m] == m and m != "%(n)s min"]
         assert not untranslated, (lang, untranslated)
+
+
+def test_an_admin_sees_and_changes_only_the_users_of_their_offices(app, admin):
+    from kezek import accounts, config, store
+    from kezek.timeutil import utcnow
+    db = store.open_db(app.config["DB"])
+    try:
+        config.create_office(db, "north", {"name_kk": "Солтүстік", "name_ru": "Север", "name_en": "North"}, utcnow())
+        other, _ = accounts.create_user(db, "north-clerk", "operator", utcnow(), offices=["north"])
+    finally:
+        db.close()
+    c, h = admin
+    names = [u["username"] for u in c.get("/api/v1/users").get_json()["users"]]
+    assert "north-clerk" not in names and "operator1" in names
+    r = c.patch(f"/api/v1/users/{other['id']}", json={"active": False}, headers=h)
+    assert r.status_code == 404

@@ -117,3 +117,11 @@ def test_concurrent_retries_with_one_key_run_once(app, kiosk_headers):
         t.join(30)
     assert len(results) == 8 and len(set(results)) == 1
     assert count_tickets(app)[0] == 1
+
+
+def test_public_writes_need_no_csrf_token_but_staff_writes_do(client, kiosk_headers, operator):
+    op, h = operator
+    t = client.post("/api/v1/tickets", json={"service": 1}, headers=kiosk_headers).get_json()
+    # a visitor cancelling from a browser where a clerk is signed in: the session grants nothing here
+    assert op.post(f"/api/v1/tickets/{t['token']}/cancel").status_code == 200
+    assert_json_error(op.post("/api/v1/tickets", json={"service": 1}), 403)

@@ -81,10 +81,15 @@ def update_desk(desk_id):
     return jsonify(config.update_desk(get_db(), desk_id, body(), now(), by_user_id=_by()))
 
 
+def _colleague(user: dict | None) -> bool:
+    """Whether a user works in one of the signed-in admin's offices."""
+    return bool(user) and bool(set(user["offices"]) & set(g.user["offices"]))
+
+
 @bp.get("/users")
 @access("admin")
 def list_users():
-    return jsonify({"users": accounts.list_users(get_db())})
+    return jsonify({"users": [u for u in accounts.list_users(get_db()) if _colleague(u)]})
 
 
 @bp.post("/users")
@@ -106,6 +111,8 @@ def update_user(user_id):
     unknown = set(data) - {"role", "active", "password"}
     if unknown:
         raise Invalid(f"Unknown fields: {', '.join(sorted(unknown))}.", "unknown_field")
+    if not _colleague(accounts.get_user(get_db(), user_id)):
+        raise NotFound("No such user.", "user_not_found")
     if user_id == g.user["id"] and (data.get("active") is False or data.get("role", "admin") != "admin"):
         raise Invalid("You cannot disable yourself or drop your own admin role.", "self_lockout")
     user = accounts.update_user(get_db(), user_id, now(), role=field(data, "role", str),

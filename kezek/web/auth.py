@@ -92,7 +92,9 @@ def access(*levels: str):
                 if g.device is None and g.user is None:
                     raise Unauthorised("Sign in, or use a valid device token.")
                 raise Forbidden("Your role does not allow this.")
-            if g.user is not None and g.device is None and request.method in WRITE_METHODS:
+            # A route open to everyone uses no authority of the session: no CSRF token needed
+            # (signing in again, cancelling one's ticket from a browser a clerk is signed in on).
+            if levels != ("public",) and g.user is not None and g.device is None and request.method in WRITE_METHODS:
                 token = request.headers.get("X-CSRF-Token", "")
                 if not token or not secrets.compare_digest(token, session.get("csrf", "")):
                     raise Forbidden("Missing or wrong CSRF token: reload the page.", "csrf")

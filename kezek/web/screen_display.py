@@ -132,6 +132,7 @@ def voice_status():
 def _openapi_paths() -> dict:
     return {"/api/v1/voice/status": {"get": {
         "summary": "Voice status for admins: is espeak-ng installed (else displays play the chime alone)",
+        "x-access": "manager, admin",
         "security": [{"session": []}],
         "responses": openapi._answers({"type": "object", "required": ["espeak"], "properties": {
             "espeak": {"type": "boolean"},
