@@ -31,6 +31,21 @@ def publish(outcome_events) -> None:
             _socketio.emit(event.name, payload, to=room)
 
 
+_display_cache: dict[str, tuple] = {}
+
+
+def _display_snapshot(db, office: str, now) -> dict:
+    """The display snapshot, shared by every display that (re)connects within a second while
+    nothing changed: after a restart a whole hall of screens reconnects at once."""
+    key = (store.get_setting(db, "log_head"), int(now.timestamp()))
+    cached = _display_cache.get(office)
+    if cached and cached[0] == key:
+        return cached[1]
+    snapshot = state.display_snapshot(db, office, now)
+    _display_cache[office] = (key, snapshot)
+    return snapshot
+
+
 def _queue_changed(office_id: str) -> None:
     """Push the office's counts soon: changes within QUEUE_PUSH_DELAY_S make one push."""
     delay = float(_app.config.get("QUEUE_PUSH_DELAY_S", 0.25))
@@ -114,7 +129,7 @@ def _connect_screen(db, auth: dict) -> tuple[str, dict]:
         if device:
             _track(device["id"])
         join_room(f"display:{office}")
-        return "snapshot", state.display_snapshot(db, office, now) | {"device": device}
+        return "snapshot", _display_snapshot(db, office, now) | {"device": device}
     if screen == "board":
         office = _office(db, auth)
         join_room(f"queue:{office}")
