@@ -167,6 +167,7 @@ def cmd_addresses(args) -> int:
     print(f"  admin         {base}/admin/")
     for office in offices:
         print(f"  open board    {base}/board/{office['id']}")
+    print(f"  booking       {base}/book/")
     print(f"  API           {base}/api/v1/openapi.json")
     if args.credentials and Path(args.credentials).exists():
         creds = json.loads(Path(args.credentials).read_text(encoding="utf-8"))
