@@ -214,4 +214,5 @@ def today_board(db, office_id: str, now: datetime) -> dict:
                          "name_en": s["name_en"], "waiting": counts.get(s["id"], 0),
                          "wait_mean_s": row.get("wait_mean_s"), "served": row.get("served", 0)})
     return {"office": {"id": office_id, "name_kk": office["name_kk"], "name_ru": office["name_ru"],
-                       "name_en": office["name_en"]}, "day": day, "services": services}
+                       "name_en": office["name_en"], "timezone": office["timezone"]},
+            "day": day, "services": services}

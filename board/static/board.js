@@ -53,7 +53,9 @@
     }
     document.getElementById("empty").hidden = data.services.length > 0;
     renderSlots(lang);
-    const time = new Date().toLocaleTimeString(lang === "en" ? "en-GB" : lang, { hour: "2-digit", minute: "2-digit" });
+    // The office's clock, not the viewer's: a phone abroad or a TV set to UTC shows office time.
+    const time = new Date().toLocaleTimeString(lang === "en" ? "en-GB" : lang,
+      { hour: "2-digit", minute: "2-digit", timeZone: (data.office && data.office.timezone) || undefined });
     document.getElementById("updated").textContent = Kezek.t("Updated at %(time)s", { time });
     document.querySelectorAll(".langs button").forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.lang === lang)));
   }
