@@ -20,6 +20,8 @@ from kezek.web.printing_web import JOB_TTL_S
 from tests.escpos_raster import decode_paper
 from tests.fakes.fake_printer import FakePrinter
 
+pytestmark = pytest.mark.slow   # the real server and an agent process
+
 ROOT = Path(__file__).resolve().parents[1]
 WAIT_S = 30  # a bound for polling loops, not a speed claim
 
