@@ -14,7 +14,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from . import policy, queries
+from . import policy, queries, store
 from .timeutil import iso, parse
 
 DEFAULT_VISIT_S = 300         # before a service has history: 5 minutes a visitor
@@ -49,14 +49,14 @@ def remaining_s(typical_s: float, elapsed_s: float) -> float:
 
 
 class _Typical:
-    """Typical visit times, each service's read once per replay."""
+    """Typical visit times, each service's read once per floor (with the asking request's connection)."""
 
-    def __init__(self, db, now: datetime):
-        self.db, self.now, self.known = db, now, {}
+    def __init__(self, now: datetime):
+        self.now, self.known = now, {}
 
-    def __call__(self, service_id: int) -> float:
+    def get(self, db, service_id: int) -> float:
         if service_id not in self.known:
-            self.known[service_id] = typical_visit_s(self.db, service_id, self.now)
+            self.known[service_id] = typical_visit_s(db, service_id, self.now)
         return self.known[service_id]
 
 
@@ -81,11 +81,13 @@ def replay(desks: list[tuple], waiting: list[dict], now: datetime, wait_limit_s:
     for key in lines:
         by_service.setdefault(key[0], []).append(key)
     out = Replay(desk_services={d[1]: d[2] for d in desks})
+    # Each desk's lines, found once rather than at every step of the replay.
+    desk_lines = {d[1]: [lines[k] for s in d[2] for k in by_service.get(s, ())] for d in desks}
     heap = list(desks)
     heapq.heapify(heap)
     while heap:
         free_in, desk_id, services = heapq.heappop(heap)
-        heads = [lines[k][0] for s in services for k in by_service.get(s, ()) if lines[k]]
+        heads = [line[0] for line in desk_lines[desk_id] if line]
         chosen = heads[0] if len(heads) == 1 else policy.next_ticket(heads, now + timedelta(seconds=free_in),
                                                                      wait_limit_s)
         if chosen is None:
@@ -108,18 +110,24 @@ class _Floor:
     replays: dict[tuple, Replay] = field(default_factory=dict)
 
 
+_floors: dict[tuple, "_Floor"] = {}   # (database file, office) -> the latest floor
+
+
 def _floor(db, office_id: str, now: datetime, wait_limit_s: int) -> _Floor:
-    # queue.changed and the kiosk's list ask for every service at once: one read of the
-    # floor serves them all until this connection writes or another one commits.
-    # Within one second the figures are the same: the answer and the print of one ticket share it.
-    state = (office_id, int(now.timestamp()), wait_limit_s, db.conn.total_changes,
-             db.execute("PRAGMA data_version").fetchone()[0])
-    cached = getattr(db, "kezek_floor", None)
+    # queue.changed, the kiosk's list and every phone's ticket page ask about the same floor:
+    # one read and one replay serve them all, in this process, until the next change. Every
+    # change writes the event log, so its head names the state; within one second the figures
+    # are the same (the answer and the print of one ticket share them).
+    state = (office_id, int(now.timestamp()), wait_limit_s, store.get_setting(db, "log_head"))
+    where = (getattr(db, "kezek_path", None), office_id)
+    cached = _floors.get(where)
     if cached is not None and cached.state == state:
         return cached
-    floor = _Floor(state, [d for d in queries.desks(db, office_id) if d["active"]], _Typical(db, now),
+    floor = _Floor(state, [d for d in queries.desks(db, office_id) if d["active"]], _Typical(now),
                    queries.waiting_in(db, [s["id"] for s in queries.services(db, office_id)]))
-    db.kezek_floor = floor
+    if len(_floors) > 64:          # many databases in one process (tests): keep it small
+        _floors.clear()
+    _floors[where] = floor
     return floor
 
 
@@ -138,7 +146,7 @@ def _calling_desks(db, floor: _Floor, service_id: int, now: datetime) -> list[tu
         current = queries.ticket(db, d["current_ticket_id"]) if d["current_ticket_id"] else None
         if current and current["status"] in ("called", "serving") and current["called_at"]:
             elapsed = (now - parse(current["called_at"])).total_seconds()
-            free_in = remaining_s(floor.typical(current["service_id"]), elapsed)
+            free_in = remaining_s(floor.typical.get(db, current["service_id"]), elapsed)
         out.append((free_in, d["id"], tuple(d["service_ids"])))
     if not any(service_id in d[2] for d in out):
         out.append((0.0, 0, (service_id,)))
@@ -153,7 +161,7 @@ def office_replay(db, office_id: str, service_id: int, now: datetime, wait_limit
         "for", service_id)
     if key not in floor.replays:
         floor.replays[key] = replay(_calling_desks(db, floor, service_id, now), floor.waiting, now,
-                                    wait_limit_s, floor.typical)
+                                    wait_limit_s, lambda sid: floor.typical.get(db, sid))
     return floor.replays[key]
 
 
