@@ -6,7 +6,6 @@ import signal
 import subprocess
 import sys
 import time
-import warnings
 from pathlib import Path
 
 import pytest
@@ -36,17 +35,9 @@ def wait_until(check, what: str, seconds: float = WAIT_S):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-class Server(LiveServer):
-    def start(self) -> None:
-        # LiveServer.start leaves its log file to the garbage collector (a ResourceWarning).
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ResourceWarning)
-            super().start()
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    live = Server(tmp_path_factory.mktemp("agent"))
+    live = LiveServer(tmp_path_factory.mktemp("agent"))
     live.start()
     admin = live.session("admin")
     # The kiosk's printer is on its own USB port: only the agent on the kiosk PC reaches it.
