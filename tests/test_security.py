@@ -326,3 +326,12 @@ def test_an_expired_session_cannot_open_the_operator_screen(app, socket_client):
     stale.set_cookie("kezek_session", _forged_session_cookie(app, contents, lifetime + 1))
     assert socket_client({"screen": "operator"}, fresh).is_connected()
     assert not socket_client({"screen": "operator"}, stale).is_connected()
+
+
+def test_rate_limit_memory_forgets_idle_addresses():
+    from kezek.web.auth import SlidingWindow
+    window = SlidingWindow(window=60)
+    for n in range(10001):
+        window.hits[f"ip:{n}"] = [-1e9]          # long ago
+    assert window.hit("ip:new", 5)
+    assert len(window.hits) == 1 and window.count("ip:new") == 1

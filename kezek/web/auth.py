@@ -139,6 +139,9 @@ class SlidingWindow:
         """Record one event; False when `limit` events already happened in the window."""
         now = time.monotonic()
         with self.lock:
+            if len(self.hits) > 10000:
+                # Months of visitors' addresses: forget the keys with nothing in the window.
+                self.hits = {k: v for k, v in self.hits.items() if v and now - v[-1] < self.window}
             recent = [t for t in self.hits.get(key, []) if now - t < self.window]
             if limit and len(recent) >= limit:
                 self.hits[key] = recent
