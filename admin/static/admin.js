@@ -7,21 +7,7 @@
                   dim: "service", auditBefore: null };
 
   /* ---------- small helpers ---------- */
-  function cell(text, cls) {
-    const td = document.createElement("td");
-    if (cls) td.className = cls;
-    if (text instanceof Node) td.append(text); else td.textContent = text === null || text === undefined ? "—" : text;
-    return td;
-  }
-  function button(label, onClick, cls) {
-    const b = document.createElement("button");
-    b.type = "button";
-    b.className = "ad-button ad-small " + (cls || "");
-    b.textContent = t(label);
-    b.dataset.i18n = label;
-    b.addEventListener("click", onClick);
-    return b;
-  }
+  const { cell, button } = AdminDom;   // admin_dom.js
   function name(row) { return row["name_" + Kezek.lang] || row.name_kk || row.name || ""; }
   /* A duration people read at a glance: seconds under a minute, tenths of a minute under ten. */
   function mins(seconds) {

@@ -38,20 +38,7 @@ window.AdminBookings = (function () {
   const q = () => "office=" + encodeURIComponent(S.office.id);
   function name(row) { return row ? row["name_" + Kezek.lang] || row.name_kk || "" : ""; }
   function service(id) { return S.services.find((s) => s.id === id); }
-  function cell(text, cls) {
-    const td = document.createElement("td");
-    if (cls) td.className = cls;
-    if (text instanceof Node) td.append(text); else td.textContent = text === null || text === undefined ? "—" : text;
-    return td;
-  }
-  function button(label, onClick, cls) {
-    const b = document.createElement("button");
-    b.type = "button";
-    b.className = "ad-button ad-small " + (cls || "");
-    b.textContent = t(label);
-    b.addEventListener("click", onClick);
-    return b;
-  }
+  const { cell, button } = AdminDom;   // admin_dom.js
   function notice(text) {
     const n = $("notice");
     n.textContent = text;
