@@ -1,6 +1,7 @@
 """Browser tests: the real server in a subprocess on a free loopback port, real Chromium."""
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,17 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path))
     return path
+
+
+def wait_js(page, expression: str, arg=None, timeout: float = 20000) -> None:
+    """Wait until `expression` (or `fn => ...` called with `arg`) is truthy in the page.
+
+    Polls page.evaluate from Python. Playwright's wait_for_function re-checks with
+    eval() inside the page, which the screens' Content-Security-Policy forbids: it
+    passes only when the first check is already true, so it flakes on a slow machine.
+    """
+    deadline = time.monotonic() + timeout / 1000
+    while not page.evaluate(expression, arg):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true after {timeout / 1000:g} s: {expression} ({arg!r})")
+        page.wait_for_timeout(50)

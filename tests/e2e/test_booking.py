@@ -8,14 +8,10 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import SCREENSHOTS, screenshot
+from tests.e2e.conftest import SCREENSHOTS, screenshot, wait_js
 from tests.e2e.test_kiosk import WAIT_MS, assert_fits, open_kiosk
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.filterwarnings("ignore:unclosed file:ResourceWarning"),
-    pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
-]
+pytestmark = pytest.mark.e2e
 LANGS = ("kk", "ru", "en")
 BOOKED = {"kk": "Сіз жазылдыңыз", "ru": "Вы записаны", "en": "Booked"}
 I_HAVE = {"kk": "Менде алдын ала жазылу бар", "ru": "У меня есть запись", "en": "I have a booking"}
@@ -58,7 +54,7 @@ def book_on_phone(page, server, lang) -> dict:
     assert len(code) == 8 and code.isdigit()
     assert page.url.endswith(f"/book/{code}")
     assert page.locator("#booking-time").inner_text() == time
-    page.wait_for_function("document.getElementById('booking-qr').naturalWidth > 0")
+    wait_js(page, "document.getElementById('booking-qr').naturalWidth > 0")
     screenshot(page, f"book-{lang}-4-booking")
     page.screenshot(path=str(SCREENSHOTS / f"book-{lang}-5-booking-full.png"), full_page=True)
     fits = page.evaluate("document.scrollingElement.scrollWidth <= innerWidth")

@@ -5,12 +5,9 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = [
-    pytest.mark.e2e,
-    # tests/e2e/conftest.py's LiveServer.start() leaves its log file open (reported to the lead).
-    pytest.mark.filterwarnings("ignore::ResourceWarning"),
-    pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
-]
+from tests.e2e.conftest import wait_js
+
+pytestmark = pytest.mark.e2e
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
@@ -41,7 +38,7 @@ def tv(tv_browser, live_server):
         contexts.append(context)
         page = context.new_page()
         page.goto(f"{live_server.url}/display/{query}")
-        page.wait_for_function("() => window.kezekDisplay && kezekDisplay.state.snapshots > 0", timeout=WAIT_MS)
+        wait_js(page, "() => window.kezekDisplay && kezekDisplay.state.snapshots > 0", timeout=WAIT_MS)
         page.evaluate("window.kezekNoReload = true")  # gone if the page ever reloads
         return page
 
@@ -69,7 +66,7 @@ def call_next(live_server, operator, desk: int, service: int) -> dict:
 
 
 def wait_shown_now(page, number: str) -> None:
-    page.wait_for_function("n => document.getElementById('now').dataset.number === n", arg=number,
+    wait_js(page, "n => document.getElementById('now').dataset.number === n", arg=number,
                            timeout=WAIT_MS)
 
 
@@ -79,8 +76,7 @@ def spoken_langs(page, number: str) -> list[str]:
 
 def wait_announced(page, number: str, times: int = 1) -> None:
     """Wait until `number` has been announced (kk then ru) `times` times and the queue is idle."""
-    page.wait_for_function(
-        "([n, k]) => kezekDisplay.announced.filter(a => a.number === n && a.endedAt).length >= 2 * k"
+    wait_js(page, "([n, k]) => kezekDisplay.announced.filter(a => a.number === n && a.endedAt).length >= 2 * k"
         " && kezekDisplay.queueLength() === 0", arg=[number, times], timeout=WAIT_MS)
 
 
@@ -174,12 +170,12 @@ def test_a_paired_display_shows_only_its_services_in_its_language(tv, live_serve
         mine = call_next(live_server, operator, desk=6, service=7)
         wait_shown_now(page, mine["number"])
         wait_announced_once = "n => kezekDisplay.announced.some(a => a.number === n && a.endedAt)"
-        page.wait_for_function(wait_announced_once, arg=mine["number"], timeout=WAIT_MS)
+        wait_js(page, wait_announced_once, arg=mine["number"], timeout=WAIT_MS)
         assert spoken_langs(page, mine["number"]) == ["ru"]
         assert page.locator(f"#recent li[data-number='{other['number']}']").count() == 0
         assert spoken_langs(page, other["number"]) == []
         page.reload()  # still paired: the token came from localStorage
-        page.wait_for_function("() => kezekDisplay.state.snapshots > 0 && kezekDisplay.state.device !== null",
+        wait_js(page, "() => kezekDisplay.state.snapshots > 0 && kezekDisplay.state.device !== null",
                                timeout=WAIT_MS)
         assert page.evaluate("kezekDisplay.state.device.id") == live_server.demo["display_id"]
     finally:
@@ -194,8 +190,8 @@ def test_without_the_autoplay_flag_the_display_asks_for_a_tap_and_then_plays_a_t
     assert page.inner_text("#sound-state") == "Дыбыс өшірулі"
     screenshot(page, "display_sound_off_tv_kk")
     page.click("#sound-enable")
-    page.wait_for_function("() => kezekDisplay.soundOn()", timeout=WAIT_MS)
-    page.wait_for_function("() => kezekDisplay.announced.filter(a => a.test && a.endedAt).length === 2",
+    wait_js(page, "() => kezekDisplay.soundOn()", timeout=WAIT_MS)
+    wait_js(page, "() => kezekDisplay.announced.filter(a => a.test && a.endedAt).length === 2",
                            timeout=WAIT_MS)
     assert page.inner_text("#sound-state") == "Дыбыс қосулы"
     assert page.is_hidden("#sound-enable")

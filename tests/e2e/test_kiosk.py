@@ -11,12 +11,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import LiveServer, screenshot
 
-pytestmark = [
-    pytest.mark.e2e,
-    # LiveServer.start() leaves its log file object to the garbage collector (reported to the lead).
-    pytest.mark.filterwarnings("ignore:unclosed file:ResourceWarning"),
-    pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
-]
+pytestmark = pytest.mark.e2e
 
 SIZES = {"kiosk_portrait": "portrait", "kiosk_landscape": "landscape"}
 LANG_BUTTONS = {"kk": "Қазақша", "ru": "Русский", "en": "English"}

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from kezek import store, tickets
 from kezek.timeutil import utcnow
-from tests.e2e.conftest import DEMO_PASSWORD, LiveServer, screenshot
+from tests.e2e.conftest import DEMO_PASSWORD, LiveServer, screenshot, wait_js
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 WAIT_MS = 45000
@@ -44,7 +44,7 @@ def _open_screens(server, new_page, mine):
 
     display = new_page("tv")
     display.goto(f"{server.url}/display/")
-    display.wait_for_function("() => window.kezekDisplay && kezekDisplay.state.snapshots > 0", timeout=WAIT_MS)
+    wait_js(display, "() => window.kezekDisplay && kezekDisplay.state.snapshots > 0", timeout=WAIT_MS)
 
     desk = new_page("desk")
     desk.goto(f"{server.url}/operator/?lang=en")

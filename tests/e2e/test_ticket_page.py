@@ -7,14 +7,9 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import screenshot, wait_js
 
-pytestmark = [
-    pytest.mark.e2e,
-    # LiveServer.start() leaves its log file object to the garbage collector (reported to the lead).
-    pytest.mark.filterwarnings("ignore:unclosed file:ResourceWarning"),
-    pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
-]
+pytestmark = pytest.mark.e2e
 
 WAIT_MS = 15000
 LANGS = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
@@ -111,15 +106,15 @@ def test_the_call_vibrates_and_notifies_once_per_call(live_server, staff, new_pa
     page.goto(ticket["url"])
     expect(page.locator("#notify-on")).to_be_visible()
     expect(page.locator("#notify")).to_be_hidden()
-    page.wait_for_function("navigator.serviceWorker.getRegistration('/ticket/static/').then(Boolean)")
+    wait_js(page, "navigator.serviceWorker.getRegistration('/ticket/static/').then(Boolean)")
     assert page.evaluate("window.spy.vibrations") == 0                 # nothing before the call
     called = post(staff, live_server, "/api/v1/desks/6/call-next")
     expect(page.locator("#go")).to_have_text(GO["kk"].format(6))
-    page.wait_for_function("window.spy.notifications.length === 1")
+    wait_js(page, "window.spy.notifications.length === 1")
     assert page.evaluate("window.spy.notifications") == [[f"Талон {ticket['number']}", GO["kk"].format(6)]]
     assert page.evaluate("window.spy.vibrations") == 1
     post(staff, live_server, f"/api/v1/tickets/{called['id']}/recall")
-    page.wait_for_function("window.spy.vibrations === 2 && window.spy.notifications.length === 2")
+    wait_js(page, "window.spy.vibrations === 2 && window.spy.notifications.length === 2")
     post(staff, live_server, f"/api/v1/tickets/{called['id']}/start")
     expect(page.locator("#serving")).to_have_text("Сізге 6-терезеде қызмет көрсетілуде")
     assert page.evaluate("window.spy.vibrations") == 2
