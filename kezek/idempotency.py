@@ -1,4 +1,11 @@
-"""Stored answers to retried writes (Idempotency-Key): a retry gets the first result."""
+"""Stored answers to retried writes (Idempotency-Key): a retry gets the first result.
+
+The key is claimed inside the operation's own transaction (`claim`, run by
+store.transaction just before COMMIT), naming the newest event of that change. The
+answer is stored a moment later. A server that dies between the two leaves a claim
+without an answer: the retry then rebuilds the answer from the claimed event instead
+of doing the operation a second time (kezek/web/common.py).
+"""
 from __future__ import annotations
 
 import json
@@ -8,6 +15,7 @@ from . import store
 from .timeutil import iso
 
 KEEP = timedelta(hours=24)
+PENDING = 0          # status of a claim whose answer was never stored
 
 
 def recall_answer(db, scope: str, key: str) -> tuple[str, int, dict] | None:
@@ -16,10 +24,30 @@ def recall_answer(db, scope: str, key: str) -> tuple[str, int, dict] | None:
     return (row["request"], row["status"], json.loads(row["body"])) if row else None
 
 
+def claim(db, scope: str, key: str, request: str, now: datetime) -> None:
+    """Inside a write transaction, before COMMIT: this key is spent, by the newest event.
+
+    Every change Kezek commits writes its event in the same transaction, so the newest
+    event is this change's own (the writer lock keeps other writers out meanwhile).
+    """
+    event = store.scalar(db, "SELECT max(id) FROM events")
+    db.execute("INSERT INTO idempotency (scope, key, request, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)"
+               " ON CONFLICT (scope, key) DO UPDATE SET body = excluded.body WHERE status = ?",
+               (scope, key, request, PENDING, json.dumps({"event": event}), iso(now), PENDING))
+
+
+def claimed_event(db, body: dict) -> dict | None:
+    """The event a claim names: its name, ticket_id and desk_id."""
+    if not isinstance(body, dict) or body.get("event") is None:
+        return None
+    return store.one(db, "SELECT id, name, ticket_id, desk_id FROM events WHERE id = ?", (body["event"],))
+
+
 def remember_answer(db, scope: str, key: str, request: str, status: int, body, now: datetime) -> None:
     """Store the answer to a write under its key (and forget keys older than a day)."""
     with store.transaction(db):
-        db.execute("INSERT OR IGNORE INTO idempotency (scope, key, request, status, body, created_at)"
-                   " VALUES (?, ?, ?, ?, ?, ?)",
-                   (scope, key, request, status, json.dumps(body, ensure_ascii=False), iso(now)))
+        db.execute("INSERT INTO idempotency (scope, key, request, status, body, created_at)"
+                   " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (scope, key) DO UPDATE"
+                   " SET status = excluded.status, body = excluded.body WHERE status = ?",
+                   (scope, key, request, status, json.dumps(body, ensure_ascii=False), iso(now), PENDING))
         db.execute("DELETE FROM idempotency WHERE created_at < ?", (iso(now - KEEP),))

@@ -33,6 +33,8 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
     db = sqlite_utils.Database(conn)
     db.kezek_path = path
     db.kezek_write_lock = _lock_for(path)
+    # Run inside each write transaction just before COMMIT (an Idempotency-Key's claim).
+    db.kezek_before_commit = []
     return db
 
 
@@ -94,6 +96,8 @@ def transaction(db: sqlite_utils.Database):
         db.execute("BEGIN IMMEDIATE")
         try:
             yield db
+            for hook in db.kezek_before_commit:
+                hook(db)
         except BaseException:
             db.execute("ROLLBACK")
             raise

@@ -264,6 +264,108 @@ def test_a_crash_at_any_write_leaves_the_operation_all_done_or_not_done(tmp_path
     assert outcomes == {"untouched", "done"}
 
 
+# --- a crash between an operation and its stored Idempotency-Key answer --------------------------
+# The kiosk or desk that lost its answer retries with the same key. Whatever write the server
+# died before, the retry must end with the operation done exactly once: one ticket, one call.
+
+_ARMED = {"k": 0, "writes": 0}
+
+
+class _DieAtWriteArmed(_DieAtWrite):
+    """Like _DieAtWrite, counting the writes of every connection of the process once armed."""
+
+    def execute(self, sql, *args):
+        if _ARMED["k"] and sql.lstrip().upper().startswith(WRITES):
+            _ARMED["writes"] += 1
+            if _ARMED["writes"] == _ARMED["k"]:
+                os._exit(137)
+        return self._conn.execute(sql, *args)
+
+
+def _web_app(path: str, clock):
+    from kezek.web.app import create_app
+    return create_app({"DB": path, "TESTING": True, "SECRET_KEY": "test-secret", "ASYNC_MODE": "threading",
+                       "CLOCK": clock, "PUBLIC_URL": "http://kezek.test", "QUEUE_PUSH_DELAY_S": 0})
+
+
+def _request(app, who: dict, request: tuple, arm=lambda: None):
+    """Sign in (when `who` is a user), arm the crash, send the request with the one key."""
+    from helpers import login
+    client = app.test_client()
+    headers = dict(who.get("headers", {}))
+    if "username" in who:
+        headers.update(login(client, who["username"]))
+    arm()
+    method, url, body = request
+    return client.open(url, method=method, json=body, headers={**headers, "Idempotency-Key": "lost-answer"})
+
+
+def _request_and_die(path: str, clock, who: dict, request: tuple, k: int) -> None:
+    real_open = store.open_db
+
+    def open_dying(*args, **kwargs):
+        db = real_open(*args, **kwargs)
+        db.conn = _DieAtWriteArmed(db.conn, 0)
+        return db
+    store.open_db = open_dying
+    _request(_web_app(path, clock), who, request, arm=lambda: _ARMED.update(k=k))
+    os._exit(0)
+
+
+def _queue(path: str) -> tuple[int, tuple]:
+    db = store.open_db(path)
+    try:
+        _consistent(db)
+        return (store.scalar(db, "SELECT COUNT(*) FROM tickets"),
+                tuple(db.execute("SELECT id, number, status, desk_id FROM tickets ORDER BY id").fetchall()))
+    finally:
+        db.close()
+
+
+@pytest.mark.parametrize("operation", ["issue", "call-next"])
+def test_a_retry_after_a_crash_at_any_write_does_the_operation_once(tmp_path, app, clock, kiosk_headers, operation):
+    from kezek import tickets
+    if operation == "issue":
+        who, request = {"headers": kiosk_headers}, ("POST", "/api/v1/tickets", {"service": 1})
+    else:
+        who, request = {"username": "operator1"}, ("POST", "/api/v1/desks/1/call-next", None)
+        seed = store.open_db(app.config["DB"])
+        for _ in range(3):
+            tickets.issue(seed, 1, clock())
+        seed.execute("PRAGMA wal_checkpoint(FULL)")
+        seed.close()
+    fork = multiprocessing.get_context("fork")
+    died_after_commit = 0
+    for k in range(1, 60):
+        path = str(tmp_path / f"lost-{k}.db")
+        shutil.copy(app.config["DB"], path)
+        before = _queue(path)
+        child = fork.Process(target=_request_and_die, args=(path, clock, who, request, k))
+        child.start()
+        child.join(60)
+        crashed = _queue(path)
+        retry = _request(_web_app(path, clock), who, request)
+        after = _queue(path)
+        assert retry.status_code == (201 if operation == "issue" else 200), retry.get_data(as_text=True)
+        answer = retry.get_json()
+        if operation == "issue":
+            assert after[0] == before[0] + 1, f"crash before write {k}: the retry made {after[0] - before[0]} tickets"
+            assert answer["id"] == after[1][-1][0]
+        else:
+            called = [t for t in after[1] if t[2] == "called" and t[3] == 1]
+            assert [t[0] for t in called] == [answer["id"]], f"crash before write {k}: {called}"
+            assert sum(t[2] == "waiting" for t in after[1]) == sum(t[2] == "waiting" for t in before[1]) - 1
+        if crashed != before and child.exitcode == 137:
+            died_after_commit += 1
+            assert retry.headers.get("Idempotent-Replayed") == "true"
+        if child.exitcode == 0:
+            break
+        assert child.exitcode == 137
+    else:
+        pytest.fail("the request never completed")
+    assert died_after_commit >= 1, "no crash landed between the operation's commit and its stored answer"
+
+
 # --- online backup ---------------------------------------------------------------------------------
 
 def test_an_online_backup_taken_under_load_is_whole_and_restores(tmp_path):

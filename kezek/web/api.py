@@ -9,7 +9,7 @@ from kezek.i18n import normalise_lang
 from kezek.web import auth
 from kezek.web.app import get_db, now
 from kezek.web.auth import access
-from kezek.web.common import body, field, idempotent, ticket_json
+from kezek.web.common import body, claimed_ticket, field, idempotent, interrupted, replay_ticket, ticket_json
 from kezek.web.live import publish
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -64,9 +64,19 @@ def list_services():
     return jsonify({"office": office, "services": state.services_view(get_db(), office, now())})
 
 
+def _replay_issue(event):
+    """A kiosk's retry after the server died before answering: the ticket it got, printed again."""
+    ticket = claimed_ticket(event)
+    answer = ticket_json(ticket)
+    if g.device:
+        from kezek.web import printing_web
+        answer["print"] = printing_web.start_print(ticket, g.device, reprint=True)
+    return jsonify(answer), 201
+
+
 @bp.post("/tickets")
 @access("kiosk", "operator")
-@idempotent
+@idempotent(replay=_replay_issue)
 def issue_ticket():
     data = body()
     service_id = field(data, "service", int, required=True)
@@ -134,7 +144,7 @@ def _staff_desk(desk_id: int) -> dict:
 
 @bp.post("/desks/<int:desk_id>/call-next")
 @access("operator")
-@idempotent
+@idempotent(replay=replay_ticket)
 def call_next(desk_id):
     _staff_desk(desk_id)
     return _outcome(tickets.call_next(get_db(), desk_id, now(), user_id=g.user["id"]))
@@ -142,7 +152,7 @@ def call_next(desk_id):
 
 @bp.post("/desks/<int:desk_id>/call")
 @access("operator")
-@idempotent
+@idempotent(replay=replay_ticket)
 def call_specific(desk_id):
     data = body()
     ticket_id = field(data, "ticket", int, required=True)
@@ -159,7 +169,7 @@ TICKET_ACTIONS = {
 
 @bp.post("/tickets/<int:ticket_id>/<any(recall, start, finish, 'no-show', return):action>")
 @access("operator")
-@idempotent
+@idempotent(replay=replay_ticket)
 def ticket_action(ticket_id, action):
     _staff_ticket(ticket_id)
     return _outcome(TICKET_ACTIONS[action](get_db(), ticket_id, now(), user_id=g.user["id"]))
@@ -167,7 +177,7 @@ def ticket_action(ticket_id, action):
 
 @bp.post("/tickets/<int:ticket_id>/transfer")
 @access("operator")
-@idempotent
+@idempotent(replay=replay_ticket)
 def transfer(ticket_id):
     data = body()
     service_id = field(data, "service", int, required=True)
@@ -176,9 +186,16 @@ def transfer(ticket_id):
     return _outcome(tickets.transfer(get_db(), ticket_id, service_id, now(), first=first, user_id=g.user["id"]))
 
 
+def _replay_desk(event):
+    """A pause or resume whose answer was lost: the desk as it is now."""
+    if not event or not event["desk_id"]:
+        raise interrupted()
+    return jsonify({"desk": tickets.desk_view(get_db(), event["desk_id"])})
+
+
 @bp.post("/desks/<int:desk_id>/pause")
 @access("operator")
-@idempotent
+@idempotent(replay=_replay_desk)
 def pause(desk_id):
     reason = field(body(), "reason", str, required=True)
     _staff_desk(desk_id)
@@ -189,7 +206,7 @@ def pause(desk_id):
 
 @bp.post("/desks/<int:desk_id>/resume")
 @access("operator")
-@idempotent
+@idempotent(replay=_replay_desk)
 def resume(desk_id):
     _staff_desk(desk_id)
     outcome = desks.resume(get_db(), desk_id, now(), user_id=g.user["id"])

@@ -6,8 +6,8 @@ import threading
 
 from flask import current_app, g, jsonify, request
 
-from kezek import idempotency, state
-from kezek.errors import Invalid
+from kezek import idempotency, queries, state
+from kezek.errors import Conflict, Invalid
 from kezek.web.app import get_db, now
 
 _key_locks: dict[tuple[str, str], threading.Lock] = {}
@@ -53,6 +53,25 @@ def ticket_json(ticket: dict, public: bool = False) -> dict:
     return state.public_ticket_view(view) if public else view
 
 
+def interrupted() -> Conflict:
+    """The error for a retry whose interrupted first try cannot be told from its claim."""
+    return Conflict("The first try of this request was interrupted; ask again with a new key.",
+                    "idempotency_interrupted")
+
+
+def claimed_ticket(event: dict | None) -> dict:
+    """The ticket an interrupted first try changed (see idempotent's replay)."""
+    ticket = queries.ticket(get_db(), event["ticket_id"]) if event and event["ticket_id"] else None
+    if ticket is None:
+        raise interrupted()
+    return ticket
+
+
+def replay_ticket(event: dict | None):
+    """Replay for the ticket actions: the ticket as it is now."""
+    return jsonify(ticket_json(claimed_ticket(event))), 200
+
+
 def _scope() -> str | None:
     if g.device:
         return f"device:{g.device['id']}"
@@ -68,8 +87,17 @@ def _lock_for(scope: str, key: str) -> threading.Lock:
         return _key_locks.setdefault((scope, key), threading.Lock())
 
 
-def idempotent(view):
-    """A retried write with the same Idempotency-Key gets the first answer, and runs once."""
+def idempotent(view=None, *, replay=None):
+    """A retried write with the same Idempotency-Key gets the first answer, and runs once.
+
+    replay(event) rebuilds the answer for a retry whose first run committed its change
+    but never stored its answer (the server died in between; kezek/idempotency.py);
+    `event` is the claimed event row or None. Without it such a retry runs the view
+    again: only for views whose second run changes nothing.
+    """
+    if view is None:
+        return functools.partial(idempotent, replay=replay)
+
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         key = request.headers.get("Idempotency-Key", "").strip()
@@ -79,18 +107,29 @@ def idempotent(view):
         if len(key) > 128:
             raise Invalid("Idempotency-Key is too long.", "bad_idempotency_key")
         what = f"{request.method} {request.path}"
+        db = get_db()
         with _lock_for(scope, key):
-            stored = idempotency.recall_answer(get_db(), scope, key)
-            if stored:
-                if stored[0] != what:
-                    raise Invalid("This Idempotency-Key was used for another request.", "idempotency_key_reused")
+            stored = idempotency.recall_answer(db, scope, key)
+            if stored and stored[0] != what:
+                raise Invalid("This Idempotency-Key was used for another request.", "idempotency_key_reused")
+            if stored and stored[1] != idempotency.PENDING:
                 response = jsonify(stored[2]) if stored[1] != 204 else current_app.response_class(status=204)
                 response.status_code = stored[1]
                 response.headers["Idempotent-Replayed"] = "true"
                 return response
-            response = current_app.make_response(view(*args, **kwargs))
+            if stored and replay is not None:
+                response = current_app.make_response(replay(idempotency.claimed_event(db, stored[2])))
+                response.headers["Idempotent-Replayed"] = "true"
+            else:
+                def claim(tx_db):
+                    idempotency.claim(tx_db, scope, key, what, now())
+                db.kezek_before_commit.append(claim)
+                try:
+                    response = current_app.make_response(view(*args, **kwargs))
+                finally:
+                    db.kezek_before_commit.remove(claim)
             if response.status_code < 500:
                 payload = response.get_json(silent=True) if response.status_code != 204 else None
-                idempotency.remember_answer(get_db(), scope, key, what, response.status_code, payload, now())
+                idempotency.remember_answer(db, scope, key, what, response.status_code, payload, now())
             return response
     return wrapper
