@@ -11,7 +11,7 @@ from dataclasses import asdict
 from datetime import datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from . import accounts, audit, queries, state, store
+from . import accounts, appointments, audit, queries, state, store
 from .events import Event
 from .printers import PrinterSpec, parse_printer_url
 from .printing import TicketPrint
@@ -91,17 +91,21 @@ def ticket_print(db, ticket: dict, url: str, now: datetime) -> TicketPrint:
     service = queries.service(db, ticket["service_id"])
     lang = ticket["lang"] if ticket["lang"] in ("kk", "ru", "en") else office["default_lang"]
     view = state.ticket_view(db, ticket, now)
+    booked = dict(ticket)
+    appointments.mark(db, [booked])
     return TicketPrint(
         office_name=office[f"name_{lang}"], number=ticket["display_number"],
         service_name=service[f"name_{lang}"], people_ahead=view["people_ahead"],
         estimated_wait_s=view["estimated_wait_s"], issued_at=parse(ticket["issued_at"]),
-        timezone=office["timezone"], url=url, lang=lang, priority=bool(ticket["priority"]))
+        timezone=office["timezone"], url=url, lang=lang, priority=bool(ticket["priority"]),
+        appointment_at=parse(booked["appointment_at"]) if booked.get("appointment_at") else None)
 
 
 def job_payload(job_id: str, ticket_id: int, t: TicketPrint, sent_at: datetime, ttl_s: float) -> dict:
     """The `print.job` message for a print agent (JSON: the agent draws the ticket itself)."""
     fields = asdict(t)
     fields["issued_at"] = iso(t.issued_at)
+    fields["appointment_at"] = iso(t.appointment_at) if t.appointment_at else None
     return {"job_id": job_id, "ticket_id": ticket_id, "sent_at": iso(sent_at), "ttl_s": ttl_s, "ticket": fields}
 
 
@@ -112,6 +116,8 @@ def ticket_from_payload(fields: dict) -> TicketPrint:
                                          "estimated_wait_s", "timezone", "url", "lang")}
         values["issued_at"] = parse(fields["issued_at"])
         values["priority"] = bool(fields.get("priority", False))
+        if fields.get("appointment_at"):      # absent from jobs of older servers
+            values["appointment_at"] = parse(fields["appointment_at"])
         values["people_ahead"] = int(values["people_ahead"])
         values["estimated_wait_s"] = int(values["estimated_wait_s"])
     except (KeyError, TypeError, ValueError) as exc:

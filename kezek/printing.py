@@ -46,6 +46,7 @@ class TicketPrint:
     url: str  # the ticket page, encoded in the QR code
     lang: str  # kk, ru or en
     priority: bool = False
+    appointment_at: datetime | None = None  # aware, UTC: the booked slot of a checked-in visitor
 
 
 @dataclass(frozen=True)
@@ -248,6 +249,10 @@ def render_ticket(t: TicketPrint, width_dots: int) -> Image.Image:
         page.banner(_("Priority service"), lay.info)
         page.space(lay.gap // 2)
     page.text(t.service_name, lay.service, bold=True, max_lines=4, line_gap=0.12)
+    if t.appointment_at is not None:
+        slot = t.appointment_at.astimezone(ZoneInfo(t.timezone)).strftime("%H:%M")
+        page.space(lay.gap // 2)
+        page.text(_("Booked for %(time)s", time=slot), lay.info, bold=True, max_lines=2, shrink=0.8)
     page.rule()
     page.text(_("People ahead of you: %(count)s", count=t.people_ahead), lay.info, max_lines=2,
               shrink=0.8)

@@ -95,6 +95,20 @@ def test_the_check_in_window_runs_from_15_minutes_early_to_10_minutes_late(db, c
     assert bookings.check_in(db, early, "demo", at_time(slot, minutes=-30)).ticket["status"] == "waiting"
 
 
+def test_the_ticket_printed_at_check_in_carries_the_booked_time_and_a_walk_in_s_does_not(db, clock, hourly):
+    from kezek import print_jobs, tickets
+    slot = hourly[1]
+    code = bookings.book(db, 1, slot, clock())["code"]
+    booked = bookings.check_in(db, code, "demo", at_time(slot, minutes=-5)).ticket
+    walk_in = tickets.issue(db, 1, at_time(slot, minutes=-5)).ticket
+    paper = print_jobs.ticket_print(db, booked, "http://kezek.test/t/x", at_time(slot, minutes=-5))
+    assert paper.appointment_at == parse(slot)
+    assert print_jobs.ticket_print(db, walk_in, "http://kezek.test/t/y", at_time(slot)).appointment_at is None
+    # A print agent gets it in its job and draws the same ticket.
+    job = print_jobs.job_payload("j1", booked["id"], paper, at_time(slot), 10)
+    assert print_jobs.ticket_from_payload(job["ticket"]) == paper
+
+
 def test_a_booking_checks_in_once_even_from_two_kiosks_at_the_same_moment(db, db_path, clock, hourly):
     code = bookings.book(db, 1, hourly[0], clock())["code"]
     moment = at_time(hourly[0], minutes=-5)

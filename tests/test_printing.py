@@ -159,6 +159,23 @@ def test_the_time_printed_is_the_office_time_not_utc():
     assert printing.wait_minutes(61) == 2 and printing.wait_minutes(0) == 0
 
 
+@pytest.mark.parametrize("width", sorted(LAYOUTS))
+def test_a_booked_visitor_s_ticket_prints_the_slot_time_in_the_office_zone(width):
+    walk_in = render_ticket(ticket("kk"), width)
+    at_1030 = ticket("kk", appointment_at=datetime(2026, 3, 2, 5, 30, tzinfo=timezone.utc))   # 10:30 Almaty
+    booked = render_ticket(at_1030, width)
+    booked.save(SAMPLES / f"ticket_kk_{width}_booked.png")
+    assert booked.height > walk_in.height, "the booked time takes a line of its own"
+    other_slot = ticket("kk", appointment_at=datetime(2026, 3, 2, 6, 30, tzinfo=timezone.utc))
+    assert render_ticket(other_slot, width).tobytes() != booked.tobytes()
+    same_slot_in_utc = ticket("kk", appointment_at=at_1030.appointment_at, timezone="UTC")
+    assert render_ticket(same_slot_in_utc, width).tobytes() != booked.tobytes()
+    assert not ink_in_margins(booked, LAYOUTS[width].margin)
+    assert qr_texts(booked) == [at_1030.url]
+    assert i18n.gettext("kk", "Booked for %(time)s", time="10:30") == "Жазылу: 10:30"
+    assert i18n.gettext("ru", "Booked for %(time)s", time="10:30") == "Запись на 10:30"
+
+
 def test_an_unknown_width_is_refused():
     with pytest.raises(ValueError):
         render_ticket(ticket(), 500)

@@ -172,9 +172,24 @@
     return state.group === null && state.services.length > FLAT_LIMIT && groups.size > 1;
   }
 
+  /* Inside a group the heading names the group; otherwise it asks for a service. */
+  function renderServicesTitle() {
+    const title = $("services-title");
+    const member = state.group === null ? null : state.services.find((s) => groupKey(s) === state.group);
+    const name = member ? local(member, "group") : "";
+    if (name) {
+      delete title.dataset.i18n;
+      title.textContent = name;
+    } else {
+      title.dataset.i18n = "Select a service";
+      title.textContent = Kezek.t("Select a service");
+    }
+  }
+
   function renderServices() {
     const box = $("services");
     box.textContent = "";
+    renderServicesTitle();
     let count = 0;
     if (needsGroups()) {
       const groups = new Map();

@@ -380,11 +380,16 @@ def test_with_many_services_the_visitor_picks_a_group_first(restartable_server, 
     page.get_by_role("button", name="English", exact=True).click()
     groups = page.locator("#services .service.group")
     expect(groups).to_have_count(6)
+    expect(page.locator("#services-title")).to_have_text("Select a service")
     assert_fits(page)
     screenshot(page, f"kiosk-groups-en-{SIZES[size]}")
 
     groups.filter(has_text="Taxes").click()
     expect(page.locator("#services .service[data-service-id]")).to_have_count(6)
+    expect(page.locator("#services-title")).to_have_text("Taxes")   # the heading names the group
+    page.locator('#screen-services [data-action="back"]').click()       # back to the groups
+    expect(page.locator("#services-title")).to_have_text("Select a service")
+    groups.filter(has_text="Taxes").click()
     assert_fits(page)
     screenshot(page, f"kiosk-group-services-en-{SIZES[size]}")
     page.locator("#services .service", has_text="Vehicle tax").click()
