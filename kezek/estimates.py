@@ -99,6 +99,24 @@ def replay(desks: list[tuple], waiting: list[dict], now: datetime, wait_limit_s:
     return out
 
 
+def with_new_ticket(done: Replay, ticket: dict, typical) -> Replay:
+    """`done` with one more ticket: the newest, not priority, not first in line.
+
+    Such a ticket loses to every head it meets (all are older; being overdue never lifts it
+    over an older ticket, which is overdue first), so the replay runs exactly as before
+    until the first desk of its service runs out of visitors: that desk calls it then, and
+    runs out one visit later. This is what replay() would find, without the replay.
+    """
+    serving = [(done.idle_in[d], d) for d, services in done.desk_services.items() if ticket["service_id"] in services]
+    if not serving:
+        return done             # no desk in this replay calls its service
+    idle, desk = min(serving)   # the heap's order: the earlier moment, then the lower desk id
+    out = Replay(dict(done.called_in), dict(done.idle_in), done.desk_services)
+    out.called_in[ticket["id"]] = idle
+    out.idle_in[desk] = idle + typical(ticket["service_id"])
+    return out
+
+
 @dataclass
 class _Floor:
     """What one database state says: the active desks, typical times, and replays done so far."""
@@ -108,6 +126,7 @@ class _Floor:
     typical: _Typical
     waiting: list[dict]
     replays: dict[tuple, Replay] = field(default_factory=dict)
+    last_event: int = 0     # the newest event-log row of this state
 
 
 _floors: dict[tuple, "_Floor"] = {}   # (database file, office) -> the latest floor
@@ -123,12 +142,39 @@ def _floor(db, office_id: str, now: datetime, wait_limit_s: int) -> _Floor:
     cached = _floors.get(where)
     if cached is not None and cached.state == state:
         return cached
-    floor = _Floor(state, [d for d in queries.desks(db, office_id) if d["active"]], _Typical(now),
-                   queries.waiting_in(db, [s["id"] for s in queries.services(db, office_id)]))
+    last_event = queries.last_event_id(db)
+    floor = _grown(db, cached, state, last_event) if cached is not None and cached.state[:3] == state[:3] else None
+    if floor is None:
+        floor = _Floor(state, [d for d in queries.desks(db, office_id) if d["active"]], _Typical(now),
+                       queries.waiting_in(db, [s["id"] for s in queries.services(db, office_id)]),
+                       last_event=last_event)
     if len(_floors) > 64:          # many databases in one process (tests): keep it small
         _floors.clear()
     _floors[where] = floor
     return floor
+
+
+def _grown(db, floor: _Floor, state: tuple, last_event: int) -> _Floor | None:
+    """The next floor without replaying, when the one change since `floor` is a plain new ticket.
+
+    That is the common change at a busy moment (the issuing kiosk's answer asks at once);
+    anything else — a call, a pause, a priority ticket, another office's change — is read
+    and replayed afresh (None).
+    """
+    since = queries.events_after(db, floor.last_event, 2)
+    if len(since) != 1 or since[0]["id"] != last_event or since[0]["name"] != "ticket.issued":
+        return None
+    if since[0]["office_id"] != state[0]:
+        return None
+    ticket = queries.waiting_ticket(db, since[0]["ticket_id"])
+    if ticket is None or ticket["priority"] or ticket["first_in_line"]:
+        return None
+    if any(t["id"] == ticket["id"] for t in floor.waiting):
+        return None             # committed while `floor` was read: it is in there already
+    typical = floor.typical
+    return _Floor(state, floor.desks, typical, floor.waiting + [ticket],
+                  {key: with_new_ticket(done, ticket, lambda sid: typical.get(db, sid))
+                   for key, done in floor.replays.items()}, last_event=last_event)
 
 
 def _calling_desks(db, floor: _Floor, service_id: int, now: datetime) -> list[tuple]:

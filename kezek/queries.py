@@ -61,14 +61,34 @@ def ticket_by_token(db, token: str) -> dict | None:
     return store.one(db, TICKET_SELECT + " WHERE t.token = ?", (token,))
 
 
+WAITING_COLUMNS = "id, service_id, priority, first_in_line, queued_at, issued_at, display_number"
+
+
 def waiting_in(db, service_ids: list[int]) -> list[dict]:
     """Waiting tickets of some services."""
     if not service_ids:
         return []
     marks = ",".join("?" for _ in service_ids)
     return store.rows(db, 
-        f"SELECT id, service_id, priority, first_in_line, queued_at, issued_at, display_number"
-        f" FROM tickets WHERE status = 'waiting' AND service_id IN ({marks})", list(service_ids))
+        f"SELECT {WAITING_COLUMNS} FROM tickets WHERE status = 'waiting' AND service_id IN ({marks})",
+        list(service_ids))
+
+
+def events_after(db, event_id: int, limit: int) -> list[dict]:
+    """The first `limit` events logged after `event_id`: id, name, office and ticket."""
+    return store.rows(db, "SELECT id, name, office_id, ticket_id FROM events WHERE id > ? ORDER BY id LIMIT ?",
+                      (event_id, limit))
+
+
+def last_event_id(db) -> int:
+    """The id of the newest event-log row (0 before the first)."""
+    return store.scalar(db, "SELECT max(id) FROM events") or 0
+
+
+def waiting_ticket(db, ticket_id: int) -> dict | None:
+    """One waiting ticket with the columns of waiting_in, or None if it does not wait."""
+    return store.one(db, f"SELECT {WAITING_COLUMNS} FROM tickets WHERE id = ? AND status = 'waiting'",
+                     (ticket_id,))
 
 
 def waiting_counts(db, office_id: str) -> dict[int, int]:

@@ -5,7 +5,10 @@ desk 3 Б В, desk 4 В Г, desk 5 Г Д Е, desk 6 Ж. With no history a visit 
 """
 from __future__ import annotations
 
+from hypothesis import given, settings, strategies as st
+
 from kezek import desks, estimates, queries, state, tickets
+from kezek.timeutil import iso
 
 А, Б, В, Г = 1, 2, 3, 4
 
@@ -164,3 +167,56 @@ def test_figures_follow_a_change_made_through_another_connection(db, db_path, cl
     finally:
         other.close()
     assert new_ticket_wait(db, clock, Б) == before + estimates.DEFAULT_VISIT_S
+
+
+# --- a new ticket added to a replay without replaying ------------------------------------------
+
+def test_each_answer_of_a_rush_skips_the_replay_and_agrees_with_a_full_one(db, clock, monkeypatch):
+    visits(db, clock, 1, А, minutes=7, count=3)
+    visits(db, clock, 3, Б, minutes=4, count=3)
+    take(db, clock, А, 5)
+    take(db, clock, В, 2, priority=True, priority_reason="elderly")
+    tickets.call_next(db, 4, clock())                      # desk 4 is busy with a В visitor
+    desks.pause(db, 5, "break", clock())
+    replays = []
+    real_replay = estimates.replay
+    monkeypatch.setattr(estimates, "replay", lambda *a, **k: replays.append(1) or real_replay(*a, **k))
+    answers = []
+    for service in [А, Б, В, Г, 5, 6, 7] * 3:              # a morning rush: all in one second
+        ticket_id = tickets.issue(db, service, clock()).ticket["id"]
+        answers.append((ticket_id, figures(db, clock, ticket_id)))
+    assert len(replays) <= 2, "a plain new ticket extends the last replay instead of replaying"
+    kiosk_says = new_ticket_wait(db, clock, Г)
+    estimates._floors.clear()                              # the same figures from scratch
+    assert answers == [(ticket_id, figures(db, clock, ticket_id)) for ticket_id, _ in answers]
+    assert new_ticket_wait(db, clock, Г) == kiosk_says
+    # A priority ticket changes the order of others: it is replayed in full.
+    replays.clear()
+    ticket_id = tickets.issue(db, А, clock(), priority=True, priority_reason="elderly").ticket["id"]
+    figures(db, clock, ticket_id)
+    assert replays
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_adding_a_plain_new_ticket_equals_replaying_with_it(data):
+    from datetime import datetime, timedelta, timezone
+    now = datetime(2026, 11, 23, 5, 0, tzinfo=timezone.utc)
+    services = list(range(1, data.draw(st.integers(1, 4)) + 1))
+    desk_count = data.draw(st.integers(1, 4))
+    desk_rows = [(float(data.draw(st.integers(0, 600))), desk_id,
+                  tuple(data.draw(st.lists(st.sampled_from(services), min_size=1, max_size=3, unique=True))))
+                 for desk_id in range(1, desk_count + 1)]
+    typical_s = {s: float(data.draw(st.sampled_from([60, 150, 300, 420]))) for s in services}
+    waiting = []
+    for ticket_id in range(1, data.draw(st.integers(0, 25)) + 1):
+        waiting.append({"id": ticket_id, "service_id": data.draw(st.sampled_from(services)),
+                        "priority": data.draw(st.booleans()), "first_in_line": data.draw(st.integers(0, 1)) == 1
+                        and data.draw(st.booleans()),
+                        "queued_at": iso(now - timedelta(seconds=data.draw(st.integers(0, 3600))))})
+    limit = data.draw(st.sampled_from([300, 900, 1800]))
+    new = {"id": 1000, "service_id": data.draw(st.sampled_from(services)), "priority": False,
+           "first_in_line": False, "queued_at": iso(now)}
+    before = estimates.replay(desk_rows, waiting, now, limit, typical_s.get)
+    assert estimates.with_new_ticket(before, new, typical_s.get) == \
+        estimates.replay(desk_rows, waiting + [new], now, limit, typical_s.get)
