@@ -178,11 +178,12 @@ CREATE TABLE IF NOT EXISTS idempotency (
     scope TEXT NOT NULL,                       -- who: device:<id> or user:<id>
     key TEXT NOT NULL,
     request TEXT NOT NULL,                     -- method and path
-    status INTEGER NOT NULL,
+    status INTEGER NOT NULL,                   -- 0: claimed by the operation, answer not stored (yet)
     body TEXT NOT NULL,
     created_at TEXT NOT NULL,
     PRIMARY KEY (scope, key)
 );
+CREATE INDEX IF NOT EXISTS idempotency_created ON idempotency (created_at);   -- the daily purge
 
 CREATE TABLE IF NOT EXISTS printer_state (
     device_id INTEGER PRIMARY KEY REFERENCES devices(id),

@@ -16,6 +16,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from pathlib import Path
 
 import requests
@@ -40,13 +41,18 @@ def kiosk_session(server) -> requests.Session:
     return s
 
 
+def kiosk_key() -> dict:
+    """A kiosk sends every tap with its own Idempotency-Key (claimed in the issuing transaction)."""
+    return {"Idempotency-Key": uuid.uuid4().hex}
+
+
 def issue_latency(server, n: int) -> dict:
     """One client, one request at a time."""
     s = kiosk_session(server)
     times = []
     for i in range(n):
         start = time.perf_counter()
-        r = s.post(server.url + "/api/v1/tickets", json={"service": 1 + i % 7})
+        r = s.post(server.url + "/api/v1/tickets", json={"service": 1 + i % 7}, headers=kiosk_key())
         times.append((time.perf_counter() - start) * 1000)
         assert r.status_code == 201, r.text
     return {"median_ms": round(statistics.median(times), 2), "p99_ms": round(percentile(times, 99), 2), "n": n}
@@ -65,7 +71,7 @@ def issue_throughput(server, clients: int, per_client: int) -> dict:
         barrier.wait()
         for i in range(per_client):
             start = time.perf_counter()
-            r = s.post(server.url + "/api/v1/tickets", json={"service": 1 + (k + i) % 7})
+            r = s.post(server.url + "/api/v1/tickets", json={"service": 1 + (k + i) % 7}, headers=kiosk_key())
             own.append((time.perf_counter() - start) * 1000)
             if r.status_code != 201:
                 errors.append(r.status_code)

@@ -137,17 +137,19 @@ def _floor(db, office_id: str, now: datetime, wait_limit_s: int) -> _Floor:
     # one read and one replay serve them all, in this process, until the next change. Every
     # change writes the event log, so its head names the state; within one second the figures
     # are the same (the answer and the print of one ticket share them).
-    state = (office_id, int(now.timestamp()), wait_limit_s, store.get_setting(db, "log_head"))
+    moment = (office_id, int(now.timestamp()), wait_limit_s)
     where = (getattr(db, "kezek_path", None), office_id)
     cached = _floors.get(where)
-    if cached is not None and cached.state == state:
+    if cached is not None and cached.state == moment + (store.get_setting(db, "log_head"),):
         return cached
-    last_event = queries.last_event_id(db)
-    floor = _grown(db, cached, state, last_event) if cached is not None and cached.state[:3] == state[:3] else None
-    if floor is None:
-        floor = _Floor(state, [d for d in queries.desks(db, office_id) if d["active"]], _Typical(now),
-                       queries.waiting_in(db, [s["id"] for s in queries.services(db, office_id)]),
-                       last_event=last_event)
+    with store.snapshot(db):    # everything below from one committed state, whatever commits meanwhile
+        state = moment + (store.get_setting(db, "log_head"),)
+        last_event = queries.last_event_id(db)
+        floor = _grown(db, cached, state, last_event) if cached is not None and cached.state[:3] == moment else None
+        if floor is None:
+            floor = _Floor(state, [d for d in queries.desks(db, office_id) if d["active"]], _Typical(now),
+                           queries.waiting_in(db, [s["id"] for s in queries.services(db, office_id)]),
+                           last_event=last_event)
     if len(_floors) > 64:          # many databases in one process (tests): keep it small
         _floors.clear()
     _floors[where] = floor
@@ -169,8 +171,6 @@ def _grown(db, floor: _Floor, state: tuple, last_event: int) -> _Floor | None:
     ticket = queries.waiting_ticket(db, since[0]["ticket_id"])
     if ticket is None or ticket["priority"] or ticket["first_in_line"]:
         return None
-    if any(t["id"] == ticket["id"] for t in floor.waiting):
-        return None             # committed while `floor` was read: it is in there already
     typical = floor.typical
     return _Floor(state, floor.desks, typical, floor.waiting + [ticket],
                   {key: with_new_ticket(done, ticket, lambda sid: typical.get(db, sid))

@@ -2,8 +2,8 @@
 
 The key is claimed inside the operation's own transaction (`claim`, run by
 store.transaction just before COMMIT), naming the newest event of that change. The
-answer is stored a moment later. A server that dies between the two leaves a claim
-without an answer: the retry then rebuilds the answer from the claimed event instead
+answer is stored a moment later, without waiting for the disk. A server that dies (or
+loses power) between the two leaves a claim without an answer: the retry then rebuilds the answer from the claimed event instead
 of doing the operation a second time (kezek/web/common.py).
 """
 from __future__ import annotations
@@ -44,8 +44,12 @@ def claimed_event(db, body: dict) -> dict | None:
 
 
 def remember_answer(db, scope: str, key: str, request: str, status: int, body, now: datetime) -> None:
-    """Store the answer to a write under its key (and forget keys older than a day)."""
-    with store.transaction(db):
+    """Store the answer to a write under its key (and forget keys older than a day).
+
+    Not waiting for the disk: the claim, durable in the operation's own transaction, is
+    what must outlive a power cut; a retry after losing this row rebuilds the answer.
+    """
+    with store.transaction(db, durable=False):
         db.execute("INSERT INTO idempotency (scope, key, request, status, body, created_at)"
                    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (scope, key) DO UPDATE"
                    " SET status = excluded.status, body = excluded.body WHERE status = ?",

@@ -90,18 +90,45 @@ def _commit(db: sqlite_utils.Database) -> None:
 
 
 @contextmanager
-def transaction(db: sqlite_utils.Database):
-    """One write transaction: this process's writer lock, then BEGIN IMMEDIATE."""
+def transaction(db: sqlite_utils.Database, *, durable: bool = True):
+    """One write transaction: this process's writer lock, then BEGIN IMMEDIATE.
+
+    durable=False commits without waiting for the disk (synchronous=NORMAL: safe from a
+    crash of the process, not from a power cut), for writes that something durable
+    already covers.
+    """
     with db.kezek_write_lock:
-        db.execute("BEGIN IMMEDIATE")
+        if not durable:
+            db.execute("PRAGMA synchronous=NORMAL")
         try:
-            yield db
-            for hook in db.kezek_before_commit:
-                hook(db)
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        _commit(db)
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+                for hook in db.kezek_before_commit:
+                    hook(db)
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            if durable:
+                _commit(db)
+            else:
+                db.execute("COMMIT")
+        finally:
+            if not durable:
+                db.execute("PRAGMA synchronous=FULL")
+
+
+@contextmanager
+def snapshot(db: sqlite_utils.Database):
+    """Reads that all see one committed state (a read transaction; inside a write, that one's)."""
+    if db.conn.in_transaction:
+        yield db
+        return
+    db.execute("BEGIN")
+    try:
+        yield db
+    finally:
+        db.execute("COMMIT")     # nothing was written: this only ends the snapshot
 
 
 def rows(db: sqlite_utils.Database, sql: str, params=()) -> list[dict]:
