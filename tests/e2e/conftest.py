@@ -17,6 +17,15 @@ SIZES = {"kiosk_portrait": (1080, 1920), "kiosk_landscape": (1920, 1080), "tv": 
          "phone": (360, 740), "desk": (1366, 768)}
 
 
+def _patient_expect() -> None:
+    """A screen has 15 s to show what a test expects (Playwright's default, 5 s, is short on CI)."""
+    from playwright.sync_api import expect
+    expect.set_options(timeout=15_000)
+
+
+_patient_expect()
+
+
 class LiveServer(ServerProcess):
     """`python server.py run` on a demo database (bench/_load.py); can be stopped and started again."""
 
