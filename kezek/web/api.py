@@ -54,7 +54,11 @@ def logout():
 @bp.get("/me")
 @access("operator")
 def me():
-    return jsonify({"user": g.user, "role": g.user["role"], "csrf_token": session.get("csrf")})
+    # The names of the user's own offices: a clerk of several offices picks one on the desk screen
+    # (GET /api/v1/offices is for managers).
+    offices = [{k: o[k] for k in ("id", "name_kk", "name_ru", "name_en")}
+               for o in queries.offices(get_db()) if o["id"] in g.user["offices"]]
+    return jsonify({"user": g.user, "role": g.user["role"], "csrf_token": session.get("csrf"), "offices": offices})
 
 
 @bp.get("/services")

@@ -53,7 +53,7 @@ def _core_paths() -> dict:
             "type": "object", "required": ["username", "password"],
             "properties": {"username": {"type": "string"}, "password": {"type": "string"}}})},
         "/api/v1/logout": {"post": _op("End the session", "operator")},
-        "/api/v1/me": {"get": _op("The signed-in user", "operator")},
+        "/api/v1/me": {"get": _op("The signed-in user, with the ids and names of their offices", "operator")},
         "/api/v1/services": {
             "get": _op("Services with waiting counts and estimates", "public", params=[OFFICE_Q]),
             "post": _op("Create a service", "admin", OBJ, "201", body={"type": "object"}, params=[OFFICE_Q])},

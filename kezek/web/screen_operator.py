@@ -92,6 +92,9 @@ STRINGS: list[str] = [
     N_("Too many requests: wait a minute."),
     N_("Choose a free time."),
     N_("Booked for %(time)s"),
+    # A user who works in several offices picks one (remembered in the browser).
+    N_("Choose your office"),
+    N_("Change office"),
 ]
 
 

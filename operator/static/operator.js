@@ -7,9 +7,10 @@
   const K = window.Kezek;
   const config = JSON.parse(document.getElementById("operator-config").textContent);
   const DESK_KEY = "kezek.operator.desk";
+  const OFFICE_KEY = "kezek.operator.office";
   const $ = (id) => document.getElementById(id);
   const S = {
-    user: null, deskId: null, desks: [], snap: null, snapAt: 0, skewMs: 0,
+    user: null, offices: [], office: null, deskId: null, desks: [], snap: null, snapAt: 0, skewMs: 0,
     socket: null, busy: null, pending: null, generation: 0, applied: 0, services: [],
     printers: {}, refreshTimer: null, refreshDue: 0, waiters: [], messageTimer: null, dialogTicket: null,
     booked: {},   // ticket id -> its booking's slot (UTC ISO), remembered from the queue for the called ticket
@@ -48,12 +49,19 @@
   const serviceName = (service) => (service ? service["name_" + K.lang] || service.name_kk : "");
   const serviceById = (id) => ((S.snap ? S.snap.services : S.services) || []).find((s) => s.id === id);
   const deskLabel = (name) => K.t("Desk %(name)s", { name });
+  const officeName = (office) => (office ? office["name_" + K.lang] || office.name_kk || office.id : "");
+  const chosenOffice = () => S.offices.find((o) => o.id === S.office);
+  /* Every office-scoped request names the office in play: a clerk of several offices would
+     otherwise be refused (the server cannot guess which office they mean). */
+  const inOffice = (path) => (S.office
+    ? path + (path.includes("?") ? "&" : "?") + "office=" + encodeURIComponent(S.office) : path);
+  K.inOffice = inOffice;   // operator_booking.js books in the same office
   /* A booked slot (UTC ISO) as HH:MM in the office's time zone, whatever the desk PC's zone. */
   const slotTime = (iso) => new Date(iso).toLocaleTimeString("en-GB", {
     hour: "2-digit", minute: "2-digit", timeZone: (S.snap && S.snap.office && S.snap.office.timezone) || undefined });
 
   function show(view) {
-    ["op-login", "op-desks", "op-work"].forEach((id) => { $(id).hidden = id !== view; });
+    ["op-login", "op-offices", "op-desks", "op-work"].forEach((id) => { $(id).hidden = id !== view; });
     $("op-deskinfo").hidden = view !== "op-work";
     $("op-logout").hidden = view === "op-login";
     $("op-user").hidden = view === "op-login";
@@ -122,17 +130,67 @@
     }
   }
 
-  function signedIn(data) {
+  async function signedIn(data) {
     K.csrf = data.csrf_token;
     S.user = data.user;
     $("op-user").textContent = data.user.username;
+    if (!data.offices) {
+      // The sign-in answer names the user; /api/v1/me adds the names of their offices.
+      try {
+        const me = await K.api("GET", "/api/v1/me");
+        if (me.status === 200) data = me.data;
+      } catch (e) { /* the desk list below reports the server being away */ }
+    }
+    S.offices = data.offices || [];
+    if (S.offices.length > 1) {
+      const remembered = localStorage.getItem(OFFICE_KEY);
+      if (S.offices.some((o) => o.id === remembered)) return chooseOffice(remembered);
+      return showOffices();
+    }
+    S.office = S.offices.length ? S.offices[0].id : null;
     loadDesks();
+  }
+
+  /* ---------- offices (a user who works in several) ---------- */
+  function showOffices() {
+    disconnect();
+    S.office = null; S.deskId = null; S.snap = null;
+    const list = $("op-office-list");
+    list.textContent = "";
+    S.offices.forEach((office) => {
+      const button = el("button", "op-button op-office-choice", officeName(office));
+      button.type = "button";
+      button.dataset.office = office.id;
+      button.addEventListener("click", () => chooseOffice(office.id));
+      list.append(button);
+    });
+    show("op-offices");
+    const first = list.querySelector("button");
+    if (first) first.focus();
+  }
+
+  function chooseOffice(id) {
+    S.office = id;
+    localStorage.setItem(OFFICE_KEY, id);
+    S.desks = []; S.services = []; S.printers = {}; S.booked = {};
+    renderPrinters();
+    loadDesks();
+  }
+
+  function renderOffice() {
+    const several = S.offices.length > 1;
+    $("op-office-bar").hidden = !several;
+    $("op-officename").hidden = !several;
+    const name = several ? officeName(chosenOffice()) : "";
+    $("op-office-name").textContent = name;
+    $("op-officename").textContent = name;
+    $("op-officename").title = name;
   }
 
   /* Any 401: the session is over (expired, password changed, logged out elsewhere). */
   function sessionEnded(note) {
     disconnect();
-    S.user = null; S.snap = null; S.busy = null; S.pending = null;
+    S.user = null; S.snap = null; S.busy = null; S.pending = null; S.offices = []; S.office = null;
     $("op-message").hidden = true;
     K.csrf = null;
     document.querySelectorAll("dialog[open]").forEach((d) => d.close());
@@ -148,17 +206,22 @@
   async function loadDesks() {
     let answer;
     try {
-      answer = await K.api("GET", "/api/v1/desks");
+      answer = await K.api("GET", inOffice("/api/v1/desks"));
     } catch (e) {
       message(K.t("The server cannot be reached. Try again."), "error");
       setTimeout(loadDesks, 3000);
       return;
     }
     if (answer.status === 401) return sessionEnded(K.t("Your session has ended. Please sign in again."));
+    if ((answer.status === 403 || answer.status === 404) && S.offices.length > 1) {
+      // The remembered office is no longer one of this user's: ask again.
+      localStorage.removeItem(OFFICE_KEY);
+      return showOffices();
+    }
     if (answer.status !== 200) return message(errorText(answer), "error");
     S.desks = answer.data.desks.filter((d) => d.active);
     try {
-      const services = await K.api("GET", "/api/v1/services");
+      const services = await K.api("GET", inOffice("/api/v1/services"));
       if (services.status === 200) S.services = services.data.services;
     } catch (e) { /* the desk list still works without the service letters */ }
     const remembered = Number(localStorage.getItem(DESK_KEY));
@@ -174,6 +237,7 @@
     S.deskId = null; S.snap = null;
     const list = $("op-desk-list");
     list.textContent = "";
+    renderOffice();
     if (!S.desks.length) list.append(el("p", "op-muted", K.t("No desks are set up.")));
     S.desks.forEach((desk) => {
       const button = el("button", "op-button op-desk-choice");
@@ -198,6 +262,7 @@
     localStorage.setItem(DESK_KEY, String(id));
     const desk = S.desks.find((d) => d.id === id);
     $("op-deskname").textContent = desk ? deskLabel(desk.name) : "";
+    renderOffice();
     show("op-work");
     render();
     connect();
@@ -208,6 +273,7 @@
   function connect() {
     disconnect();
     const auth = { screen: "operator", desk: S.deskId };
+    if (S.office) auth.office = S.office;   // the rooms of the desk's office
     const refreshSoon = () => refresh(150);
     const handlers = {
       snapshot: (snap) => {
@@ -662,7 +728,8 @@
     button.addEventListener("click", () => {
       K.setLang(button.dataset.lang);
       markLang();
-      if (S.deskId) render(); else if (!$("op-desks").hidden) showDesks();
+      if (S.deskId) { render(); renderOffice(); } else if (!$("op-desks").hidden) showDesks();
+      else if (!$("op-offices").hidden) showOffices();
       renderPrinters();
     });
   });
@@ -680,6 +747,10 @@
   $("op-change-desk").addEventListener("click", () => {
     localStorage.removeItem(DESK_KEY);
     showDesks();
+  });
+  $("op-change-office").addEventListener("click", () => {
+    localStorage.removeItem(OFFICE_KEY);
+    showOffices();
   });
   $("op-transfer-form").addEventListener("submit", submitTransfer);
   $("op-call-form").addEventListener("submit", submitCall);

@@ -23,6 +23,8 @@
   };
   const local = (obj, f) => (obj && (obj[f + "_" + K.lang] || obj[f + "_kk"])) || "";
   const spaced = (code) => code.slice(0, 4) + " " + code.slice(4);
+  // In the office the desk screen works in (operator.js adds ?office= for a clerk of several).
+  const inOffice = (path) => (K.inOffice ? K.inOffice(path) : path);
   function dayText(day) {
     const [y, m, d] = day.split("-");
     const date = `${d}.${m}.${y}`;
@@ -57,7 +59,7 @@
     $("op-book-times-box").hidden = true;
     error("");
     $("op-book").showModal();
-    const answer = await get("/api/v1/booking/services");
+    const answer = await get(inOffice("/api/v1/booking/services"));
     if (!answer) return;
     if (answer.status !== 200) return failed(answer);
     B.services = answer.data.services;
@@ -85,7 +87,7 @@
   async function chooseService(id) {
     B.service = id; B.day = null; B.at = null;
     error("");
-    const answer = await get(`/api/v1/booking/services/${id}/days`);
+    const answer = await get(inOffice(`/api/v1/booking/services/${id}/days`));
     if (!answer || B.service !== id) return;
     if (answer.status !== 200) return failed(answer);
     B.days = answer.data.days;
@@ -117,7 +119,7 @@
   async function chooseDay(day) {
     B.day = day; B.at = null;
     const service = B.service;
-    const answer = await get(`/api/v1/booking/services/${service}/slots?day=${encodeURIComponent(day)}`);
+    const answer = await get(inOffice(`/api/v1/booking/services/${service}/slots?day=${encodeURIComponent(day)}`));
     if (!answer || B.service !== service || B.day !== day) return;
     if (answer.status !== 200) return failed(answer);
     const free = answer.data.slots.filter((s) => s.free > 0);
@@ -140,13 +142,13 @@
   }
 
   async function post(body) {
-    let answer = await K.api("POST", "/api/v1/bookings", body);
+    let answer = await K.api("POST", inOffice("/api/v1/bookings"), body);
     // A sign-in in another tab renews the CSRF token: take the new one and try once more.
     if (answer.status === 403 && answer.data && answer.data.error && answer.data.error.code === "csrf") {
       const me = await K.api("GET", "/api/v1/me");
       if (me.status === 200 && me.data.csrf_token !== K.csrf) {
         K.csrf = me.data.csrf_token;
-        answer = await K.api("POST", "/api/v1/bookings", body);
+        answer = await K.api("POST", inOffice("/api/v1/bookings"), body);
       }
     }
     return answer;
