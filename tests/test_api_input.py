@@ -125,3 +125,23 @@ def test_public_writes_need_no_csrf_token_but_staff_writes_do(client, kiosk_head
     # a visitor cancelling from a browser where a clerk is signed in: the session grants nothing here
     assert op.post(f"/api/v1/tickets/{t['token']}/cancel").status_code == 200
     assert_json_error(op.post("/api/v1/tickets", json={"service": 1}), 403)
+
+
+def test_a_lost_answer_to_a_call_that_only_freed_the_desk_is_replayed_as_nobody_called(app, client, kiosk_headers,
+                                                                                      operator, monkeypatch):
+    from kezek import idempotency
+    op, h = operator
+    client.post("/api/v1/tickets", json={"service": 1}, headers=kiosk_headers)
+    held = op.post("/api/v1/desks/2/call-next", headers=h).get_json()
+    op.post(f"/api/v1/tickets/{held['id']}/start", headers=h)
+    real = idempotency.remember_answer
+
+    def die(*args, **kwargs):      # the server dies after the change, before storing its answer
+        raise RuntimeError("power cut")
+    monkeypatch.setattr(idempotency, "remember_answer", die)
+    key = {**h, "Idempotency-Key": "free-the-desk"}
+    assert op.post("/api/v1/desks/2/call-next", headers=key).status_code == 500     # no answer stored
+    monkeypatch.setattr(idempotency, "remember_answer", real)
+    again = op.post("/api/v1/desks/2/call-next", headers=key)
+    assert again.status_code == 204 and again.headers.get("Idempotent-Replayed") == "true"
+    assert op.get(f"/api/v1/tickets/{held['token']}").get_json()["status"] == "done"

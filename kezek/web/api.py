@@ -146,9 +146,16 @@ def _staff_desk(desk_id: int) -> dict:
     return desk
 
 
+def _replay_call(event):
+    """A call whose answer was lost: the visitor it called, or 204 if it only released the desk."""
+    if event and event["name"] == "ticket.called":
+        return replay_ticket(event)
+    return current_app.response_class(status=204)
+
+
 @bp.post("/desks/<int:desk_id>/call-next")
 @access("operator")
-@idempotent(replay=replay_ticket)
+@idempotent(replay=_replay_call)
 def call_next(desk_id):
     _staff_desk(desk_id)
     return _outcome(tickets.call_next(get_db(), desk_id, now(), user_id=g.user["id"]))
@@ -156,7 +163,7 @@ def call_next(desk_id):
 
 @bp.post("/desks/<int:desk_id>/call")
 @access("operator")
-@idempotent(replay=replay_ticket)
+@idempotent(replay=_replay_call)
 def call_specific(desk_id):
     data = body()
     ticket_id = field(data, "ticket", int, required=True)
