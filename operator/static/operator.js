@@ -158,13 +158,24 @@
     const list = $("op-office-list");
     list.textContent = "";
     S.offices.forEach((office) => {
-      const button = el("button", "op-button op-office-choice", officeName(office));
-      button.type = "button";
+      const button = choice(list, "op-office-choice", () => chooseOffice(office.id));
+      button.textContent = officeName(office);
       button.dataset.office = office.id;
-      button.addEventListener("click", () => chooseOffice(office.id));
-      list.append(button);
     });
-    show("op-offices");
+    showChoices("op-offices", list);
+  }
+
+  /* One big button of a choice list (an office, a desk). */
+  function choice(list, cls, onChoose) {
+    const button = el("button", "op-button " + cls);
+    button.type = "button";
+    button.addEventListener("click", onChoose);
+    list.append(button);
+    return button;
+  }
+
+  function showChoices(view, list) {
+    show(view);
     const first = list.querySelector("button");
     if (first) first.focus();
   }
@@ -240,20 +251,15 @@
     renderOffice();
     if (!S.desks.length) list.append(el("p", "op-muted", K.t("No desks are set up.")));
     S.desks.forEach((desk) => {
-      const button = el("button", "op-button op-desk-choice");
-      button.type = "button";
+      const button = choice(list, "op-desk-choice", () => chooseDesk(desk.id));
       button.dataset.desk = desk.id;
       button.append(el("strong", null, deskLabel(desk.name)));
       button.append(el("span", "op-desk-services", desk.service_ids.map((id) => {
         const service = serviceById(id);
         return service ? service.prefix : "";
       }).join(" ")));
-      button.addEventListener("click", () => chooseDesk(desk.id));
-      list.append(button);
     });
-    show("op-desks");
-    const first = list.querySelector("button");
-    if (first) first.focus();
+    showChoices("op-desks", list);
   }
 
   function chooseDesk(id) {
