@@ -27,8 +27,8 @@ def _env(name: str, default: str) -> str:
 
 
 def _open(args):
-    from kezek import store
-    return store.init_db(args.db)
+    from kezek.base import database
+    return database.init_db(args.db)
 
 
 def cmd_init_db(args) -> int:
@@ -40,11 +40,12 @@ def cmd_init_db(args) -> int:
 
 def cmd_demo(args) -> int:
     """Load the demo office into a fresh database and print its credentials."""
-    from kezek import demo, queries
-    from kezek.timeutil import utcnow
+    from kezek import demo
+    from kezek.office import store as office_store
+    from kezek.base.clock import utcnow
     db = _open(args)
     try:
-        if queries.offices(db):
+        if office_store.offices(db):
             if args.if_empty:
                 print("database already has an office: demo not loaded")
                 return 0
@@ -64,9 +65,9 @@ def cmd_demo(args) -> int:
 
 def cmd_create_user(args) -> int:
     """Create a user; prints the password once when it was generated."""
-    from kezek import accounts
-    from kezek.errors import KezekError
-    from kezek.timeutil import utcnow
+    from kezek.office import accounts
+    from kezek.base.errors import KezekError
+    from kezek.base.clock import utcnow
     db = _open(args)
     try:
         user, password = accounts.create_user(db, args.name, args.role, utcnow(), password=args.password)
@@ -83,12 +84,13 @@ def cmd_create_user(args) -> int:
 
 def cmd_create_device(args) -> int:
     """Create a kiosk or display; its token alone on the last line."""
-    from kezek import accounts, queries
-    from kezek.errors import KezekError
-    from kezek.timeutil import utcnow
+    from kezek.office import accounts
+    from kezek.office import store as office_store
+    from kezek.base.errors import KezekError
+    from kezek.base.clock import utcnow
     db = _open(args)
     try:
-        offices = [o["id"] for o in queries.offices(db)]
+        offices = [o["id"] for o in office_store.offices(db)]
         office = args.office or (offices[0] if len(offices) == 1 else None)
         if office is None:
             print("error: say which office with --office", file=sys.stderr)
@@ -108,10 +110,10 @@ def cmd_create_device(args) -> int:
 
 def cmd_verify_log(args) -> int:
     """Check the event log's hash chain: exit 0 when whole."""
-    from kezek import audit
+    from kezek.log import chain
     db = _open(args)
     try:
-        result = audit.verify(db)
+        result = chain.verify(db)
     finally:
         db.close()
     if result.ok:
@@ -139,23 +141,25 @@ def cmd_backup(args) -> int:
     finally:
         copy.close()
         source.close()
-    from kezek import audit, store
-    db = store.open_db(target)
+    from kezek.base import database
+    from kezek.log import chain
+    db = database.open_db(target)
     try:
-        chain = audit.verify(db)
+        log = chain.verify(db)
     finally:
         db.close()
     print(f"backup written: {target.resolve()} (integrity {'ok' if ok else 'FAILED'}, "
-          f"event log {'whole' if chain.ok else 'BROKEN'}, {chain.checked} events)")
-    return 0 if ok and chain.ok else 2
+          f"event log {'whole' if log.ok else 'BROKEN'}, {log.checked} events)")
+    return 0 if ok and log.ok else 2
 
 
 def cmd_addresses(args) -> int:
     """Print every screen's address (and the demo credentials when a file of them is given)."""
-    from kezek import accounts, queries
+    from kezek.office import accounts
+    from kezek.office import store as office_store
     db = _open(args)
     try:
-        offices = queries.offices(db)
+        offices = office_store.offices(db)
         devices = accounts.list_devices(db)
     finally:
         db.close()
@@ -184,9 +188,9 @@ def _serve_gevent(app, host: str, port: int, quiet: bool) -> None:
     import gevent
     from gevent import pywsgi
 
-    from kezek import store
+    from kezek.base import database
     # A commit's fsync runs in a native thread, so the hub serves other requests meanwhile.
-    store.commit_runner = lambda fn, *args: gevent.get_hub().threadpool.apply(fn, args)
+    database.commit_runner = lambda fn, *args: gevent.get_hub().threadpool.apply(fn, args)
 
     class NoDelayHandler(pywsgi.WSGIHandler):
         """Small writes go out at once: without TCP_NODELAY each keep-alive answer waits ~40 ms."""
@@ -221,7 +225,7 @@ def cmd_run(args) -> int:
 
 def cmd_print_agent(args) -> int:
     """Print this kiosk's tickets on a local (USB) printer."""
-    from kezek import print_agent
+    from kezek.printers import agent as print_agent
     return print_agent.run(args.server, args.token, args.printer)
 
 

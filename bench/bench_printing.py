@@ -15,8 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kezek import i18n  # noqa: E402
-from kezek.printing import TicketPrint, encode_escpos, render_ticket  # noqa: E402
+from kezek.base import i18n
+from kezek.printers.drawing import TicketPrint, encode_escpos, render_ticket  # noqa: E402
 
 TARGET_MS = 50
 

@@ -23,7 +23,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kezek import demo, stats, store  # noqa: E402
+from kezek.base import database
+from kezek import demo
+from kezek.reports import figures
 
 TARGET_S = 1.0
 OFFICE = "demo"
@@ -102,7 +104,7 @@ def generate(db, tickets: int, first_day: date, days: int, seed: int = 7) -> int
 
 
 def _flush(db, ticket_rows, event_rows, fact_rows):
-    with store.transaction(db):
+    with database.transaction(db):
         db.conn.executemany(
             "INSERT INTO tickets (id, office_id, token, issued_service_id, service_id, day, number, display_number,"
             " status, issued_at, queued_at, called_at, started_at, finished_at, desk_id, user_id, rating)"
@@ -129,7 +131,7 @@ def main() -> None:
     folder = tempfile.TemporaryDirectory()
     path = args.db or str(Path(folder.name) / "bench.db")
     reuse = Path(path).exists()
-    db = store.init_db(path)
+    db = database.init_db(path)
     generate_s = events = None
     if reuse and db.execute("SELECT COUNT(*) FROM report_tickets").fetchone()[0]:
         # A database kept from an earlier run (--db): measure again without generating.
@@ -150,20 +152,20 @@ def main() -> None:
             db.execute(f"DROP INDEX {name}")
         started = time.perf_counter()
         events = generate(db, args.tickets, date(2025, 1, 1), 365)
-        db.conn.executescript(store.SCHEMA.read_text(encoding="utf-8"))
+        db.conn.executescript(database.SCHEMA.read_text(encoding="utf-8"))
         db.execute("ANALYZE")
         generate_s = round(time.perf_counter() - started, 1)
     tickets = db.execute("SELECT COUNT(*) FROM report_tickets").fetchone()[0]
     month = ("2025-06-01", "2025-06-30")
-    stats.report(db, OFFICE, *month)     # warm the page cache: the figure is a month's report on a running server
+    figures.report(db, OFFICE, *month)     # warm the page cache: the figure is a month's report on a running server
     wall, cpu = [], []
     for _ in range(args.runs):
         t0, c0 = time.perf_counter(), time.process_time()
-        report = stats.report(db, OFFICE, *month)
+        report = figures.report(db, OFFICE, *month)
         wall.append(time.perf_counter() - t0)
         cpu.append(time.process_time() - c0)
     t0 = time.perf_counter()
-    stats.report(db, OFFICE, "2025-01-01", "2025-12-31")
+    figures.report(db, OFFICE, "2025-01-01", "2025-12-31")
     year_s = time.perf_counter() - t0
     median = statistics.median(wall)
     print(json.dumps({

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from . import accounts, booking_config, config, queries
+from kezek.bookings import rules
+from kezek.office import accounts
+from kezek.office import config
+from kezek.office import store as office_store
 
 OFFICE_ID = "demo"
 OFFICE = {
@@ -39,7 +42,7 @@ def load_demo(db, now: datetime, *, password: str | None = None) -> dict:
 
     Passwords are generated unless `password` is given (tests); they are demo credentials.
     """
-    if queries.office(db, OFFICE_ID):
+    if office_store.office(db, OFFICE_ID):
         raise RuntimeError("The demo office exists already: use a fresh database.")
     config.create_office(db, OFFICE_ID, OFFICE, now)
     ids = {}
@@ -50,7 +53,7 @@ def load_demo(db, now: datetime, *, password: str | None = None) -> dict:
         ids[prefix] = service["id"]
     # Booking: civil registration and the akim's reception take appointments (15-minute slots).
     for prefix in BOOKABLE:
-        booking_config.set_rule(db, ids[prefix], {"enabled": True, "slot_minutes": 15, "capacity": 1,
+        rules.set_rule(db, ids[prefix], {"enabled": True, "slot_minutes": 15, "capacity": 1,
                                                   "days_ahead": 14}, now)
     for name, prefixes in DESKS.items():
         config.create_desk(db, OFFICE_ID, {"name": name, "service_ids": [ids[p] for p in prefixes]}, now)

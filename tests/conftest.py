@@ -5,7 +5,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from kezek import accounts, demo, store
+from kezek.base import database
+from kezek import demo
+from kezek.office import accounts
 from kezek.web.app import create_app, socketio
 
 from helpers import DEMO_PASSWORD, login
@@ -50,7 +52,7 @@ def db_path(tmp_path):
 @pytest.fixture
 def db(db_path, clock):
     """An engine handle on a fresh database with the demo office."""
-    handle = store.init_db(db_path)
+    handle = database.init_db(db_path)
     handle.demo = demo.load_demo(handle, clock(), password=DEMO_PASSWORD)
     yield handle
     handle.close()
@@ -62,7 +64,7 @@ def app(db_path, clock):
     application = create_app({"DB": db_path, "TESTING": True, "SECRET_KEY": "test-secret",
                               "ASYNC_MODE": "threading", "CLOCK": clock, "PUBLIC_URL": "http://kezek.test",
                               "QUEUE_PUSH_DELAY_S": 0})
-    handle = store.init_db(db_path)
+    handle = database.init_db(db_path)
     application.demo = demo.load_demo(handle, clock(), password=DEMO_PASSWORD)
     handle.close()
     yield application

@@ -7,7 +7,7 @@ import tempfile
 import pytest
 
 from helpers import login
-from kezek import store
+from kezek.base import database
 
 ROLES = ("anonymous", "kiosk", "display", "operator", "manager", "admin")
 # What each role passes: the levels a caller of that role meets (admin > manager > operator).
@@ -82,9 +82,9 @@ def _client(app, role):
 
 
 def _footprint(app) -> tuple:
-    db = store.open_db(app.config["DB"])
+    db = database.open_db(app.config["DB"])
     try:
-        return tuple(store.scalar(db, f"SELECT COUNT(*) FROM {t}") for t in ("events", "tickets", "users", "devices"))
+        return tuple(database.scalar(db, f"SELECT COUNT(*) FROM {t}") for t in ("events", "tickets", "users", "devices"))
     finally:
         db.close()
 

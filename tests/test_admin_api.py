@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from kezek import store
+from kezek.base import database
 from tests.conftest import login
 
 
@@ -138,7 +138,7 @@ def test_audit_lists_out_of_order_calls_with_who_and_why_and_verify_detects_an_e
 
     ok = m.post("/api/v1/audit/verify", headers=mh).get_json()
     assert ok["ok"] is True and ok["checked"] > 10
-    db = store.open_db(app.config["DB"])
+    db = database.open_db(app.config["DB"])
     db.execute("DROP TRIGGER events_no_update")
     db.execute("UPDATE events SET details = '{}' WHERE id = ?", (rows[0]["id"],))
     db.close()
@@ -176,7 +176,7 @@ def test_every_string_of_the_admin_and_board_pages_exists_in_kazakh_and_russian(
     import re
     from pathlib import Path
 
-    from kezek import i18n
+    from kezek.base import i18n
     i18n.compile_catalogues()
     root = Path(__file__).resolve().parent.parent
     strings = importlib.import_module(f"kezek.web.screen_{screen}").STRINGS
@@ -189,9 +189,11 @@ def test_every_string_of_the_admin_and_board_pages_exists_in_kazakh_and_russian(
 
 
 def test_an_admin_sees_and_changes_only_the_users_of_their_offices(app, admin):
-    from kezek import accounts, config, store
-    from kezek.timeutil import utcnow
-    db = store.open_db(app.config["DB"])
+    from kezek.base import database
+    from kezek.office import accounts
+    from kezek.office import config
+    from kezek.base.clock import utcnow
+    db = database.open_db(app.config["DB"])
     try:
         config.create_office(db, "north", {"name_kk": "Солтүстік", "name_ru": "Север", "name_en": "North"}, utcnow())
         other, _ = accounts.create_user(db, "north-clerk", "operator", utcnow(), offices=["north"])

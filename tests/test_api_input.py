@@ -5,8 +5,8 @@ import pytest
 
 
 def count_tickets(app):
-    from kezek import store
-    db = store.open_db(app.config["DB"])
+    from kezek.base import database
+    db = database.open_db(app.config["DB"])
     try:
         return db.execute("SELECT COUNT(*) FROM tickets").fetchone()[0], db.execute(
             "SELECT COUNT(*) FROM events").fetchone()[0]
@@ -129,7 +129,7 @@ def test_public_writes_need_no_csrf_token_but_staff_writes_do(client, kiosk_head
 
 def test_a_lost_answer_to_a_call_that_only_freed_the_desk_is_replayed_as_nobody_called(app, client, kiosk_headers,
                                                                                       operator, monkeypatch):
-    from kezek import idempotency
+    from kezek.base import idempotency
     op, h = operator
     client.post("/api/v1/tickets", json={"service": 1}, headers=kiosk_headers)
     held = op.post("/api/v1/desks/2/call-next", headers=h).get_json()

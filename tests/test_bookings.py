@@ -6,9 +6,14 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from kezek import booking_config, bookings, config, queries, slots, store
-from kezek.errors import Conflict, Invalid, NotFound
-from kezek.timeutil import parse
+from kezek.base import database
+from kezek.bookings import reservations
+from kezek.bookings import rules
+from kezek.bookings import slots
+from kezek.office import config
+from kezek.office import store as office_store
+from kezek.base.errors import Conflict, Invalid, NotFound
+from kezek.base.clock import parse
 
 TUESDAY = "2026-11-24"
 
@@ -16,7 +21,7 @@ TUESDAY = "2026-11-24"
 @pytest.fixture
 def hourly(db, clock):
     """Service 1 (А) takes bookings: one an hour, 09:00–12:00."""
-    booking_config.set_rule(db, 1, {"opens": "09:00", "closes": "12:00", "slot_minutes": 60}, clock())
+    rules.set_rule(db, 1, {"opens": "09:00", "closes": "12:00", "slot_minutes": 60}, clock())
     return [s.at for s in slots.day_slots(db, 1, TUESDAY, clock())]
 
 
@@ -25,7 +30,7 @@ def _race(db_path, work, n):
     barrier, results = threading.Barrier(n), [None] * n
 
     def run(i):
-        handle = store.open_db(db_path)
+        handle = database.open_db(db_path)
         try:
             barrier.wait()
             results[i] = work(handle)
@@ -44,21 +49,21 @@ def _race(db_path, work, n):
 
 @pytest.mark.parametrize("capacity", [1, 2])
 def test_two_people_can_never_book_the_same_last_seat(db, db_path, clock, hourly, capacity):
-    booking_config.set_rule(db, 1, {"capacity": capacity}, clock())
-    results = _race(db_path, lambda h: bookings.book(h, 1, hourly[0], clock()), 12)
+    rules.set_rule(db, 1, {"capacity": capacity}, clock())
+    results = _race(db_path, lambda h: reservations.book(h, 1, hourly[0], clock()), 12)
     won = [r for r in results if isinstance(r, dict)]
     lost = [r for r in results if not isinstance(r, dict)]
     assert len(won) == capacity
     assert all(isinstance(r, Conflict) and r.code == "slot_taken" for r in lost), lost
     assert sorted(r["seat"] for r in won) == list(range(1, capacity + 1))
-    assert store.scalar(db, "SELECT COUNT(*) FROM bookings WHERE status = 'booked'") == capacity
+    assert database.scalar(db, "SELECT COUNT(*) FROM bookings WHERE status = 'booked'") == capacity
     assert slots.day_slots(db, 1, TUESDAY, clock())[0].free == 0
 
 
 def test_a_booking_code_is_eight_random_digits(db, clock):
-    booking_config.set_rule(db, 1, {"capacity": 50, "slot_minutes": 60}, clock())
+    rules.set_rule(db, 1, {"capacity": 50, "slot_minutes": 60}, clock())
     at = slots.day_slots(db, 1, TUESDAY, clock())[0].at
-    codes = [bookings.book(db, 1, at, clock())["code"] for _ in range(40)]
+    codes = [reservations.book(db, 1, at, clock())["code"] for _ in range(40)]
     assert all(len(c) == 8 and c.isdigit() for c in codes) and len(set(codes)) == 40
     numbers = sorted(int(c) for c in codes)
     assert max(b - a for a, b in zip(numbers, numbers[1:])) > 1000     # not a counter
@@ -66,9 +71,9 @@ def test_a_booking_code_is_eight_random_digits(db, clock):
     code = codes[0]
     for typed in (code, f"{code[:4]} {code[4:]}", f"{code[:4]}-{code[4:]}", f"http://127.0.0.1:5000/book/{code}",
                   f"httpЖ..127.0.0.1Ж5000.book.{code}"):
-        assert bookings.get(db, typed)["code"] == code
+        assert reservations.get(db, typed)["code"] == code
     with pytest.raises(NotFound):
-        bookings.get(db, "1234")
+        reservations.get(db, "1234")
 
 
 def at_time(slot_at: str, **delta) -> datetime:
@@ -76,118 +81,120 @@ def at_time(slot_at: str, **delta) -> datetime:
 
 
 def test_the_check_in_window_runs_from_15_minutes_early_to_10_minutes_late(db, clock, hourly):
-    booking_config.set_rule(db, 1, {"capacity": 4}, clock())
+    rules.set_rule(db, 1, {"capacity": 4}, clock())
     slot = hourly[1]                                    # 10:00 on Tuesday
-    early, first, last, late = (bookings.book(db, 1, slot, clock())["code"] for _ in range(4))
+    early, first, last, late = (reservations.book(db, 1, slot, clock())["code"] for _ in range(4))
     with pytest.raises(Conflict) as too_early:
-        bookings.check_in(db, early, "demo", at_time(slot, minutes=-15, microseconds=-1))
+        reservations.check_in(db, early, "demo", at_time(slot, minutes=-15, microseconds=-1))
     assert too_early.value.code == "too_early"
     assert too_early.value.details["come_back_time"] == "09:45" and too_early.value.details["day"] == TUESDAY
-    on_first = bookings.check_in(db, first, "demo", at_time(slot, minutes=-15))
-    on_last = bookings.check_in(db, last, "demo", at_time(slot, minutes=10))
+    on_first = reservations.check_in(db, first, "demo", at_time(slot, minutes=-15))
+    on_last = reservations.check_in(db, last, "demo", at_time(slot, minutes=10))
     assert on_first.ticket["status"] == on_last.ticket["status"] == "waiting"
     assert on_first.ticket["display_number"] == "А001" and on_last.ticket["display_number"] == "А002"
     with pytest.raises(Conflict) as too_late:
-        bookings.check_in(db, late, "demo", at_time(slot, minutes=10, microseconds=1))
+        reservations.check_in(db, late, "demo", at_time(slot, minutes=10, microseconds=1))
     assert too_late.value.code == "too_late" and too_late.value.details["service_id"] == 1
     # The window is the service's rule.
-    booking_config.set_rule(db, 1, {"early_min": 30, "late_min": 0}, clock())
-    assert bookings.check_in(db, early, "demo", at_time(slot, minutes=-30)).ticket["status"] == "waiting"
+    rules.set_rule(db, 1, {"early_min": 30, "late_min": 0}, clock())
+    assert reservations.check_in(db, early, "demo", at_time(slot, minutes=-30)).ticket["status"] == "waiting"
 
 
 def test_the_ticket_printed_at_check_in_carries_the_booked_time_and_a_walk_in_s_does_not(db, clock, hourly):
-    from kezek import print_jobs, tickets
+    from kezek.printers import job_messages
+    from kezek.printing import jobs as print_jobs
+    from kezek.queue import tickets
     slot = hourly[1]
-    code = bookings.book(db, 1, slot, clock())["code"]
-    booked = bookings.check_in(db, code, "demo", at_time(slot, minutes=-5)).ticket
+    code = reservations.book(db, 1, slot, clock())["code"]
+    booked = reservations.check_in(db, code, "demo", at_time(slot, minutes=-5)).ticket
     walk_in = tickets.issue(db, 1, at_time(slot, minutes=-5)).ticket
     paper = print_jobs.ticket_print(db, booked, "http://kezek.test/t/x", at_time(slot, minutes=-5))
     assert paper.appointment_at == parse(slot)
     assert print_jobs.ticket_print(db, walk_in, "http://kezek.test/t/y", at_time(slot)).appointment_at is None
     # A print agent gets it in its job and draws the same ticket.
-    job = print_jobs.job_payload("j1", booked["id"], paper, at_time(slot), 10)
-    assert print_jobs.ticket_from_payload(job["ticket"]) == paper
+    job = job_messages.job_payload("j1", booked["id"], paper, at_time(slot), 10)
+    assert job_messages.ticket_from_payload(job["ticket"]) == paper
 
 
 def test_a_booking_checks_in_once_even_from_two_kiosks_at_the_same_moment(db, db_path, clock, hourly):
-    code = bookings.book(db, 1, hourly[0], clock())["code"]
+    code = reservations.book(db, 1, hourly[0], clock())["code"]
     moment = at_time(hourly[0], minutes=-5)
-    results = _race(db_path, lambda h: bookings.check_in(h, code, "demo", moment), 6)
-    assert all(isinstance(r, bookings.CheckIn) for r in results), results
+    results = _race(db_path, lambda h: reservations.check_in(h, code, "demo", moment), 6)
+    assert all(isinstance(r, reservations.CheckIn) for r in results), results
     assert len({r.ticket["id"] for r in results}) == 1
     assert sum(1 for r in results if not r.again) == 1
-    assert store.scalar(db, "SELECT COUNT(*) FROM tickets") == 1
-    assert bookings.view(db, bookings.get(db, code), moment)["status"] == "checked_in"
+    assert database.scalar(db, "SELECT COUNT(*) FROM tickets") == 1
+    assert reservations.view(db, reservations.get(db, code), moment)["status"] == "checked_in"
 
 
 def test_a_booked_visitor_gets_a_ticket_before_opening_and_past_the_daily_limit(db, clock, hourly):
     config.update_service(db, 1, {"opens": "09:00", "closes": "18:00", "daily_limit": 1}, clock())
-    code = bookings.book(db, 1, hourly[0], clock())["code"]
-    ticket = bookings.check_in(db, code, "demo", at_time(hourly[0], minutes=-10)).ticket   # 08:50: closed
+    code = reservations.book(db, 1, hourly[0], clock())["code"]
+    ticket = reservations.check_in(db, code, "demo", at_time(hourly[0], minutes=-10)).ticket   # 08:50: closed
     assert ticket["status"] == "waiting"
-    assert store.scalar(db, "SELECT slot_at FROM ticket_appointments WHERE ticket_id = ?", (ticket["id"],)) == hourly[0]
+    assert database.scalar(db, "SELECT slot_at FROM ticket_appointments WHERE ticket_id = ?", (ticket["id"],)) == hourly[0]
 
 
 def test_cancel_and_move_free_the_slot(db, clock, hourly):
-    first = bookings.book(db, 1, hourly[0], clock())
+    first = reservations.book(db, 1, hourly[0], clock())
     assert slots.day_slots(db, 1, TUESDAY, clock())[0].free == 0
     with pytest.raises(Conflict):
-        bookings.book(db, 1, hourly[0], clock())
-    moved = bookings.move(db, first["code"], hourly[2], clock())
+        reservations.book(db, 1, hourly[0], clock())
+    moved = reservations.move(db, first["code"], hourly[2], clock())
     assert moved["code"] == first["code"] and moved["slot_at"] == hourly[2]
     free = {s.at: s.free for s in slots.day_slots(db, 1, TUESDAY, clock())}
     assert free[hourly[0]] == 1 and free[hourly[2]] == 0
-    second = bookings.book(db, 1, hourly[0], clock())                      # the old slot is free again
-    bookings.cancel(db, second["code"], clock())
+    second = reservations.book(db, 1, hourly[0], clock())                      # the old slot is free again
+    reservations.cancel(db, second["code"], clock())
     assert {s.at: s.free for s in slots.day_slots(db, 1, TUESDAY, clock())}[hourly[0]] == 1
     with pytest.raises(Conflict) as cancelled:
-        bookings.check_in(db, second["code"], "demo", at_time(hourly[0]))
+        reservations.check_in(db, second["code"], "demo", at_time(hourly[0]))
     assert cancelled.value.code == "booking_cancelled"
     with pytest.raises(Conflict):
-        bookings.move(db, second["code"], hourly[1], clock())               # a cancelled booking stays so
+        reservations.move(db, second["code"], hourly[1], clock())               # a cancelled booking stays so
     with pytest.raises(Conflict) as taken:
-        bookings.book(db, 1, hourly[2], clock())                             # the moved-to slot is held
+        reservations.book(db, 1, hourly[2], clock())                             # the moved-to slot is held
     assert taken.value.code == "slot_taken"
 
 
 def test_a_booking_cannot_be_changed_once_its_time_has_begun_or_it_was_used(db, clock, hourly):
-    code = bookings.book(db, 1, hourly[0], clock())["code"]
+    code = reservations.book(db, 1, hourly[0], clock())["code"]
     with pytest.raises(Conflict) as started:
-        bookings.cancel(db, code, at_time(hourly[0], seconds=1))
+        reservations.cancel(db, code, at_time(hourly[0], seconds=1))
     assert started.value.code == "booking_started"
-    bookings.check_in(db, code, "demo", at_time(hourly[0], minutes=-1))
+    reservations.check_in(db, code, "demo", at_time(hourly[0], minutes=-1))
     with pytest.raises(Conflict) as used:
-        bookings.cancel(db, code, at_time(hourly[0], minutes=-1))
+        reservations.cancel(db, code, at_time(hourly[0], minutes=-1))
     assert used.value.code == "booking_checked_in"
 
 
 def test_bookings_per_phone_and_day_are_limited(db, clock, hourly):
-    booking_config.set_rule(db, 1, {"capacity": 5}, clock())
-    bookings.book(db, 1, hourly[0], clock(), phone="+7 701 234 56 78")
-    bookings.book(db, 1, hourly[1], clock(), phone="87012345678")            # the same number written otherwise
+    rules.set_rule(db, 1, {"capacity": 5}, clock())
+    reservations.book(db, 1, hourly[0], clock(), phone="+7 701 234 56 78")
+    reservations.book(db, 1, hourly[1], clock(), phone="87012345678")            # the same number written otherwise
     with pytest.raises(Conflict) as limited:
-        bookings.book(db, 1, hourly[2], clock(), phone="+7 (701) 234-56-78")
+        reservations.book(db, 1, hourly[2], clock(), phone="+7 (701) 234-56-78")
     assert limited.value.code == "phone_limit"
     wednesday = slots.day_slots(db, 1, "2026-11-25", clock())[0].at
-    assert bookings.book(db, 1, wednesday, clock(), phone="+77012345678")["day"] == "2026-11-25"
-    assert bookings.book(db, 1, hourly[2], clock(), phone="+7 702 000 00 00")     # another phone
+    assert reservations.book(db, 1, wednesday, clock(), phone="+77012345678")["day"] == "2026-11-25"
+    assert reservations.book(db, 1, hourly[2], clock(), phone="+7 702 000 00 00")     # another phone
     with pytest.raises(Invalid):
-        bookings.book(db, 1, hourly[2], clock(), phone="call me")
+        reservations.book(db, 1, hourly[2], clock(), phone="call me")
     # The phone is kept for the limit only: shown masked, never written to the event log.
-    booking = bookings.get(db, bookings.book(db, 1, hourly[2], clock(), phone="+7 705 111 22 33")["code"])
-    assert bookings.view(db, booking, clock())["phone"] == "…2233"
-    assert not store.scalar(db, "SELECT COUNT(*) FROM events WHERE details LIKE '%7051112233%'")
+    booking = reservations.get(db, reservations.book(db, 1, hourly[2], clock(), phone="+7 705 111 22 33")["code"])
+    assert reservations.view(db, booking, clock())["phone"] == "…2233"
+    assert not database.scalar(db, "SELECT COUNT(*) FROM events WHERE details LIKE '%7051112233%'")
 
 
 def test_only_offered_future_slots_can_be_booked(db, clock, hourly):
     with pytest.raises(NotFound):
-        bookings.book(db, 1, "2026-11-24T04:30:00Z", clock())                 # 09:30 is not a slot start
+        reservations.book(db, 1, "2026-11-24T04:30:00Z", clock())                 # 09:30 is not a slot start
     with pytest.raises(NotFound):
-        bookings.book(db, 2, hourly[0], clock())                             # Б takes no bookings
+        reservations.book(db, 2, hourly[0], clock())                             # Б takes no bookings
     monday_nine = datetime(2026, 11, 23, 4, 0, tzinfo=timezone.utc).isoformat()
     with pytest.raises(Conflict):
-        bookings.book(db, 1, monday_nine, clock())                            # it is 10:00 already
-    assert queries.service(db, 1)["prefix"] == "А"
+        reservations.book(db, 1, monday_nine, clock())                            # it is 10:00 already
+    assert office_store.service(db, 1)["prefix"] == "А"
 
 
 # ---- over HTTP: the public page's API, the kiosk's check-in, staff booking, the report ----

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from kezek import config, policy, tickets
-from kezek.timeutil import iso
+from kezek.office import config
+from kezek.queue import policy
+from kezek.queue import tickets
+from kezek.base.clock import iso
 
 T0 = datetime(2026, 11, 23, 5, 0, tzinfo=timezone.utc)
 

@@ -3,8 +3,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from kezek import booking_config, bookings, config, policy, slots, tickets
-from kezek.timeutil import iso
+from kezek.bookings import reservations
+from kezek.bookings import rules
+from kezek.bookings import slots
+from kezek.office import config
+from kezek.queue import policy
+from kezek.queue import tickets
+from kezek.base.clock import iso
 
 MONDAY = "2026-11-23"
 T0 = datetime(2026, 11, 23, 5, 0, tzinfo=timezone.utc)     # 10:00 in Almaty
@@ -19,11 +24,11 @@ def at(hhmm: str) -> datetime:
 def test_a_made_up_morning_at_one_desk_follows_the_hand_computed_order(db, clock):
     # Desk 2 serves А only. Slots of 15 minutes, two bookings each; after K = 2 booked
     # visitors in a row a waiting walk-in goes first.
-    booking_config.set_rule(db, 1, {"opens": "09:00", "closes": "18:00", "slot_minutes": 15, "capacity": 2}, clock())
-    booking_config.set_settings(db, "demo", {"appointments_in_row": 2}, clock())
+    rules.set_rule(db, 1, {"opens": "09:00", "closes": "18:00", "slot_minutes": 15, "capacity": 2}, clock())
+    rules.set_settings(db, "demo", {"appointments_in_row": 2}, clock())
     config.update_office(db, "demo", {"priority_wait_limit_s": 1800}, clock())   # 30 min
     slot = {s.time: s.at for s in slots.day_slots(db, 1, MONDAY, clock())}
-    codes = {name: bookings.book(db, 1, slot[time], clock())["code"]
+    codes = {name: reservations.book(db, 1, slot[time], clock())["code"]
              for name, time in (("B1", "10:30"), ("B2", "10:30"), ("B3", "10:45"), ("B4", "11:00"))}
     numbers = {}
 
@@ -34,7 +39,7 @@ def test_a_made_up_morning_at_one_desk_follows_the_hand_computed_order(db, clock
 
     def check_in(name, when):
         clock.now = at(when)
-        numbers[bookings.check_in(db, codes[name], "demo", clock()).ticket["display_number"]] = name
+        numbers[reservations.check_in(db, codes[name], "demo", clock()).ticket["display_number"]] = name
 
     day = [("walk", "W1", "10:00"), ("walk", "W2", "10:05"), ("check", "B1", "10:15"),   # 15 min early: allowed
            ("check", "B2", "10:16"), ("priority", "P1", "10:20"), ("call", "", "10:25"), ("call", "", "10:30"),
@@ -87,12 +92,12 @@ def test_the_rule_on_its_own_with_and_without_a_walk_in_owed():
 
 
 def test_a_booked_visitor_sent_back_to_the_queue_waits_like_a_walk_in(db, clock):
-    booking_config.set_rule(db, 1, {"opens": "09:00", "closes": "18:00", "slot_minutes": 15}, clock())
+    rules.set_rule(db, 1, {"opens": "09:00", "closes": "18:00", "slot_minutes": 15}, clock())
     ten_fifteen = {s.time: s.at for s in slots.day_slots(db, 1, MONDAY, clock())}["10:15"]
-    code = bookings.book(db, 1, ten_fifteen, clock())["code"]
+    code = reservations.book(db, 1, ten_fifteen, clock())["code"]
     walk = tickets.issue(db, 1, clock()).ticket
     clock.now = at("10:15")
-    booked = bookings.check_in(db, code, "demo", clock()).ticket
+    booked = reservations.check_in(db, code, "demo", clock()).ticket
     assert tickets.call_next(db, 2, clock()).ticket["id"] == booked["id"]
     clock.advance(minutes=1)
     tickets.return_to_queue(db, booked["id"], clock())

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import threading
 
-from kezek import store, tickets
+from kezek.base import database
+from kezek.queue import tickets
 
 
 def test_desks_calling_at_once_get_different_tickets(db, db_path, clock):
@@ -14,7 +15,7 @@ def test_desks_calling_at_once_get_different_tickets(db, db_path, clock):
     barrier = threading.Barrier(2)
 
     def desk(desk_id):
-        own = store.open_db(db_path)
+        own = database.open_db(db_path)
         try:
             while True:
                 # Both desks press "call next" at the same moment, round after round (without
@@ -51,5 +52,5 @@ def test_the_database_refuses_one_ticket_at_two_desks(db, clock):
 
     import pytest
     with pytest.raises(sqlite3.IntegrityError):
-        with store.transaction(db):
+        with database.transaction(db):
             db.execute("UPDATE desks SET current_ticket_id = ? WHERE id = 2", (t["id"],))

@@ -15,7 +15,7 @@ import pytest
 import requests
 
 from bench._load import ServerProcess
-from kezek import store
+from kezek.base import database
 
 KILLS = 20
 ROOT = Path(__file__).resolve().parents[1]   # a scratch copy of the tree tests its own code
@@ -94,8 +94,8 @@ def _consistent(db) -> None:
         assert (ticket["id"], "ticket.issued") in logged, "a ticket exists without its ticket.issued event"
         if ticket["called_at"]:
             assert (ticket["id"], "ticket.called") in logged, "a call without its ticket.called event"
-    from kezek import audit
-    assert audit.verify(db).ok, "the event log's chain is broken"
+    from kezek.log import chain
+    assert chain.verify(db).ok, "the event log's chain is broken"
 
 
 def _check(server: ServerProcess, load: Load) -> None:
@@ -103,7 +103,7 @@ def _check(server: ServerProcess, load: Load) -> None:
     assert not load.unexpected, load.unexpected[:5]
     print(f"{len(load.issued)} tickets issued, {len(load.called)} calls answered across the crashes")
     assert len(load.issued) > 100 and len(load.called) > 30, (len(load.issued), len(load.called))
-    db = store.open_db(server.db)
+    db = database.open_db(server.db)
     try:
         tickets = {row["id"]: row for row in db.query("SELECT * FROM tickets")}
         for answer in load.issued:
@@ -152,9 +152,9 @@ def test_sigkill_under_load_loses_no_answered_ticket_and_repeats_no_number(tmp_p
 
 def test_the_database_itself_refuses_a_repeated_number(db):
     """Defence in depth: even a bug in the counter cannot store the same number twice in a day."""
-    row = store.one(db, "SELECT * FROM tickets LIMIT 1")
+    row = database.one(db, "SELECT * FROM tickets LIMIT 1")
     if row is None:
-        from kezek import tickets
+        from kezek.queue import tickets
         from datetime import datetime, timezone
         row = tickets.issue(db, 1, datetime(2026, 11, 23, 5, 0, tzinfo=timezone.utc)).ticket
     clone = {k: v for k, v in row.items() if k not in ("id", "desk")}
@@ -166,7 +166,7 @@ def test_the_database_itself_refuses_a_repeated_number(db):
 
 def test_two_desks_can_never_hold_the_same_ticket_in_the_database(db):
     from datetime import datetime, timezone
-    from kezek import tickets
+    from kezek.queue import tickets
     now = datetime(2026, 11, 23, 5, 0, tzinfo=timezone.utc)
     tickets.issue(db, 1, now)
     called = tickets.call_next(db, 1, now).ticket
@@ -176,7 +176,7 @@ def test_two_desks_can_never_hold_the_same_ticket_in_the_database(db):
 
 def test_every_connection_writes_through_to_disk(db_path):
     """synchronous=FULL and WAL: a committed ticket survives a power cut, not only a crash."""
-    handle = store.open_db(db_path)
+    handle = database.open_db(db_path)
     try:
         assert handle.execute("PRAGMA synchronous").fetchone()[0] == 2
         assert handle.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -210,24 +210,24 @@ class _DieAtWrite:
 
 
 def _run_and_die(path: str, k: int, operation: str) -> None:
-    from kezek import tickets
-    from kezek.timeutil import utcnow
-    db = store.open_db(path)
+    from kezek.queue import tickets
+    from kezek.base.clock import utcnow
+    db = database.open_db(path)
     db.conn = _DieAtWrite(db.conn, k)
     if operation == "issue":
         tickets.issue(db, 1, utcnow())
     elif operation == "call-next":
         tickets.call_next(db, 1, utcnow())     # the desk still holds a ticket: it is released first
     elif operation == "finish":
-        tickets.finish(db, store.scalar(db, "SELECT current_ticket_id FROM desks WHERE id = 1"), utcnow())
+        tickets.finish(db, database.scalar(db, "SELECT current_ticket_id FROM desks WHERE id = 1"), utcnow())
     os._exit(0)
 
 
 def _snapshot(path: str) -> tuple:
-    db = store.open_db(path)
+    db = database.open_db(path)
     try:
         _consistent(db)
-        return (store.scalar(db, "SELECT COUNT(*) FROM tickets"),
+        return (database.scalar(db, "SELECT COUNT(*) FROM tickets"),
                 tuple(db.execute("SELECT id, status, desk_id FROM tickets ORDER BY id").fetchall()),
                 tuple(db.execute("SELECT id, current_ticket_id FROM desks ORDER BY id").fetchall()))
     finally:
@@ -236,13 +236,13 @@ def _snapshot(path: str) -> tuple:
 
 @pytest.mark.parametrize("operation", ["issue", "call-next", "finish"])
 def test_a_crash_at_any_write_leaves_the_operation_all_done_or_not_done(tmp_path, db, operation):
-    from kezek import tickets
-    from kezek.timeutil import utcnow
+    from kezek.queue import tickets
+    from kezek.base.clock import utcnow
     for _ in range(3):
         tickets.issue(db, 1, utcnow())
     tickets.call_next(db, 1, utcnow())
     if operation == "finish":
-        tickets.start(db, store.scalar(db, "SELECT current_ticket_id FROM desks WHERE id = 1"), utcnow())
+        tickets.start(db, database.scalar(db, "SELECT current_ticket_id FROM desks WHERE id = 1"), utcnow())
     original = db.kezek_path
     before = _snapshot(original)
     fork = multiprocessing.get_context("fork")
@@ -301,22 +301,22 @@ def _request(app, who: dict, request: tuple, arm=lambda: None):
 
 
 def _request_and_die(path: str, clock, who: dict, request: tuple, k: int) -> None:
-    real_open = store.open_db
+    real_open = database.open_db
 
     def open_dying(*args, **kwargs):
         db = real_open(*args, **kwargs)
         db.conn = _DieAtWriteArmed(db.conn, 0)
         return db
-    store.open_db = open_dying
+    database.open_db = open_dying
     _request(_web_app(path, clock), who, request, arm=lambda: _ARMED.update(k=k))
     os._exit(0)
 
 
 def _queue(path: str) -> tuple[int, tuple]:
-    db = store.open_db(path)
+    db = database.open_db(path)
     try:
         _consistent(db)
-        return (store.scalar(db, "SELECT COUNT(*) FROM tickets"),
+        return (database.scalar(db, "SELECT COUNT(*) FROM tickets"),
                 tuple(db.execute("SELECT id, number, status, desk_id FROM tickets ORDER BY id").fetchall()))
     finally:
         db.close()
@@ -324,12 +324,12 @@ def _queue(path: str) -> tuple[int, tuple]:
 
 @pytest.mark.parametrize("operation", ["issue", "call-next"])
 def test_a_retry_after_a_crash_at_any_write_does_the_operation_once(tmp_path, app, clock, kiosk_headers, operation):
-    from kezek import tickets
+    from kezek.queue import tickets
     if operation == "issue":
         who, request = {"headers": kiosk_headers}, ("POST", "/api/v1/tickets", {"service": 1})
     else:
         who, request = {"username": "operator1"}, ("POST", "/api/v1/desks/1/call-next", None)
-        seed = store.open_db(app.config["DB"])
+        seed = database.open_db(app.config["DB"])
         for _ in range(3):
             tickets.issue(seed, 1, clock())
         seed.execute("PRAGMA wal_checkpoint(FULL)")
@@ -389,7 +389,7 @@ def test_an_online_backup_taken_under_load_is_whole_and_restores(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "event log whole" in result.stdout
     # Restore = start a server on the copy: every ticket answered before the backup began is in it.
-    restored = store.open_db(tmp_path / "backup.db")
+    restored = database.open_db(tmp_path / "backup.db")
     try:
         _consistent(restored)
         tokens = {r["token"] for r in restored.query("SELECT token FROM tickets")}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kezek import speech
+from kezek.voice import speech
 
 
 def samples_of(body: bytes):

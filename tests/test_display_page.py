@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from kezek import i18n
+from kezek.base import i18n
 from kezek.web import screen_display
 
 

@@ -7,8 +7,12 @@ from __future__ import annotations
 
 from hypothesis import given, settings, strategies as st
 
-from kezek import desks, estimates, queries, state, tickets
-from kezek.timeutil import iso
+from kezek.queue import desks
+from kezek.queue import estimates
+from kezek.queue import store as queue_store
+from kezek.queue import tickets
+from kezek.queue import views
+from kezek.base.clock import iso
 
 А, Б, В, Г = 1, 2, 3, 4
 
@@ -34,13 +38,13 @@ def take(db, clock, service_id, count=1, **extra):
 
 def figures(db, clock, ticket_id):
     """(people ahead, expected wait in seconds) as the ticket page shows them."""
-    view = state.ticket_view(db, queries.ticket(db, ticket_id), clock())
+    view = views.ticket_view(db, queue_store.ticket(db, ticket_id), clock())
     return view["people_ahead"], view["estimated_wait_s"]
 
 
 def new_ticket_wait(db, clock, service_id):
     """The estimate the kiosk shows for a ticket taken now."""
-    return next(s["estimated_wait_s"] for s in state.services_view(db, "demo", clock()) if s["id"] == service_id)
+    return next(s["estimated_wait_s"] for s in views.services_view(db, "demo", clock()) if s["id"] == service_id)
 
 
 def test_steady_service_counts_whole_visits_for_each_person_ahead(db, clock):
@@ -158,10 +162,10 @@ def test_called_and_finished_tickets_have_nobody_ahead(db, clock):
 
 
 def test_figures_follow_a_change_made_through_another_connection(db, db_path, clock):
-    from kezek import store
+    from kezek.base import database
     take(db, clock, Б, 2)
     before = new_ticket_wait(db, clock, Б)
-    other = store.open_db(db_path)
+    other = database.open_db(db_path)
     try:
         tickets.issue(other, Б, clock())                   # another server thread issues a ticket
     finally:

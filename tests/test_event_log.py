@@ -5,7 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kezek import audit, tickets
+from kezek.log import chain
+from kezek.queue import tickets
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -25,13 +26,13 @@ def serve_one(db, clock):
 
 def test_every_change_is_logged_in_order(db, clock):
     t = serve_one(db, clock)
-    names = [e["name"] for e in reversed(audit.list_events(db, "demo", ticket_id=t["id"]))]
+    names = [e["name"] for e in reversed(chain.list_events(db, "demo", ticket_id=t["id"]))]
     assert names == ["ticket.issued", "ticket.called", "ticket.started", "ticket.finished"]
 
 
 def test_a_whole_log_verifies(db, db_path, clock):
     serve_one(db, clock)
-    assert audit.verify(db).ok
+    assert chain.verify(db).ok
     result = verify_cli(db_path)
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -72,4 +73,4 @@ def test_removing_the_newest_rows_is_detected(db, db_path, clock):
     _drop_guards(db)
     db.execute("DELETE FROM events WHERE id = (SELECT MAX(id) FROM events)")
     assert verify_cli(db_path).returncode != 0
-    assert not audit.verify(db).ok
+    assert not chain.verify(db).ok

@@ -8,8 +8,9 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from kezek import demo, store
-from kezek.timeutil import utcnow
+from kezek.base import database
+from kezek import demo
+from kezek.base.clock import utcnow
 from kezek.web import api
 from kezek.web.app import create_app
 
@@ -17,7 +18,7 @@ PASSWORD = "fuzz-pass-1234"
 _path = tempfile.mktemp(suffix=".db")
 APP = create_app({"DB": _path, "SECRET_KEY": "fuzz", "ASYNC_MODE": "threading", "ISSUE_RATE_LIMIT": 0,
                   "PUBLIC_URL": "http://kezek.test"})
-_handle = store.init_db(_path)
+_handle = database.init_db(_path)
 CREDS = demo.load_demo(_handle, utcnow(), password=PASSWORD)
 _handle.close()
 

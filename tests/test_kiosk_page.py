@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from kezek import i18n
+from kezek.base import i18n
 from kezek.web.screen_kiosk import STRINGS
 
 PLACEHOLDER = re.compile(r"%\(\w+\)s")

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from helpers import login
 
-from kezek.events import EVENTS
+from kezek.base.events import EVENTS
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -6,7 +6,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from kezek import store, tickets
+from kezek.base import database
+from kezek.queue import tickets
 
 
 def test_numbers_count_per_service_with_prefix(db, clock):
@@ -26,7 +27,7 @@ def test_numbering_restarts_at_midnight_in_almaty_not_utc(db, clock):
 def test_unique_constraint_refuses_a_duplicate_number(db, clock):
     t = tickets.issue(db, 1, clock()).ticket
     with pytest.raises(Exception) as err:
-        with store.transaction(db):
+        with database.transaction(db):
             db.execute("INSERT INTO tickets (office_id, token, issued_service_id, service_id, day, number,"
                        " display_number, status, issued_at, queued_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
                        ("demo", "other-token", 1, 1, t["day"], t["number"], "А001", "waiting",
@@ -42,7 +43,7 @@ def test_32_threads_issuing_at_once_never_repeat_a_number(db, db_path, clock):
     barrier = threading.Barrier(threads)
 
     def worker():
-        own = store.open_db(db_path)          # one connection per thread, as in the server
+        own = database.open_db(db_path)          # one connection per thread, as in the server
         try:
             barrier.wait()
             for _ in range(per_thread):
@@ -69,8 +70,8 @@ def test_32_processes_issuing_at_once_never_repeat_a_number(db, db_path):
     """Separate processes share only the file: SQLite's lock (BEGIN IMMEDIATE) keeps numbers unique."""
     import subprocess
     import sys
-    code = ("import sys; from kezek import store, tickets; from kezek.timeutil import utcnow;"
-            "db = store.open_db(sys.argv[1]);"
+    code = ("import sys; from kezek.base import database; from kezek.queue import tickets; from kezek.base.clock import utcnow;"
+            "db = database.open_db(sys.argv[1]);"
             "print(' '.join(tickets.issue(db, 2, utcnow()).ticket['display_number'] for _ in range(5)))")
     procs = [subprocess.Popen([sys.executable, "-c", code, db_path], stdout=subprocess.PIPE, text=True)
              for _ in range(32)]
@@ -85,7 +86,7 @@ def test_32_processes_issuing_at_once_never_repeat_a_number(db, db_path):
 def test_restart_keeps_the_queue_and_continues_numbering(db, db_path, clock):
     first = [tickets.issue(db, 1, clock()).ticket for _ in range(3)]
     db.close()
-    reopened = store.init_db(db_path)          # as after a server restart
+    reopened = database.init_db(db_path)          # as after a server restart
     try:
         assert tickets.issue(reopened, 1, clock()).ticket["display_number"] == "А004"
         assert tickets.call_next(reopened, 1, clock()).ticket["id"] == first[0]["id"]

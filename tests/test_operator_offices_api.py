@@ -4,7 +4,9 @@ from __future__ import annotations
 import pytest
 from helpers import login
 
-from kezek import accounts, config, store
+from kezek.base import database
+from kezek.office import accounts
+from kezek.office import config
 
 NORTH = {"name_kk": "Солтүстік кеңсе", "name_ru": "Северный офис", "name_en": "North office"}
 
@@ -12,7 +14,7 @@ NORTH = {"name_kk": "Солтүстік кеңсе", "name_ru": "Северны�
 @pytest.fixture
 def north(app, clock):
     """A second office with one service (prefix С), one desk, a kiosk, and a clerk of both offices."""
-    db = store.open_db(app.config["DB"])
+    db = database.open_db(app.config["DB"])
     try:
         config.create_office(db, "north", NORTH, clock())
         service = config.create_service(db, "north", {"prefix": "С", "name_kk": "Салық", "name_ru": "Налоги",

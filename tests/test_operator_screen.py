@@ -6,7 +6,8 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-from kezek import desks, printers
+from kezek.printers import driver
+from kezek.queue import desks
 from kezek.web import screen_operator
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,11 +55,11 @@ def test_the_pause_reasons_offered_are_the_ones_the_engine_accepts():
 
 
 def test_printer_problems_named_on_the_screen_are_real_printer_states():
-    assert set(screen_operator.PRINTER_PROBLEMS) <= set(printers.STATES)
+    assert set(screen_operator.PRINTER_PROBLEMS) <= set(driver.STATES)
 
 
 def test_every_error_code_the_screen_explains_is_one_the_server_sends():
-    source = "\n".join(p.read_text() for p in [*(ROOT / "kezek").glob("*.py"), *(ROOT / "kezek" / "web").glob("*.py")]
+    source = "\n".join(p.read_text() for p in (ROOT / "kezek").rglob("*.py")
                        if p.name != "screen_operator.py")
     unknown = [code for code in screen_operator.ERROR_MESSAGES if f'"{code}"' not in source]
     assert unknown == []

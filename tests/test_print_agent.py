@@ -14,7 +14,8 @@ import socketio
 import zxingcpp
 
 from e2e.conftest import LiveServer
-from kezek import audit, store
+from kezek.base import database
+from kezek.log import chain
 from kezek.web.printing_web import JOB_TTL_S
 from tests.escpos_raster import decode_paper
 from tests.fakes.fake_printer import FakePrinter
@@ -95,9 +96,9 @@ def printed_for(events, ticket_id):
 
 
 def log_rows(server, name: str, ticket_id: int) -> list[dict]:
-    db = store.open_db(server.db)
+    db = database.open_db(server.db)
     try:
-        return audit.list_events(db, "demo", name=name, ticket_id=ticket_id)
+        return chain.list_events(db, "demo", name=name, ticket_id=ticket_id)
     finally:
         db.close()
 

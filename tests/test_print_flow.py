@@ -6,8 +6,13 @@ import time
 import pytest
 import zxingcpp
 
-from kezek import accounts, audit, print_jobs, state, store
-from kezek.timeutil import utcnow
+from kezek.base import database
+from kezek.log import chain
+from kezek.office import accounts
+from kezek.printers import job_messages
+from kezek.printers import routes
+from kezek.printing import jobs as print_jobs
+from kezek.base.clock import utcnow
 from kezek.web import api, printing_web
 from tests.escpos_raster import decode_paper
 from tests.fakes.fake_printer import FakePrinter
@@ -40,7 +45,7 @@ class Inbox:
 
 
 def set_printer(app, url: str, device_id: int | None = None) -> None:
-    db = store.open_db(app.config["DB"])
+    db = database.open_db(app.config["DB"])
     try:
         accounts.update_device(db, device_id or app.demo["kiosk_id"], utcnow(), printer_url=url)
     finally:
@@ -54,17 +59,17 @@ def issue(client, headers, service=1, **extra):
 
 
 def log_rows(app, name: str, ticket_id: int | None = None) -> list[dict]:
-    db = store.open_db(app.config["DB"])
+    db = database.open_db(app.config["DB"])
     try:
-        return audit.list_events(db, "demo", name=name, ticket_id=ticket_id)
+        return chain.list_events(db, "demo", name=name, ticket_id=ticket_id)
     finally:
         db.close()
 
 
 def printer_row(app) -> dict:
-    db = store.open_db(app.config["DB"])
+    db = database.open_db(app.config["DB"])
     try:
-        return state.printer_state(db, accounts.get_device(db, app.demo["kiosk_id"]))
+        return print_jobs.printer_state(db, accounts.get_device(db, app.demo["kiosk_id"]))
     finally:
         db.close()
 
@@ -162,7 +167,7 @@ def test_a_good_print_is_the_ticket_with_a_qr_code_of_its_page(app, client, kios
 
 
 def test_the_printed_ticket_is_in_the_visitors_language(app, client, kiosk_headers, kiosk):
-    db = store.open_db(app.config["DB"])
+    db = database.open_db(app.config["DB"])
     try:
         with FakePrinter("ok") as fake:
             set_printer(app, fake.url)
@@ -170,9 +175,9 @@ def test_the_printed_ticket_is_in_the_visitors_language(app, client, kiosk_heade
             kiosk.wait("ticket.printed")
             fake.wait_quiet()
             paper = decode_paper(fake.data())
-        from kezek import queries
-        from kezek.printing import render_ticket
-        expected = print_jobs.ticket_print(db, queries.ticket(db, ticket["id"]), ticket["url"], app.config["CLOCK"]())
+        from kezek.queue import store as queue_store
+        from kezek.printers.drawing import render_ticket
+        expected = print_jobs.ticket_print(db, queue_store.ticket(db, ticket["id"]), ticket["url"], app.config["CLOCK"]())
     finally:
         db.close()
     assert expected.office_name == "Almaly District Akimat Front Office"
@@ -233,7 +238,7 @@ def test_an_operator_issued_ticket_has_no_print_state(client, operator):
     ("tcp://10.0.5.21?via=agent&profile=TM-T20II", "agent"), ("usb://04b8:0e15?via=server", "server"),
     ("none", "none"), ("", "none")])
 def test_the_printer_url_says_whether_the_server_or_the_agent_prints(url, route):
-    found = print_jobs.printer_route(url)
+    found = routes.printer_route(url)
     assert found.route == route and found.error is None
     if found.spec is not None:
         assert "via" not in found.spec.url
@@ -247,9 +252,9 @@ def test_a_bad_printer_url_is_refused_when_set(app, admin):
 
 def test_a_bad_printer_url_makes_printing_unavailable_and_says_why(app, client, kiosk_headers):
     # A URL stored before it was checked (an older database, an edit by hand) must not break issuing.
-    db = store.open_db(app.config["DB"])
+    db = database.open_db(app.config["DB"])
     try:
-        with store.transaction(db):
+        with database.transaction(db):
             db.execute("UPDATE devices SET printer_url = 'lpt://nowhere' WHERE id = ?", (app.demo["kiosk_id"],))
     finally:
         db.close()
@@ -283,7 +288,7 @@ def test_the_agent_gets_the_job_and_its_acknowledgement_reaches_the_kiosk(
     assert ticket["print"] == {"state": "pending"}
     job = agent.wait("print.job")
     assert job["ticket_id"] == ticket["id"] and job["ticket"]["url"] == ticket["url"]
-    paper = print_jobs.ticket_from_payload(job["ticket"])
+    paper = job_messages.ticket_from_payload(job["ticket"])
     assert paper.number == ticket["number"] and paper.lang == "kk"
     agent.sc.emit("print.ack", {"job_id": job["job_id"], "ticket_id": ticket["id"], "ok": True,
                                 "state": "paper_near_end", "detail": "paper is running out"})

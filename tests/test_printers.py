@@ -5,9 +5,9 @@ from datetime import datetime, timezone
 import pytest
 import zxingcpp
 
-from kezek import i18n
-from kezek.printers import CLEAR_BUFFERS, parse_printer_url, print_ticket, printer_status
-from kezek.printing import TicketPrint, render_ticket
+from kezek.base import i18n
+from kezek.printers.driver import CLEAR_BUFFERS, parse_printer_url, print_ticket, printer_status
+from kezek.printers.drawing import TicketPrint, render_ticket
 from tests.escpos_raster import decode_paper
 from tests.fakes.fake_printer import FakePrinter
 

@@ -8,8 +8,9 @@ import zxingcpp
 from babel.messages.pofile import read_po
 from PIL import Image, ImageDraw
 
-from kezek import i18n, printing
-from kezek.printing import LAYOUTS, TicketPrint, encode_escpos, render_ticket
+from kezek.base import i18n
+from kezek.printers import drawing
+from kezek.printers.drawing import LAYOUTS, TicketPrint, encode_escpos, render_ticket
 from tests.escpos_raster import decode_paper
 
 SAMPLES = Path(__file__).parent / "samples"
@@ -113,7 +114,7 @@ def test_a_word_longer_than_the_paper_is_broken_not_clipped():
 
 
 def test_kazakh_letters_are_drawn_as_themselves_not_as_question_marks_or_boxes():
-    face = printing.font(40, bold=True)
+    face = drawing.font(40, bold=True)
 
     def drawn(text):
         image = Image.new("L", (60, 60), 255)
@@ -141,7 +142,7 @@ def test_the_kazakh_ticket_uses_the_glossary_wording():
 
 @pytest.mark.parametrize("lang", ["kk", "ru"])
 def test_every_string_on_the_ticket_is_translated(lang):
-    source = (Path(printing.__file__)).read_text(encoding="utf-8")
+    source = (Path(drawing.__file__)).read_text(encoding="utf-8")
     msgids = set(re.findall(r'_\("([^"]+)"', source))
     assert len(msgids) >= 8
     po = Path(i18n.TRANSLATIONS) / "printing" / lang / "LC_MESSAGES" / "messages.po"
@@ -156,7 +157,7 @@ def test_the_time_printed_is_the_office_time_not_utc():
     t = ticket("en", issued_at=datetime(2026, 3, 1, 23, 30, tzinfo=timezone.utc))
     same_in_utc = ticket("en", issued_at=datetime(2026, 3, 1, 23, 30, tzinfo=timezone.utc), timezone="UTC")
     assert render_ticket(t, 576).tobytes() != render_ticket(same_in_utc, 576).tobytes()
-    assert printing.wait_minutes(61) == 2 and printing.wait_minutes(0) == 0
+    assert drawing.wait_minutes(61) == 2 and drawing.wait_minutes(0) == 0
 
 
 @pytest.mark.parametrize("width", sorted(LAYOUTS))
@@ -182,13 +183,13 @@ def test_an_unknown_width_is_refused():
 
 
 def test_a_missing_font_fails_clearly(monkeypatch, tmp_path):
-    monkeypatch.setattr(printing.shutil, "which", lambda name: None)
-    monkeypatch.setattr(printing, "DEBIAN_DEJAVU", tmp_path)
-    printing.font_path.cache_clear()
-    printing.font.cache_clear()
+    monkeypatch.setattr(drawing.shutil, "which", lambda name: None)
+    monkeypatch.setattr(drawing, "DEBIAN_DEJAVU", tmp_path)
+    drawing.font_path.cache_clear()
+    drawing.font.cache_clear()
     try:
-        with pytest.raises(printing.FontMissing, match="fonts-dejavu-core"):
+        with pytest.raises(drawing.FontMissing, match="fonts-dejavu-core"):
             render_ticket(ticket(), 576)
     finally:
-        printing.font_path.cache_clear()
-        printing.font.cache_clear()
+        drawing.font_path.cache_clear()
+        drawing.font.cache_clear()

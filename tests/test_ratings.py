@@ -6,8 +6,12 @@ import threading
 import pytest
 
 from helpers import login
-from kezek import audit, queries, ratings, store, tickets
-from kezek.errors import Conflict, Invalid, NotFound
+from kezek.base import database
+from kezek.log import chain
+from kezek.queue import ratings
+from kezek.queue import store as queue_store
+from kezek.queue import tickets
+from kezek.base.errors import Conflict, Invalid, NotFound
 
 
 def served(db, clock, desk_id=3, service_id=2, user_id=None):
@@ -17,11 +21,11 @@ def served(db, clock, desk_id=3, service_id=2, user_id=None):
     tickets.start(db, t["id"], clock(), user_id=user_id)
     clock.advance(minutes=5)
     tickets.finish(db, t["id"], clock(), user_id=user_id)
-    return queries.ticket(db, t["id"])
+    return queue_store.ticket(db, t["id"])
 
 
 def operator_id(db, username="operator2"):
-    return store.scalar(db, "SELECT id FROM users WHERE username = ?", (username,))
+    return database.scalar(db, "SELECT id FROM users WHERE username = ?", (username,))
 
 
 def test_a_rating_is_stored_in_the_ticket_and_logged_with_desk_and_operator(db, clock):
@@ -29,12 +33,12 @@ def test_a_rating_is_stored_in_the_ticket_and_logged_with_desk_and_operator(db, 
     t = served(db, clock, desk_id=3, user_id=op)
     r = ratings.rate(db, t["token"], 4, "  Quick and kind.  ", clock())
     assert (r.stars, r.comment, r.desk_id, r.user_id) == (4, "Quick and kind.", 3, op)
-    assert queries.ticket(db, t["id"])["rating"] == 4
-    (logged,) = audit.list_events(db, "demo", name="ticket.rated")
+    assert queue_store.ticket(db, t["id"])["rating"] == 4
+    (logged,) = chain.list_events(db, "demo", name="ticket.rated")
     assert (logged["ticket_id"], logged["desk_id"], logged["user_id"]) == (t["id"], 3, op)
     assert logged["details"] == {"number": t["display_number"], "stars": 4, "comment": "Quick and kind."}
     assert ratings.ratings(db, "demo")[0]["comment"] == "Quick and kind."
-    assert audit.verify(db).ok
+    assert chain.verify(db).ok
 
 
 def test_a_second_rating_is_refused_and_changes_nothing(db, clock):
@@ -43,8 +47,8 @@ def test_a_second_rating_is_refused_and_changes_nothing(db, clock):
     with pytest.raises(Conflict) as refused:
         ratings.rate(db, t["token"], 1, "changed my mind", clock())
     assert refused.value.code == "already_rated"
-    assert queries.ticket(db, t["id"])["rating"] == 5
-    assert len(audit.list_events(db, "demo", name="ticket.rated")) == 1
+    assert queue_store.ticket(db, t["id"])["rating"] == 5
+    assert len(chain.list_events(db, "demo", name="ticket.rated")) == 1
 
 
 @pytest.mark.parametrize("status", ["waiting", "called", "serving", "no_show", "cancelled"])
@@ -58,11 +62,11 @@ def test_only_a_finished_visit_can_be_rated(db, clock, status):
         tickets.no_show(db, t["id"], clock())
     if status == "cancelled":
         tickets.cancel(db, t["token"], clock())
-    assert queries.ticket(db, t["id"])["status"] == status
+    assert queue_store.ticket(db, t["id"])["status"] == status
     with pytest.raises(Conflict) as refused:
         ratings.rate(db, t["token"], 5, None, clock())
     assert refused.value.code == "not_done"
-    assert queries.ticket(db, t["id"])["rating"] is None
+    assert queue_store.ticket(db, t["id"])["rating"] is None
 
 
 @pytest.mark.parametrize("stars", [0, 6, -1, 4.5, "5", True, None])
@@ -70,7 +74,7 @@ def test_stars_must_be_a_whole_number_from_one_to_five(db, clock, stars):
     t = served(db, clock)
     with pytest.raises(Invalid):
         ratings.rate(db, t["token"], stars, None, clock())
-    assert queries.ticket(db, t["id"])["rating"] is None
+    assert queue_store.ticket(db, t["id"])["rating"] is None
 
 
 def test_comment_is_at_most_500_characters_and_blank_means_none(db, clock):
@@ -91,7 +95,7 @@ def test_two_taps_at_once_store_one_rating(db, db_path, clock):
     results, start = [], threading.Barrier(4)
 
     def tap(stars):
-        handle = store.open_db(db_path)
+        handle = database.open_db(db_path)
         try:
             start.wait()
             ratings.rate(handle, t["token"], stars, None, clock())
@@ -108,8 +112,8 @@ def test_two_taps_at_once_store_one_rating(db, db_path, clock):
         th.join()
     stored = [s for outcome, s in results if outcome == "ok"]
     assert len(stored) == 1 and sum(1 for o, _ in results if o == "refused") == 3
-    assert queries.ticket(db, t["id"])["rating"] == stored[0]
-    assert len(audit.list_events(db, "demo", name="ticket.rated")) == 1
+    assert queue_store.ticket(db, t["id"])["rating"] == stored[0]
+    assert len(chain.list_events(db, "demo", name="ticket.rated")) == 1
 
 
 # --- the public API: POST /api/v1/tickets/<token>/rating

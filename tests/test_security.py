@@ -9,7 +9,8 @@ from unittest import mock
 import pytest
 
 from helpers import DEMO_PASSWORD, login
-from kezek import accounts, store
+from kezek.base import database
+from kezek.office import accounts
 from kezek.web import api
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,9 +26,9 @@ def _forget_rate_limits():
 
 
 def _counter(app, service=1) -> int:
-    db = store.open_db(app.config["DB"])
+    db = database.open_db(app.config["DB"])
     try:
-        return store.scalar(db, "SELECT COALESCE(SUM(last_number), 0) FROM counters WHERE service_id = ?",
+        return database.scalar(db, "SELECT COALESCE(SUM(last_number), 0) FROM counters WHERE service_id = ?",
                             (service,))
     finally:
         db.close()
@@ -181,7 +182,7 @@ def test_a_stuck_finger_cannot_empty_the_numbering(app, client, kiosk_headers, d
     assert r.get_json()["error"]["code"] == "issue_rate_limited"
     assert _counter(app) == limit
     # The limit is per kiosk: another kiosk in the hall still issues.
-    handle = store.open_db(db_path)
+    handle = database.open_db(db_path)
     _, token = accounts.create_device(handle, "demo", "kiosk", "Kiosk 2", clock())
     handle.close()
     r = client.post("/api/v1/tickets", json={"service": 1}, headers={"Authorization": f"Bearer {token}"})
@@ -194,7 +195,7 @@ def test_a_limit_of_zero_turns_the_issue_limit_off(tmp_path, clock):
     path = str(tmp_path / "k.db")
     app = create_app({"DB": path, "SECRET_KEY": "x", "ASYNC_MODE": "threading", "CLOCK": clock,
                       "ISSUE_RATE_LIMIT": 0})
-    handle = store.init_db(path)
+    handle = database.init_db(path)
     creds = demo.load_demo(handle, clock(), password=DEMO_PASSWORD)
     handle.close()
     c = app.test_client()
@@ -266,15 +267,15 @@ def cli(capsys):
 def test_init_db_creates_no_user_and_create_user_prints_a_generated_password_once(tmp_path, cli):
     path = str(tmp_path / "office.db")
     cli("init-db", "--db", path)
-    handle = store.open_db(path)
-    assert store.scalar(handle, "SELECT COUNT(*) FROM users") == 0
+    handle = database.open_db(path)
+    assert database.scalar(handle, "SELECT COUNT(*) FROM users") == 0
     handle.close()
     passwords = []
     for name in ("boss", "deputy"):
         out = cli("create-user", name, "--role", "admin", "--db", path)
         passwords.append(re.search(r"password \(shown once\): (\S+)", out).group(1))
     assert passwords[0] != passwords[1] and DEMO_PASSWORD not in passwords and len(passwords[0]) >= 10
-    handle = store.open_db(path)
+    handle = database.open_db(path)
     try:
         assert accounts.authenticate(handle, "boss", passwords[0])
         assert not accounts.authenticate(handle, "boss", "admin") and not accounts.authenticate(handle, "boss", "")

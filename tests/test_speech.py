@@ -6,7 +6,7 @@ import wave
 
 import pytest
 
-from kezek import speech
+from kezek.voice import speech
 
 
 def read_wav(audio: bytes):
@@ -164,4 +164,4 @@ def test_a_broken_clip_makes_the_call_use_espeak(tmp_path):
     make_clips(tmp_path / "clips", "kk", keys)
     (tmp_path / "clips" / "kk" / "num-7.wav").write_bytes(b"not a wav")
     audio = speech.audio_for_call("А017", 5, "kk", tmp_path / "cache", clips_dir=tmp_path / "clips")
-    assert audio == speech.synthesise(speech.voice.spoken("А017", 5, "kk"), "kk", tmp_path / "cache")
+    assert audio == speech.synthesise(speech.words.spoken("А017", 5, "kk"), "kk", tmp_path / "cache")

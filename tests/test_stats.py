@@ -8,7 +8,13 @@ import math
 import pytest
 from openpyxl import load_workbook
 
-from kezek import config, queries, ratings, report_facts, stats, store, tickets
+from kezek.base import database
+from kezek.log import report_facts
+from kezek.office import config
+from kezek.office import store as office_store
+from kezek.queue import ratings
+from kezek.queue import tickets
+from kezek.reports import figures
 from tests.conftest import login
 
 DAY1, DAY2 = "2026-11-23", "2026-11-24"
@@ -48,7 +54,7 @@ def p90(xs):
 def run_history(db, clock):
     """Drive the engine through PLAN (and one ticket on DAY2); returns ticket ids by key."""
     start = clock.now
-    ids = {s["prefix"]: s["id"] for s in queries.services(db, "demo")}
+    ids = {s["prefix"]: s["id"] for s in office_store.services(db, "demo")}
     config.update_service(db, ids["А"], {"target_wait_s": TARGET_A}, clock.now)
     users = {r["username"]: r["id"] for r in db.query("SELECT id, username FROM users")}
     desk = {"А": 2, "Б": 3}
@@ -129,7 +135,7 @@ def check(row, want):
 
 def test_report_per_service_desk_operator_matches_the_history(db, clock):
     ids, users = run_history(db, clock)
-    report = stats.report(db, "demo", DAY1, DAY1)
+    report = figures.report(db, "demo", DAY1, DAY1)
     by_service = {r["key"]: r for r in report["by_service"]}
     a_keys = [k for k in PLAN if PLAN[k][0] == "А"]
     b_keys = [k for k in PLAN if PLAN[k][0] == "Б"]
@@ -148,7 +154,7 @@ def test_report_per_service_desk_operator_matches_the_history(db, clock):
 
 def test_report_per_day_counts_each_office_day_and_leaves_out_other_days(db, clock):
     run_history(db, clock)
-    report = stats.report(db, "demo", DAY1, DAY2)
+    report = figures.report(db, "demo", DAY1, DAY2)
     days = {r["key"]: r for r in report["by_day"]}
     assert sorted(days) == [DAY1, DAY2]
     check(days[DAY1], expected(list(PLAN), transferred=1))
@@ -159,20 +165,20 @@ def test_report_per_day_counts_each_office_day_and_leaves_out_other_days(db, clo
 
 
 def test_a_period_with_no_tickets_has_zero_counts_and_no_times(db, clock):
-    report = stats.report(db, "demo", "2020-01-01", "2020-01-31")
+    report = figures.report(db, "demo", "2020-01-01", "2020-01-31")
     assert report["totals"]["issued"] == 0 and report["totals"]["wait_mean_s"] is None
     assert report["by_day"] == []
 
 
 @pytest.mark.parametrize("start,end", [("2026-13-01", None), ("2026-11-30", "2026-11-01"), ("2020-01-01", "2026-01-01")])
 def test_bad_periods_are_refused(start, end):
-    from kezek.errors import Invalid
+    from kezek.base.errors import Invalid
     with pytest.raises(Invalid):
-        stats.parse_period(start, end, "2026-11-23")
+        figures.parse_period(start, end, "2026-11-23")
 
 
 def _api_history(app, clock):
-    handle = store.open_db(app.config["DB"])
+    handle = database.open_db(app.config["DB"])
     try:
         return run_history(handle, clock)
     finally:
@@ -195,11 +201,11 @@ def test_stats_api_json_csv_and_xlsx_carry_the_same_numbers(app, clock):
     assert response.mimetype == "text/csv"
     table = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     json_rows = [("total", "", data["totals"])] + [
-        (dim, str(r["key"]), r) for dim in stats.DIMENSIONS for r in data[f"by_{dim}"]]
+        (dim, str(r["key"]), r) for dim in figures.DIMENSIONS for r in data[f"by_{dim}"]]
     assert len(table) == len(json_rows)
     for line, (dim, key, row) in zip(table, json_rows):
         assert (line["dimension"], line["key"]) == (dim, key)
-        for col in stats.COLUMNS:
+        for col in figures.COLUMNS:
             assert line[col] == ("" if row[col] is None else str(row[col])), (dim, key, col)
 
     for xlsx in (c.get(q + "&format=xlsx"),
@@ -210,7 +216,7 @@ def test_stats_api_json_csv_and_xlsx_carry_the_same_numbers(app, clock):
         assert len(cells) == len(json_rows)
         for line, (dim, key, row) in zip(cells, json_rows):
             assert line[0] == dim
-            assert list(line[3:]) == [row[col] for col in stats.COLUMNS]
+            assert list(line[3:]) == [row[col] for col in figures.COLUMNS]
 
 
 def test_stats_need_the_manager_role(app, operator):
@@ -224,6 +230,6 @@ def test_stats_need_the_manager_role(app, operator):
 
 def test_rebuilding_the_summary_from_the_log_gives_the_same_report(db, clock):
     run_history(db, clock)
-    before = stats.report(db, "demo", DAY1, DAY2)
+    before = figures.report(db, "demo", DAY1, DAY2)
     assert report_facts.rebuild(db) > 20
-    assert stats.report(db, "demo", DAY1, DAY2) == before
+    assert figures.report(db, "demo", DAY1, DAY2) == before

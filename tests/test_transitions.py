@@ -3,8 +3,12 @@ from __future__ import annotations
 
 import pytest
 
-from kezek import audit, desks, queries, tickets
-from kezek.errors import Conflict, Invalid, NotFound
+from kezek.log import chain
+from kezek.office import store as office_store
+from kezek.queue import desks
+from kezek.queue import store as queue_store
+from kezek.queue import tickets
+from kezek.base.errors import Conflict, Invalid, NotFound
 
 OPS = {
     "recall": lambda db, t, now: tickets.recall(db, t["id"], now),
@@ -72,7 +76,7 @@ def test_the_states_each_operation_leads_to(db, clock):
         ticket = make_ticket_in(db, clock, "called")
         assert OPS[op](db, ticket, clock()).ticket["status"] == after
         tickets.call_next(db, 1, clock())  # clear the desk for the next round
-        desk = queries.desk(db, 1)
+        desk = office_store.desk(db, 1)
         if desk["current_ticket_id"]:
             tickets.no_show(db, desk["current_ticket_id"], clock())
     assert make_ticket_in(db, clock, "done")["status"] == "done"
@@ -87,10 +91,10 @@ def test_recall_counts_and_keeps_the_desk(db, clock):
 def test_finish_and_no_show_free_the_desk(db, clock):
     ticket = make_ticket_in(db, clock, "serving")
     tickets.finish(db, ticket["id"], clock())
-    assert queries.desk(db, 1)["current_ticket_id"] is None
+    assert office_store.desk(db, 1)["current_ticket_id"] is None
     ticket = make_ticket_in(db, clock, "called")
     tickets.no_show(db, ticket["id"], clock())
-    assert queries.desk(db, 1)["current_ticket_id"] is None
+    assert office_store.desk(db, 1)["current_ticket_id"] is None
 
 
 def test_call_next_ends_what_the_desk_holds_first(db, clock):
@@ -99,11 +103,11 @@ def test_call_next_ends_what_the_desk_holds_first(db, clock):
     tickets.call_next(db, 1, clock())
     second = tickets.call_next(db, 1, clock())
     assert second.ticket["id"] == b["id"]
-    assert queries.ticket(db, a["id"])["status"] == "no_show", "a called ticket left behind is a no-show"
+    assert queue_store.ticket(db, a["id"])["status"] == "no_show", "a called ticket left behind is a no-show"
     tickets.start(db, b["id"], clock())
     assert tickets.call_next(db, 1, clock()).ticket is None
-    assert queries.ticket(db, b["id"])["status"] == "done", "a served ticket left behind is finished"
-    assert queries.desk(db, 1)["current_ticket_id"] is None
+    assert queue_store.ticket(db, b["id"])["status"] == "done", "a served ticket left behind is finished"
+    assert office_store.desk(db, 1)["current_ticket_id"] is None
 
 
 def test_transfer_keeps_the_number_and_its_place_by_issue_time(db, clock):
@@ -136,7 +140,7 @@ def test_transfer_to_the_same_or_an_unknown_service_is_refused(db, clock):
         tickets.transfer(db, ticket["id"], 1, clock())
     with pytest.raises(NotFound):
         tickets.transfer(db, ticket["id"], 999, clock())
-    assert queries.ticket(db, ticket["id"])["status"] == "serving"
+    assert queue_store.ticket(db, ticket["id"])["status"] == "serving"
 
 
 def test_return_to_queue_puts_the_ticket_at_the_end(db, clock):
@@ -146,7 +150,7 @@ def test_return_to_queue_puts_the_ticket_at_the_end(db, clock):
     tickets.call_next(db, 3, clock())
     clock.advance(minutes=1)
     tickets.return_to_queue(db, first["id"], clock())
-    assert queries.desk(db, 3)["current_ticket_id"] is None
+    assert office_store.desk(db, 3)["current_ticket_id"] is None
     assert tickets.call_next(db, 3, clock()).ticket["id"] == second["id"]
 
 
@@ -156,8 +160,8 @@ def test_out_of_order_call_needs_a_reason_and_is_logged(db, clock):
     with pytest.raises(Invalid):
         tickets.call_ticket(db, 1, b["id"], "   ", clock())
     called = tickets.call_ticket(db, 1, b["id"], "resident with a small child", clock()).ticket
-    assert called["id"] == b["id"] and queries.ticket(db, a["id"])["status"] == "waiting"
-    row = audit.list_events(db, "demo", name="ticket.called", ticket_id=b["id"])[0]
+    assert called["id"] == b["id"] and queue_store.ticket(db, a["id"])["status"] == "waiting"
+    row = chain.list_events(db, "demo", name="ticket.called", ticket_id=b["id"])[0]
     assert row["details"]["out_of_order"] is True
     assert row["details"]["reason"] == "resident with a small child" and row["details"]["skipped"] == 1
 
@@ -192,13 +196,13 @@ def test_expiry_ends_yesterdays_waiting_tickets_only(db, clock):
     clock.advance(days=1)
     fresh = tickets.issue(db, 1, clock()).ticket
     outcome = tickets.expire_stale(db, "demo", clock())
-    assert queries.ticket(db, old["id"])["status"] == "expired"
-    assert queries.ticket(db, fresh["id"])["status"] == "waiting"
+    assert queue_store.ticket(db, old["id"])["status"] == "expired"
+    assert queue_store.ticket(db, fresh["id"])["status"] == "waiting"
     assert [e.name for e in outcome.events].count("ticket.expired") == 1
 
 
 def test_unavailable_services_refuse_tickets(db, clock):
-    from kezek import config
+    from kezek.office import config
     config.update_service(db, 3, {"active": False}, clock())
     with pytest.raises(Conflict) as err:
         tickets.issue(db, 3, clock())

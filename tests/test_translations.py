@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kezek import i18n
+from kezek.base import i18n
 from kezek.web import screens
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from kezek.voice import cardinal, kk_ordinal, spoken
+from kezek.voice.words import cardinal, kk_ordinal, spoken
 
 LANGS = ("kk", "ru", "en")
 LATIN = re.compile(r"[A-Za-z]")

@@ -3,9 +3,14 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify, request, session
 
-from kezek import accounts, desks, queries, state, tickets
-from kezek.errors import Invalid, NotFound
-from kezek.i18n import normalise_lang
+from kezek.office import accounts
+from kezek.office import store as office_store
+from kezek.queue import desks
+from kezek.queue import store as queue_store
+from kezek.queue import tickets
+from kezek.queue import views
+from kezek.base.errors import Invalid, NotFound
+from kezek.base.i18n import normalise_lang
 from kezek.web import auth
 from kezek.web.app import get_db, now
 from kezek.web.auth import access
@@ -57,7 +62,7 @@ def me():
     # The names of the user's own offices: a clerk of several offices picks one on the desk screen
     # (GET /api/v1/offices is for managers).
     offices = [{k: o[k] for k in ("id", "name_kk", "name_ru", "name_en")}
-               for o in queries.offices(get_db()) if o["id"] in g.user["offices"]]
+               for o in office_store.offices(get_db()) if o["id"] in g.user["offices"]]
     return jsonify({"user": g.user, "role": g.user["role"], "csrf_token": session.get("csrf"), "offices": offices})
 
 
@@ -65,7 +70,7 @@ def me():
 @access("public")
 def list_services():
     office = auth.office_id(get_db())
-    return jsonify({"office": office, "services": state.services_view(get_db(), office, now())})
+    return jsonify({"office": office, "services": views.services_view(get_db(), office, now())})
 
 
 def _replay_issue(event):
@@ -91,13 +96,13 @@ def issue_ticket():
         raise Invalid("lang: kk, ru or en.", "bad_field", field="lang")
     db = get_db()
     office = auth.office_id(db)
-    service = queries.service(db, service_id)
+    service = office_store.service(db, service_id)
     if service is None or service["office_id"] != office:
         raise NotFound("No such service.", "service_not_found")
     if g.device and not issues_per_device.hit(f"device:{g.device['id']}", auth.issue_limit()):
         raise auth.TooMany("Too many tickets from this kiosk: wait a minute.", "issue_rate_limited")
     outcome = tickets.issue(db, service_id, now(), priority=priority, priority_reason=reason,
-                            lang=lang or queries.office(db, office)["default_lang"],
+                            lang=lang or office_store.office(db, office)["default_lang"],
                             device_id=g.device["id"] if g.device else None,
                             user_id=g.user["id"] if g.user else None)
     if g.device:
@@ -113,7 +118,7 @@ def issue_ticket():
 def _public_ticket(token: str) -> dict:
     if not token_lookups.hit(f"ip:{auth.client_ip()}", current_app.config["TICKET_LOOKUPS_PER_MINUTE"]):
         raise auth.TooMany("Too many requests: wait a minute.", "lookup_rate_limited")
-    ticket = queries.ticket_by_token(get_db(), token)
+    ticket = queue_store.ticket_by_token(get_db(), token)
     if ticket is None:
         raise NotFound("Ticket not found.", "ticket_not_found")
     return ticket
@@ -133,14 +138,14 @@ def cancel_ticket(token):
 
 
 def _staff_ticket(ticket_id: int) -> dict:
-    ticket = queries.ticket(get_db(), ticket_id)
+    ticket = queue_store.ticket(get_db(), ticket_id)
     if ticket is None or ticket["office_id"] not in g.user["offices"]:
         raise NotFound("No such ticket.", "ticket_not_found")
     return ticket
 
 
 def _staff_desk(desk_id: int) -> dict:
-    desk = queries.desk(get_db(), desk_id)
+    desk = office_store.desk(get_db(), desk_id)
     if desk is None or desk["office_id"] not in g.user["offices"]:
         raise NotFound("No such desk.", "desk_not_found")
     return desk
@@ -229,14 +234,14 @@ def resume(desk_id):
 @access("operator")
 def desk_state(desk_id):
     desk = _staff_desk(desk_id)
-    return jsonify(state.operator_snapshot(get_db(), desk["office_id"], now(), desk_id))
+    return jsonify(views.operator_snapshot(get_db(), desk["office_id"], now(), desk_id))
 
 
 @bp.get("/state")
 @access("public")
 def display_state():
     office = auth.office_id(get_db())
-    return jsonify(state.display_snapshot(get_db(), office, now()))
+    return jsonify(views.display_snapshot(get_db(), office, now()))
 
 
 @bp.get("/queue")
@@ -244,4 +249,4 @@ def display_state():
 def operator_queue():
     office = auth.office_id(get_db())
     desk_id = request.args.get("desk", type=int)
-    return jsonify(state.operator_snapshot(get_db(), office, now(), desk_id))
+    return jsonify(views.operator_snapshot(get_db(), office, now(), desk_id))

@@ -6,10 +6,14 @@ import os
 
 from flask import Blueprint, Flask, current_app, g, jsonify, request
 
-from kezek import booking_config, booking_stats, bookings, queries, slots
-from kezek.errors import Invalid, NotFound
-from kezek.i18n import normalise_lang
-from kezek.timeutil import local_day
+from kezek.bookings import report as booking_report
+from kezek.bookings import reservations
+from kezek.bookings import rules
+from kezek.bookings import slots
+from kezek.office import store as office_store
+from kezek.base.errors import Invalid, NotFound
+from kezek.base.i18n import normalise_lang
+from kezek.base.clock import local_day
 from kezek.web import auth, openapi
 from kezek.web.app import get_db, now
 from kezek.web.auth import access
@@ -47,7 +51,7 @@ def _hit(window: auth.SlidingWindow, name: str, message: str) -> None:
 
 def _service(service_id: int) -> dict:
     db = get_db()
-    service = queries.service(db, service_id)
+    service = office_store.service(db, service_id)
     if service is None or service["office_id"] != auth.office_id(db):
         raise NotFound("No such service.", "service_not_found")
     return service
@@ -56,11 +60,11 @@ def _service(service_id: int) -> dict:
 def _booking(code: str) -> dict:
     """A booking by code for a public caller: every lookup counts against the address's budget."""
     _hit(lookups_per_ip, "BOOKING_LOOKUPS_PER_10_MIN", "Too many requests: wait a few minutes.")
-    return bookings.get(get_db(), code)
+    return reservations.get(get_db(), code)
 
 
 def _view(booking: dict, status: int = 200):
-    answer = bookings.view(get_db(), booking, now())
+    answer = reservations.view(get_db(), booking, now())
     answer["url"] = booking_url(booking["code"])
     answer["qr"] = f"/qr/booking/{booking['code']}.svg"
     return jsonify(answer), status
@@ -76,7 +80,7 @@ def booking_url(code: str) -> str:
 @access("public")
 def bookable_services():
     db = get_db()
-    office = queries.office(db, auth.office_id(db))
+    office = office_store.office(db, auth.office_id(db))
     services = [{k: s[k] for k in ("id", "prefix", "name_kk", "name_ru", "name_en")} |
                 {"slot_minutes": s["rule"]["slot_minutes"]} for s in slots.bookable_services(db, office["id"])]
     return jsonify({"office": {k: office[k] for k in ("id", "name_kk", "name_ru", "name_en", "timezone")},
@@ -128,7 +132,7 @@ def create_booking():
     if not staff:
         # Slots cannot be hoarded by a script: a few bookings an hour from one address.
         _hit(bookings_per_ip, "BOOKINGS_PER_HOUR", "Too many bookings from this address: try again later.")
-    booking = bookings.book(get_db(), service_id, at, now(), phone=phone, lang=lang,
+    booking = reservations.book(get_db(), service_id, at, now(), phone=phone, lang=lang,
                             user_id=g.user["id"] if staff else None)
     return _view(booking, 201)
 
@@ -143,7 +147,7 @@ def get_booking(code):
 @access("public")
 def cancel_booking(code):
     booking = _booking(code)
-    return _view(bookings.cancel(get_db(), booking["code"], now()))
+    return _view(reservations.cancel(get_db(), booking["code"], now()))
 
 
 @bp.post("/bookings/<code>/move")
@@ -151,7 +155,7 @@ def cancel_booking(code):
 def move_booking(code):
     at = field(body(), "at", str, required=True)
     booking = _booking(code)
-    return _view(bookings.move(get_db(), booking["code"], at, now()))
+    return _view(reservations.move(get_db(), booking["code"], at, now()))
 
 
 @bp.post("/bookings/<code>/check-in")
@@ -166,13 +170,13 @@ def check_in(code):
         raise auth.TooMany("Too many wrong codes: wait a minute.", "checkin_rate_limited")
     db = get_db()
     try:
-        result = bookings.check_in(db, code, g.device["office_id"], now(), device_id=g.device["id"], lang=lang)
+        result = reservations.check_in(db, code, g.device["office_id"], now(), device_id=g.device["id"], lang=lang)
     except NotFound:
         kiosk_failures.hit(key, 0)
         raise
     publish(result.events)
     answer = ticket_json(result.ticket)
-    answer["appointment"] = bookings.view(db, result.booking, now()) | {"again": result.again}
+    answer["appointment"] = reservations.view(db, result.booking, now()) | {"again": result.again}
     from kezek.web import printing_web   # printed like any kiosk ticket, after this answer
     answer["print"] = printing_web.start_print(result.ticket, g.device, reprint=result.again)
     return jsonify(answer), 200 if result.again else 201
@@ -183,25 +187,25 @@ def check_in(code):
 def list_bookings():
     db = get_db()
     office = auth.office_id(db)
-    day = request.args.get("day") or local_day(now(), queries.office(db, office)["timezone"])
-    return jsonify({"office": office, "day": day, "bookings": bookings.day_list(db, office, day, now())})
+    day = request.args.get("day") or local_day(now(), office_store.office(db, office)["timezone"])
+    return jsonify({"office": office, "day": day, "bookings": reservations.day_list(db, office, day, now())})
 
 
 @bp.get("/stats/bookings")
 @access("manager")
-def booking_report():
+def bookings_report():
     db = get_db()
     office = auth.office_id(db)
-    start, end = booking_stats.period(request.args.get("from"), request.args.get("to"),
-                                      local_day(now(), queries.office(db, office)["timezone"]))
-    return jsonify(booking_stats.report(db, office, start, end, now()))
+    start, end = booking_report.period(request.args.get("from"), request.args.get("to"),
+                                      local_day(now(), office_store.office(db, office)["timezone"]))
+    return jsonify(booking_report.report(db, office, start, end, now()))
 
 
 @bp.get("/booking-config")
 @access("manager")
 def get_config():
     db = get_db()
-    return jsonify(booking_config.overview(db, auth.office_id(db)))
+    return jsonify(rules.overview(db, auth.office_id(db)))
 
 
 @bp.put("/services/<int:service_id>/booking-rule")
@@ -209,7 +213,7 @@ def get_config():
 def put_rule(service_id):
     data = body()
     _service(service_id)
-    return jsonify(booking_config.set_rule(get_db(), service_id, data, now(), by_user_id=g.user["id"]))
+    return jsonify(rules.set_rule(get_db(), service_id, data, now(), by_user_id=g.user["id"]))
 
 
 @bp.patch("/booking-config/settings")
@@ -217,7 +221,7 @@ def put_rule(service_id):
 def patch_settings():
     data = body()
     db = get_db()
-    return jsonify(booking_config.set_settings(db, auth.office_id(db), data, now(), by_user_id=g.user["id"]))
+    return jsonify(rules.set_settings(db, auth.office_id(db), data, now(), by_user_id=g.user["id"]))
 
 
 @bp.post("/booking-config/holidays")
@@ -225,7 +229,7 @@ def patch_settings():
 def add_holiday():
     data = body()
     db = get_db()
-    return jsonify(booking_config.add_holiday(db, auth.office_id(db), field(data, "day", str, required=True),
+    return jsonify(rules.add_holiday(db, auth.office_id(db), field(data, "day", str, required=True),
                                               field(data, "name", str, default=""), now(),
                                               by_user_id=g.user["id"])), 201
 
@@ -234,7 +238,7 @@ def add_holiday():
 @access("admin")
 def remove_holiday(day):
     db = get_db()
-    booking_config.remove_holiday(db, auth.office_id(db), day, now(), by_user_id=g.user["id"])
+    rules.remove_holiday(db, auth.office_id(db), day, now(), by_user_id=g.user["id"])
     return jsonify({"ok": True})
 
 
@@ -243,7 +247,7 @@ def remove_holiday(day):
 def close_slots():
     data = body()
     db = get_db()
-    return jsonify(booking_config.close(
+    return jsonify(rules.close(
         db, auth.office_id(db), field(data, "day", str, required=True), now(),
         service_id=field(data, "service", int), slot_time=field(data, "time", str),
         reason=field(data, "reason", str, default=""), by_user_id=g.user["id"])), 201
@@ -253,7 +257,7 @@ def close_slots():
 @access("admin")
 def reopen_slots(closed_id):
     db = get_db()
-    booking_config.reopen(db, auth.office_id(db), closed_id, now(), by_user_id=g.user["id"])
+    rules.reopen(db, auth.office_id(db), closed_id, now(), by_user_id=g.user["id"])
     return jsonify({"ok": True})
 
 

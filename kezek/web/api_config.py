@@ -3,14 +3,16 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify
 
-from kezek import accounts, config, queries
-from kezek.errors import Invalid, NotFound
+from kezek.office import accounts
+from kezek.office import config
+from kezek.office import store as office_store
+from kezek.base.errors import Invalid, NotFound
 from kezek.web import auth
 from kezek.web.app import get_db, now
 from kezek.web.auth import access
 from kezek.web.common import body, field
 from kezek.web.live import publish
-from kezek.tickets import queue_event
+from kezek.queue.tickets import queue_event
 
 bp = Blueprint("api_config", __name__, url_prefix="/api/v1")
 
@@ -26,7 +28,7 @@ def _queue_changed(office_id: str) -> None:
 @bp.get("/offices")
 @access("manager")
 def list_offices():
-    return jsonify({"offices": [o for o in queries.offices(get_db()) if o["id"] in g.user["offices"]]})
+    return jsonify({"offices": [o for o in office_store.offices(get_db()) if o["id"] in g.user["offices"]]})
 
 
 @bp.patch("/offices/<office_id>")
@@ -55,7 +57,7 @@ def _own(row, what: str):
 @bp.patch("/services/<int:service_id>")
 @access("admin")
 def update_service(service_id):
-    _own(queries.service(get_db(), service_id), "service")
+    _own(office_store.service(get_db(), service_id), "service")
     service = config.update_service(get_db(), service_id, body(), now(), by_user_id=_by())
     _queue_changed(service["office_id"])
     return jsonify(service)
@@ -64,7 +66,7 @@ def update_service(service_id):
 @bp.get("/desks")
 @access("operator")
 def list_desks():
-    return jsonify({"desks": queries.desks(get_db(), auth.office_id(get_db()))})
+    return jsonify({"desks": office_store.desks(get_db(), auth.office_id(get_db()))})
 
 
 @bp.post("/desks")
@@ -77,7 +79,7 @@ def create_desk():
 @bp.patch("/desks/<int:desk_id>")
 @access("admin")
 def update_desk(desk_id):
-    _own(queries.desk(get_db(), desk_id), "desk")
+    _own(office_store.desk(get_db(), desk_id), "desk")
     return jsonify(config.update_desk(get_db(), desk_id, body(), now(), by_user_id=_by()))
 
 

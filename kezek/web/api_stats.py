@@ -5,9 +5,14 @@ from dataclasses import asdict
 
 from flask import Blueprint, Response, jsonify, request
 
-from kezek import audit, audit_view, monitor, queries, stats, stats_export
-from kezek.errors import Invalid
-from kezek.timeutil import local_day
+from kezek.log import audit
+from kezek.log import chain
+from kezek.office import store as office_store
+from kezek.reports import export
+from kezek.reports import figures
+from kezek.reports import monitor
+from kezek.base.errors import Invalid
+from kezek.base.clock import local_day
 from kezek.web import auth, openapi
 from kezek.web.app import get_db, now
 from kezek.web.auth import access
@@ -32,17 +37,17 @@ def _format() -> str:
 def get_stats():
     db = get_db()
     office_id = auth.office_id(db)
-    office = queries.office(db, office_id)
-    start, end = stats.parse_period(request.args.get("from"), request.args.get("to"),
+    office = office_store.office(db, office_id)
+    start, end = figures.parse_period(request.args.get("from"), request.args.get("to"),
                                     local_day(now(), office["timezone"]))
-    report = stats.report(db, office_id, start, end)
+    report = figures.report(db, office_id, start, end)
     kind = _format()
     name = f"kezek-{office_id}-{start}-{end}"
     if kind == "csv":
-        return Response(stats_export.to_csv(report), mimetype=CSV, headers={
+        return Response(export.to_csv(report), mimetype=CSV, headers={
             "Content-Disposition": f'attachment; filename="{name}.csv"'})
     if kind == "xlsx":
-        return Response(stats_export.to_xlsx(report), mimetype=XLSX, headers={
+        return Response(export.to_xlsx(report), mimetype=XLSX, headers={
             "Content-Disposition": f'attachment; filename="{name}.xlsx"'})
     return jsonify(report)
 
@@ -65,7 +70,7 @@ def get_audit():
         limit = int(args.get("limit", 100))
     except ValueError:
         raise Invalid("desk, before and limit are whole numbers.", "bad_field")
-    rows = audit_view.events(db, auth.office_id(db), start=args.get("from") or None, end=args.get("to") or None,
+    rows = audit.events(db, auth.office_id(db), start=args.get("from") or None, end=args.get("to") or None,
                              name=args.get("name") or None, kind=args.get("kind") or None,
                              number=args.get("number") or None, username=args.get("user") or None,
                              desk_id=desk, before_id=before, limit=limit)
@@ -75,14 +80,14 @@ def get_audit():
 @bp.route("/audit/verify", methods=["GET", "POST"])
 @access("manager")
 def verify_log():
-    return jsonify(asdict(audit.verify(get_db())))
+    return jsonify(asdict(chain.verify(get_db())))
 
 
 @bp.get("/board")
 @access("public")
 def board():
     db = get_db()
-    return jsonify(stats.today_board(db, auth.office_id(db), now()))
+    return jsonify(figures.today_board(db, auth.office_id(db), now()))
 
 
 def _paths() -> dict:

@@ -13,9 +13,11 @@ from jinja2 import ChoiceLoader, FileSystemLoader
 from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.routing import IntegerConverter
 
-from kezek import i18n, store
-from kezek.errors import KezekError
-from kezek.timeutil import utcnow
+from kezek.base import database
+from kezek.base import i18n
+from kezek.base import store as base_store
+from kezek.base.errors import KezekError
+from kezek.base.clock import utcnow
 
 ROOT = Path(__file__).resolve().parents[2]
 socketio = SocketIO()
@@ -49,13 +51,13 @@ def _secret_key(db_path: str) -> str:
     """KEZEK_SECRET_KEY, else one generated once and kept in the database (sessions survive restarts)."""
     if os.environ.get("KEZEK_SECRET_KEY"):
         return os.environ["KEZEK_SECRET_KEY"]
-    db = store.init_db(db_path)
+    db = database.init_db(db_path)
     try:
-        with store.transaction(db):
-            key = store.get_setting(db, "secret_key")
+        with database.transaction(db):
+            key = base_store.get_setting(db, "secret_key")
             if not key:
                 key = secrets.token_hex(32)
-                store.set_setting(db, "secret_key", key)
+                base_store.set_setting(db, "secret_key", key)
         return key
     finally:
         db.close()
@@ -97,8 +99,8 @@ def create_app(config: dict | None = None) -> Flask:
         hops = int(settings["PROXY_HOPS"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.config["DB"] = str(Path(settings["DB"]).resolve())
-    store.init_db(app.config["DB"]).close()
-    app.extensions["kezek_pool"] = store.Pool(app.config["DB"])
+    database.init_db(app.config["DB"]).close()
+    app.extensions["kezek_pool"] = database.Pool(app.config["DB"])
     app.config["SECRET_KEY"] = settings.get("SECRET_KEY") or _secret_key(app.config["DB"])
     app.config.update(
         MAX_CONTENT_LENGTH=64 * 1024,

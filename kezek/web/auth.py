@@ -8,8 +8,9 @@ import time
 
 from flask import current_app, g, request, session
 
-from kezek import accounts, queries
-from kezek.errors import KezekError, NotFound
+from kezek.office import accounts
+from kezek.office import store as office_store
+from kezek.base.errors import KezekError, NotFound
 
 LEVELS = ("public", "kiosk", "display", "operator", "manager", "admin")
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -112,12 +113,12 @@ def office_id(db) -> str:
         return g.device["office_id"]
     wanted = request.args.get("office")
     if wanted:
-        if not queries.office(db, wanted):
+        if not office_store.office(db, wanted):
             raise NotFound("No such office.", "office_not_found")
         if g.user and wanted not in g.user["offices"]:
             raise Forbidden("You do not work in this office.")
         return wanted
-    offices = queries.offices(db)
+    offices = office_store.offices(db)
     if g.user:
         offices = [o for o in offices if o["id"] in g.user["offices"]]
     if len(offices) == 1:

@@ -1,8 +1,10 @@
 """Background work of a running server: expiring yesterday's tickets (and, later, printer polling)."""
 from __future__ import annotations
 
-from kezek import queries, store, tickets
-from kezek.timeutil import utcnow
+from kezek.base import database
+from kezek.office import store as office_store
+from kezek.queue import tickets
+from kezek.base.clock import utcnow
 from kezek.web.app import socketio
 from kezek.web.live import publish
 
@@ -13,9 +15,9 @@ TASKS = []   # other modules append (function(app), ) to run beside the expiry l
 def _expiry_loop(app) -> None:
     while True:
         try:
-            db = store.open_db(app.config["DB"])
+            db = database.open_db(app.config["DB"])
             try:
-                for office in queries.offices(db):
+                for office in office_store.offices(db):
                     publish(tickets.expire_stale(db, office["id"], utcnow()).events)
             finally:
                 db.close()

@@ -6,8 +6,10 @@ import threading
 
 from flask import current_app, g, jsonify, request
 
-from kezek import idempotency, queries, state
-from kezek.errors import Conflict, Invalid
+from kezek.base import idempotency
+from kezek.queue import store as queue_store
+from kezek.queue import views
+from kezek.base.errors import Conflict, Invalid
 from kezek.web.app import get_db, now
 
 _key_locks: dict[tuple[str, str], threading.Lock] = {}
@@ -48,9 +50,9 @@ def ticket_url(token: str) -> str:
 
 def ticket_json(ticket: dict, public: bool = False) -> dict:
     """A ticket as the API answers it."""
-    view = state.ticket_view(get_db(), ticket, now())
+    view = views.ticket_view(get_db(), ticket, now())
     view["url"] = ticket_url(ticket["token"])
-    return state.public_ticket_view(view) if public else view
+    return views.public_ticket_view(view) if public else view
 
 
 def interrupted() -> Conflict:
@@ -61,7 +63,7 @@ def interrupted() -> Conflict:
 
 def claimed_ticket(event: dict | None) -> dict:
     """The ticket an interrupted first try changed (see idempotent's replay)."""
-    ticket = queries.ticket(get_db(), event["ticket_id"]) if event and event["ticket_id"] else None
+    ticket = queue_store.ticket(get_db(), event["ticket_id"]) if event and event["ticket_id"] else None
     if ticket is None:
         raise interrupted()
     return ticket

@@ -6,8 +6,16 @@ import threading
 from flask import current_app, request, session
 from flask_socketio import ConnectionRefusedError, disconnect, emit, join_room
 
-from kezek import accounts, events, queries, state, store, tickets
-from kezek.timeutil import utcnow
+from kezek.base import database
+from kezek.base import events
+from kezek.base import store as base_store
+from kezek.office import accounts
+from kezek.office import store as office_store
+from kezek.printing import jobs as print_jobs
+from kezek.queue import store as queue_store
+from kezek.queue import tickets
+from kezek.queue import views
+from kezek.base.clock import utcnow
 
 _socketio = None
 _device_sids: dict[int, set[str]] = {}
@@ -37,11 +45,11 @@ _display_cache: dict[str, tuple] = {}
 def _display_snapshot(db, office: str, now) -> dict:
     """The display snapshot, shared by every display that (re)connects within a second while
     nothing changed: after a restart a whole hall of screens reconnects at once."""
-    key = (store.get_setting(db, "log_head"), int(now.timestamp()))
+    key = (base_store.get_setting(db, "log_head"), int(now.timestamp()))
     cached = _display_cache.get(office)
     if cached and cached[0] == key:
         return cached[1]
-    snapshot = state.display_snapshot(db, office, now)
+    snapshot = views.display_snapshot(db, office, now)
     _display_cache[office] = (key, snapshot)
     return snapshot
 
@@ -71,7 +79,7 @@ def _push_queue_later(office_id: str, delay: float) -> None:
 
 
 def _push_queue(office_id: str) -> None:
-    db = store.open_db(_app.config["DB"])
+    db = database.open_db(_app.config["DB"])
     try:
         clock = _app.config.get("CLOCK")
         data = tickets.queue_counts(db, office_id, clock() if clock else utcnow())
@@ -101,7 +109,7 @@ def _now():
 
 def _office(db, auth: dict, user: dict | None = None) -> str:
     wanted = auth.get("office")
-    offices = [o["id"] for o in queries.offices(db)]
+    offices = [o["id"] for o in office_store.offices(db)]
     if user is not None:
         offices = [o for o in offices if o in user["offices"]]
     if wanted:
@@ -133,19 +141,19 @@ def _connect_screen(db, auth: dict) -> tuple[str, dict]:
     if screen == "board":
         office = _office(db, auth)
         join_room(f"queue:{office}")
-        return "snapshot", {"office": state.office_view(queries.office(db, office)),
-                            "services": state.services_view(db, office, now)}
+        return "snapshot", {"office": views.office_view(office_store.office(db, office)),
+                            "services": views.services_view(db, office, now)}
     if screen == "ticket":
         # Each try counts against the address's ticket lookups, as the ticket page and API do.
         from kezek.web.screen_ticket import lookup_allowed
         if not lookup_allowed():
             raise ConnectionRefusedError("too many requests")
-        ticket = queries.ticket_by_token(db, str(auth.get("token") or ""))
+        ticket = queue_store.ticket_by_token(db, str(auth.get("token") or ""))
         if ticket is None:
             raise ConnectionRefusedError("ticket not found")
         join_room(f"ticket:{ticket['token']}")
         join_room(f"queue:{ticket['office_id']}")
-        view = state.public_ticket_view(state.ticket_view(db, ticket, now))
+        view = views.public_ticket_view(views.ticket_view(db, ticket, now))
         return "snapshot", {"ticket": view}
     if screen == "kiosk":
         device = accounts.device_by_token(db, str(auth.get("token") or ""))
@@ -154,10 +162,10 @@ def _connect_screen(db, auth: dict) -> tuple[str, dict]:
         _track(device["id"])
         join_room(f"kiosk:{device['id']}")
         join_room(f"kiosks:{device['office_id']}")
-        office = queries.office(db, device["office_id"])
-        return "snapshot", {"office": state.office_view(office), "device": device,
-                            "services": state.services_view(db, office["id"], now),
-                            "printer": state.printer_state(db, device)}
+        office = office_store.office(db, device["office_id"])
+        return "snapshot", {"office": views.office_view(office), "device": device,
+                            "services": views.services_view(db, office["id"], now),
+                            "printer": print_jobs.printer_state(db, device)}
     if screen == "operator":
         user = accounts.get_user(db, session.get("user_id")) if session.get("user_id") else None
         if not user or not user["active"] or session.get("password_epoch") != accounts.password_epoch(db, user["id"]):
@@ -168,11 +176,11 @@ def _connect_screen(db, auth: dict) -> tuple[str, dict]:
         desk_id = auth.get("desk")
         if desk_id is not None:
             fits = isinstance(desk_id, int) and not isinstance(desk_id, bool) and 0 < desk_id < 2**63
-            desk = queries.desk(db, desk_id) if fits else None
+            desk = office_store.desk(db, desk_id) if fits else None
             if desk is None or desk["office_id"] != office:
                 raise ConnectionRefusedError("unknown desk")
             join_room(f"desk:{desk_id}")
-        return "snapshot", state.operator_snapshot(db, office, now, desk_id)
+        return "snapshot", views.operator_snapshot(db, office, now, desk_id)
     if screen == "print-agent":
         # The print agent of a kiosk PC (kezek/print_agent.py), with the kiosk's token.
         from kezek.web import printing_web
@@ -202,7 +210,7 @@ def register(socketio, app=None) -> None:
     def on_connect(auth=None):
         if not isinstance(auth, dict):
             raise ConnectionRefusedError("say which screen in auth")
-        db = store.open_db(current_app.config["DB"])
+        db = database.open_db(current_app.config["DB"])
         try:
             name, snapshot = _connect_screen(db, auth)
         finally:
@@ -220,7 +228,7 @@ def register(socketio, app=None) -> None:
     @socketio.on("snapshot")
     def on_snapshot(auth=None):
         """A screen may ask for a fresh snapshot (e.g. after waking up)."""
-        db = store.open_db(current_app.config["DB"])
+        db = database.open_db(current_app.config["DB"])
         try:
             name, snapshot = _connect_screen(db, auth if isinstance(auth, dict) else {})
         except ConnectionRefusedError:

@@ -12,9 +12,16 @@ import uuid
 
 from flask import Blueprint, current_app, g, jsonify, request
 
-from kezek import accounts, print_jobs, printers, queries, state, store
-from kezek.errors import Conflict, NotFound
-from kezek.timeutil import iso, utcnow
+from kezek.base import database
+from kezek.office import accounts
+from kezek.printers import driver
+from kezek.printers import job_messages
+from kezek.printers import routes
+from kezek.printing import jobs as print_jobs
+from kezek.queue import store as queue_store
+from kezek.queue import views
+from kezek.base.errors import Conflict, NotFound
+from kezek.base.clock import iso, utcnow
 from kezek.web import auth, background, openapi
 from kezek.web.app import get_db, socketio
 from kezek.web.auth import access
@@ -28,7 +35,7 @@ JOB_TTL_S = 10  # an agent drops a job older than this: the visitor has left wit
 QUEUE_WAIT_S = 8  # a job waiting this long behind earlier ones for the same printer is dropped
 POLL_EVERY_S = 30
 REPRINTS_PER_MINUTE = 10
-AGENT_STATES = set(printers.STATES) | {"expired"}
+AGENT_STATES = set(driver.STATES) | {"expired"}
 
 _lock = threading.Lock()
 _agents: dict[int, list[str]] = {}  # kiosk device id -> its agents' sids, newest last
@@ -75,9 +82,9 @@ def start_print(ticket: dict, device: dict, *, reprint: bool = False) -> dict:
 
 def _not_sent(app, device_id: int, ticket_id: int, printer_state: str, detail: str, reprint: bool) -> None:
     """Log a ticket that was not even tried (the kiosk shows it on screen)."""
-    db = store.open_db(app.config["DB"])
+    db = database.open_db(app.config["DB"])
     try:
-        device, ticket = accounts.get_device(db, device_id), queries.ticket(db, ticket_id)
+        device, ticket = accounts.get_device(db, device_id), queue_store.ticket(db, ticket_id)
         print_jobs.record_print(db, device, ticket, False, printer_state, f"not sent: {detail}", _clock(app),
                                 reprint=reprint, notify=False, update_state=False)
     except Exception:  # the log row is lost, never the ticket
@@ -88,11 +95,11 @@ def _not_sent(app, device_id: int, ticket_id: int, printer_state: str, detail: s
 
 def _job(app, device_id: int, ticket_id: int, url: str, reprint: bool) -> None:
     """Print one ticket (here or through the agent), then record and push the result."""
-    db = store.open_db(app.config["DB"])
+    db = database.open_db(app.config["DB"])
     try:
-        device, ticket = accounts.get_device(db, device_id), queries.ticket(db, ticket_id)
+        device, ticket = accounts.get_device(db, device_id), queue_store.ticket(db, ticket_id)
         try:
-            route = print_jobs.printer_route(device["printer_url"])
+            route = routes.printer_route(device["printer_url"])
             paper = print_jobs.ticket_print(db, ticket, url, _clock(app))
             if route.route == "server":
                 ok, printer_state, detail = _print_here(app, device_id, route.spec, paper)
@@ -114,7 +121,7 @@ def _print_here(app, device_id: int, spec, paper) -> tuple[bool, str, str]:
     if not lock.acquire(timeout=_setting(app, "QUEUE_WAIT_S", QUEUE_WAIT_S)):
         return False, "timeout", "printer busy with earlier tickets: not printed"
     try:
-        result = printers.print_ticket(spec, paper)
+        result = driver.print_ticket(spec, paper)
     finally:
         lock.release()
     return result.ok, result.status.state, result.error or result.status.detail
@@ -132,7 +139,7 @@ def _print_by_agent(app, device_id: int, ticket_id: int, paper) -> tuple[bool, s
     timeout = _setting(app, "ACK_TIMEOUT_S", ACK_TIMEOUT_S)
     try:
         # sent_at is real time (not a test clock): the agent compares it with its own clock.
-        payload = print_jobs.job_payload(job_id, ticket_id, paper, utcnow(), JOB_TTL_S)
+        payload = job_messages.job_payload(job_id, ticket_id, paper, utcnow(), JOB_TTL_S)
         socketio.emit("print.job", payload, to=sid)
         if not waiter["done"].wait(timeout):
             return False, "timeout", f"the print agent did not answer within {timeout:g} s"
@@ -159,12 +166,12 @@ def agent_connected(db, device: dict, sid: str) -> dict:
         if sid not in sids:
             sids.append(sid)
         _agent_of[sid] = device["id"]
-    route = print_jobs.printer_route(device["printer_url"])
-    current = state.printer_state(db, device)
+    route = routes.printer_route(device["printer_url"])
+    current = print_jobs.printer_state(db, device)
     if route.route == "agent" and current["detail"] == print_jobs.AGENT_GONE:
         publish(print_jobs.record_state(db, device, "unknown", "print agent connected", _clock(current_app)))
     return {"device": {k: device[k] for k in ("id", "name", "office_id")}, "route": route.route,
-            "printer": state.printer_state(db, device), "server_time": iso(utcnow()), "job_ttl_s": JOB_TTL_S}
+            "printer": print_jobs.printer_state(db, device), "server_time": iso(utcnow()), "job_ttl_s": JOB_TTL_S}
 
 
 def agent_disconnected(sid: str) -> None:
@@ -179,10 +186,10 @@ def agent_disconnected(sid: str) -> None:
         if sids:
             return
         _agents.pop(device_id, None)
-    db = store.open_db(current_app.config["DB"])
+    db = database.open_db(current_app.config["DB"])
     try:
         device = accounts.get_device(db, device_id)
-        if device and print_jobs.printer_route(device["printer_url"]).route == "agent":
+        if device and routes.printer_route(device["printer_url"]).route == "agent":
             publish(print_jobs.record_state(db, device, "no_agent", print_jobs.AGENT_GONE, _clock(current_app)))
     finally:
         db.close()
@@ -202,9 +209,9 @@ def _on_ack(data=None):
         return
     # Too late: the kiosk was already told. Keep the log true (it may have printed) without a push.
     ticket_id = data.get("ticket_id")
-    db = store.open_db(current_app.config["DB"])
+    db = database.open_db(current_app.config["DB"])
     try:
-        ticket = queries.ticket(db, ticket_id) if isinstance(ticket_id, int) else None
+        ticket = queue_store.ticket(db, ticket_id) if isinstance(ticket_id, int) else None
         if ticket and ticket["device_id"] == device_id:
             device = accounts.get_device(db, device_id)
             publish(print_jobs.record_print(db, device, ticket, result["ok"], result["state"], result["detail"],
@@ -219,10 +226,10 @@ def _on_status(data=None):
     result = _agent_report(data)
     if device_id is None or result is None or result["state"] == "expired":
         return
-    db = store.open_db(current_app.config["DB"])
+    db = database.open_db(current_app.config["DB"])
     try:
         device = accounts.get_device(db, device_id)
-        if device and print_jobs.printer_route(device["printer_url"]).route == "agent":
+        if device and routes.printer_route(device["printer_url"]).route == "agent":
             publish(print_jobs.record_state(db, device, result["state"], result["detail"], _clock(current_app)))
     finally:
         db.close()
@@ -237,14 +244,14 @@ def register(server) -> None:
 def poll_once(app) -> list:
     """Read the status of every printer the server drives; push printer.changed for changes."""
     pushed = []
-    db = store.open_db(app.config["DB"])
+    db = database.open_db(app.config["DB"])
     try:
         for device, spec in print_jobs.pollable_kiosks(db):
             lock = _printer_lock(device["id"])
             if not lock.acquire(blocking=False):
                 continue  # printing now: the job reports the state itself
             try:
-                status = printers.printer_status(spec)
+                status = driver.printer_status(spec)
             finally:
                 lock.release()
             events = print_jobs.record_state(db, device, status.state, status.detail, _clock(app))
@@ -273,7 +280,7 @@ background.TASKS.append(poll_loop)
 @idempotent
 def reprint(ticket_id):
     db = get_db()
-    ticket = queries.ticket(db, ticket_id)
+    ticket = queue_store.ticket(db, ticket_id)
     if ticket is None or ticket["device_id"] != g.device["id"]:
         raise NotFound("No such ticket.", "ticket_not_found")
     if ticket["status"] not in print_jobs.REPRINTABLE:

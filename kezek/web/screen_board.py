@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, abort
 from flask_babel import get_locale
 
-from kezek import queries
-from kezek.i18n import N_
+from kezek.office import store as office_store
+from kezek.base.i18n import N_
 from kezek.web.app import get_db
 from kezek.web.auth import access
 from kezek.web.screens import render_screen
@@ -30,6 +30,6 @@ def page():
 @bp.get("/board/<office>")
 @access("public")
 def page_office(office):
-    if queries.office(get_db(), office) is None:
+    if office_store.office(get_db(), office) is None:
         abort(404)
     return render_screen("board", "index.html", STRINGS, lang=str(get_locale()), office=office)

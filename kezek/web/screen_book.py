@@ -5,8 +5,9 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, make_response, request, send_from_directory
 
-from kezek import bookings, queries
-from kezek.i18n import DEFAULT_LANG, LANGS, N_, normalise_lang
+from kezek.bookings import reservations
+from kezek.office import store as office_store
+from kezek.base.i18n import DEFAULT_LANG, LANGS, N_, normalise_lang
 from kezek.web import auth
 from kezek.web.api_bookings import booking_url, limit, lookups_per_ip
 from kezek.web.app import get_db
@@ -54,7 +55,7 @@ def _lang() -> str:
 
 def _page(code: str | None):
     db = get_db()
-    office = queries.office(db, auth.office_id(db))
+    office = office_store.office(db, auth.office_id(db))
     html = render_screen("book", "index.html", STRINGS, lang=_lang(), code=code or "",
                          office={lang: office[f"name_{lang}"] for lang in LANGS}, office_id=office["id"])
     response = make_response(html)
@@ -74,7 +75,7 @@ def page():
 @access("public")
 def booking_page(code):
     """The booking's own page; the script loads it (an unknown code shows 'not found')."""
-    normal = bookings.normalise_code(code)
+    normal = reservations.normalise_code(code)
     if normal is None:
         abort(404)
     return _page(normal)
@@ -92,8 +93,8 @@ def booking_qr(code):
     """The QR code of a booking's page (the kiosk's scanner reads the code from it); 404 when unknown."""
     if not lookups_per_ip.hit(f"ip:{auth.client_ip()}", limit("BOOKING_LOOKUPS_PER_10_MIN")):
         abort(429)
-    normal = bookings.normalise_code(code)
-    booking = bookings.get(get_db(), normal) if normal else None
+    normal = reservations.normalise_code(code)
+    booking = reservations.get(get_db(), normal) if normal else None
     if booking is None:
         abort(404)
     response = Response(qr_svg(booking_url(booking["code"])), mimetype="image/svg+xml")

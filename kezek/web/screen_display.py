@@ -9,9 +9,11 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, jsonify, request
 from flask_babel import get_locale
 
-from kezek import queries, speech, voice
-from kezek.errors import Invalid
-from kezek.i18n import N_
+from kezek.office import store as office_store
+from kezek.voice import speech
+from kezek.voice import words
+from kezek.base.errors import Invalid
+from kezek.base.i18n import N_
 from kezek.web import openapi
 from kezek.web.app import error_body, get_db
 from kezek.web.auth import access
@@ -75,9 +77,9 @@ def _known(db, number: str, desk: str) -> bool:
     """
     letters = re.match(r"^\D+", number).group().upper()
     prefixes, names = set(), set()
-    for office in queries.offices(db):
-        prefixes |= {s["prefix"].upper() for s in queries.services(db, office["id"])}
-        names |= {str(d["name"]).strip() for d in queries.desks(db, office["id"])}
+    for office in office_store.offices(db):
+        prefixes |= {s["prefix"].upper() for s in office_store.services(db, office["id"])}
+        names |= {str(d["name"]).strip() for d in office_store.desks(db, office["id"])}
     return letters in prefixes and desk in names
 
 
@@ -89,10 +91,10 @@ def _call_input() -> tuple[str, str, str]:
         raise Invalid("number: a ticket number such as А017.", "bad_field", field="number")
     if not desk or len(desk) > MAX_DESK_CHARS:
         raise Invalid(f"desk: 1 to {MAX_DESK_CHARS} characters.", "bad_field", field="desk")
-    if lang not in voice.LANGS:
-        raise Invalid("lang: kk, ru or en.", "bad_field", field="lang", allowed=list(voice.LANGS))
+    if lang not in words.LANGS:
+        raise Invalid("lang: kk, ru or en.", "bad_field", field="lang", allowed=list(words.LANGS))
     try:
-        voice.spoken(number, desk, lang)
+        words.spoken(number, desk, lang)
     except ValueError as exc:
         raise Invalid(f"This call cannot be spoken: {exc}", "bad_field", field="number") from exc
     if not _known(get_db(), number, desk):
@@ -124,7 +126,7 @@ def voice_status():
     """Whether the server can speak: espeak-ng installed, and which languages have recorded clips."""
     _, clips_dir = voice_dirs()
     clips = {lang: sorted(p.stem for p in (clips_dir / lang).glob("*.wav")) if (clips_dir / lang).is_dir() else []
-             for lang in voice.LANGS}
+             for lang in words.LANGS}
     return jsonify({"espeak": speech.espeak_available(), "clips": {k: len(v) for k, v in clips.items()},
                     "clips_dir": str(clips_dir)})
 

@@ -8,8 +8,8 @@ import qrcode.image.svg
 from flask import Blueprint, Response, abort, current_app
 from flask_babel import get_locale
 
-from kezek import queries
-from kezek.i18n import N_
+from kezek.queue import store as queue_store
+from kezek.base.i18n import N_
 from kezek.web import api, auth
 from kezek.web.app import get_db
 from kezek.web.auth import access
@@ -79,7 +79,7 @@ def ticket_qr(token):
     # The same per-address limit as the ticket API: a 404 must not become a token oracle.
     if not api.token_lookups.hit(f"ip:{auth.client_ip()}", current_app.config["TICKET_LOOKUPS_PER_MINUTE"]):
         abort(429)
-    ticket = queries.ticket_by_token(get_db(), token)
+    ticket = queue_store.ticket_by_token(get_db(), token)
     if ticket is None:
         abort(404)
     response = Response(qr_svg(ticket_url(ticket["token"])), mimetype="image/svg+xml")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint
 from flask_babel import get_locale
 
-from kezek.i18n import N_
+from kezek.base.i18n import N_
 from kezek.web.auth import access
 from kezek.web.screens import render_screen
 

@@ -7,8 +7,10 @@ from flask import Blueprint, current_app, jsonify, make_response, request
 from flask_babel import force_locale
 from markupsafe import Markup
 
-from kezek import queries, ratings
-from kezek.i18n import DEFAULT_LANG, LANGS, N_, normalise_lang
+from kezek.office import store as office_store
+from kezek.queue import ratings
+from kezek.queue import store as queue_store
+from kezek.base.i18n import DEFAULT_LANG, LANGS, N_, normalise_lang
 from kezek.web import api, auth, openapi
 from kezek.web.app import get_db, now
 from kezek.web.auth import access
@@ -78,13 +80,13 @@ def page(token):
     if not lookup_allowed():
         return _page("gone.html", _visitor_lang(None), 429, reason="busy")
     db = get_db()
-    ticket = queries.ticket_by_token(db, token)
+    ticket = queue_store.ticket_by_token(db, token)
     if ticket is None:
         return _page("gone.html", _visitor_lang(None), 404, reason="not_found")
     view = ticket_json(ticket, public=True)
     services = {s["id"]: {lang: s[f"name_{lang}"] for lang in LANGS}
-                for s in queries.services(db, ticket["office_id"])}
-    office = queries.office(db, ticket["office_id"])
+                for s in office_store.services(db, ticket["office_id"])}
+    office = office_store.office(db, ticket["office_id"])
     boot = {"ticket": {k: view[k] for k in ("token", "number", "service_id", "status", "people_ahead",
                                             "estimated_wait_s", "desk_id", "desk", "called_at", "recalls")},
             "services": services, "rated": ratings.rated(ticket),

@@ -12,8 +12,8 @@ from pathlib import Path
 from flask import Flask, abort, render_template, send_from_directory
 from markupsafe import Markup
 
-from kezek import i18n
-from kezek.i18n import N_
+from kezek.base import i18n
+from kezek.base.i18n import N_
 from kezek.web.auth import access
 
 ROOT = Path(__file__).resolve().parents[2]

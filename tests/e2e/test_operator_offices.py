@@ -5,8 +5,11 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from kezek import accounts, booking_config, config, store
-from kezek.timeutil import utcnow
+from kezek.base import database
+from kezek.bookings import rules
+from kezek.office import accounts
+from kezek.office import config
+from kezek.base.clock import utcnow
 
 from tests.e2e.conftest import DEMO_PASSWORD, screenshot, wait_js
 
@@ -28,15 +31,15 @@ CHANGE = {"kk": "Кеңсені ауыстыру", "ru": "Сменить офи�
 def north(live_server):
     """A second office beside the running demo one: a bookable service С, desks N1 and N2, its own
     kiosk, and `clerk2`, an operator of both offices. Made in the database the server runs on."""
-    db = store.open_db(str(live_server.db))
+    db = database.open_db(str(live_server.db))
     now = utcnow()
     try:
         config.create_office(db, "north", NORTH, now)
         service = config.create_service(db, "north", {"prefix": "С", "name_kk": "Салық", "name_ru": "Налоги",
                                                       "name_en": "Taxes"}, now)
-        booking_config.set_rule(db, service["id"], {"enabled": True, "slot_minutes": 15, "capacity": 3,
+        rules.set_rule(db, service["id"], {"enabled": True, "slot_minutes": 15, "capacity": 3,
                                                     "days_ahead": 14, "opens": "00:00", "closes": "23:59"}, now)
-        booking_config.set_settings(db, "north", {"weekdays": [1, 2, 3, 4, 5, 6, 7]}, now)
+        rules.set_settings(db, "north", {"weekdays": [1, 2, 3, 4, 5, 6, 7]}, now)
         desks = [config.create_desk(db, "north", {"name": f"N{i}", "service_ids": [service["id"]]}, now)
                  for i in (1, 2)]
         _, kiosk_token = accounts.create_device(db, "north", "kiosk", "North kiosk", now)

@@ -8,8 +8,9 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from kezek import store, tickets
-from kezek.timeutil import utcnow
+from kezek.base import database
+from kezek.queue import tickets
+from kezek.base.clock import utcnow
 from tests.e2e.conftest import DEMO_PASSWORD, LiveServer, screenshot, wait_js
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -92,7 +93,7 @@ def test_every_screen_recovers_the_true_state_after_a_restart_by_itself(server, 
 
     # While the server is down the office goes on (another server process, or a restored backup):
     # three more Б tickets, the visitor is called to desk 3, a Г ticket is served at desk 5.
-    db = store.open_db(server.db)
+    db = database.open_db(server.db)
     try:
         for _ in range(3):
             tickets.issue(db, Б, utcnow())

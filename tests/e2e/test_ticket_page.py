@@ -197,15 +197,16 @@ def test_an_unknown_token_gets_the_not_found_page(live_server, new_page):
 
 
 def test_the_page_catches_up_after_the_server_was_away(live_server, new_page):
-    from kezek import store, tickets
-    from kezek.timeutil import utcnow
+    from kezek.base import database
+    from kezek.queue import tickets
+    from kezek.base.clock import utcnow
 
     ticket = live_server.issue(Ж, lang="kk")
     page = open_ticket(new_page, live_server, ticket)
     expect(page.locator("#ahead")).to_have_text(AHEAD["kk"].format(0))
     live_server.stop()
     expect(page.locator("#kezek-offline")).to_be_visible(timeout=WAIT_MS)
-    db = store.open_db(live_server.db)                              # the call happens while the page is cut off
+    db = database.open_db(live_server.db)                              # the call happens while the page is cut off
     try:
         tickets.call_next(db, 6, utcnow())
     finally:

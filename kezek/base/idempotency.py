@@ -1,0 +1,57 @@
+"""Stored answers to retried writes (Idempotency-Key): a retry gets the first result.
+
+The key is claimed inside the operation's own transaction (`claim`, run by
+database.transaction just before COMMIT), naming the newest event of that change. The
+answer is stored a moment later, without waiting for the disk. A server that dies (or
+loses power) between the two leaves a claim without an answer: the retry then rebuilds the answer from the claimed event instead
+of doing the operation a second time (kezek/web/common.py).
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+from kezek.base import database
+from kezek.base.clock import iso
+
+KEEP = timedelta(hours=24)
+PENDING = 0          # status of a claim whose answer was never stored
+
+
+def recall_answer(db, scope: str, key: str) -> tuple[str, int, dict] | None:
+    """(request, status, body) stored for this caller and key, or None."""
+    row = database.one(db, "SELECT request, status, body FROM idempotency WHERE scope = ? AND key = ?", (scope, key))
+    return (row["request"], row["status"], json.loads(row["body"])) if row else None
+
+
+def claim(db, scope: str, key: str, request: str, now: datetime) -> None:
+    """Inside a write transaction, before COMMIT: this key is spent, by the newest event.
+
+    Every change Kezek commits writes its event in the same transaction, so the newest
+    event is this change's own (the writer lock keeps other writers out meanwhile).
+    """
+    event = database.scalar(db, "SELECT max(id) FROM events")
+    db.execute("INSERT INTO idempotency (scope, key, request, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)"
+               " ON CONFLICT (scope, key) DO UPDATE SET body = excluded.body WHERE status = ?",
+               (scope, key, request, PENDING, json.dumps({"event": event}), iso(now), PENDING))
+
+
+def claimed_event(db, body: dict) -> dict | None:
+    """The event a claim names: its name, ticket_id and desk_id."""
+    if not isinstance(body, dict) or body.get("event") is None:
+        return None
+    return database.one(db, "SELECT id, name, ticket_id, desk_id FROM events WHERE id = ?", (body["event"],))
+
+
+def remember_answer(db, scope: str, key: str, request: str, status: int, body, now: datetime) -> None:
+    """Store the answer to a write under its key (and forget keys older than a day).
+
+    Not waiting for the disk: the claim, durable in the operation's own transaction, is
+    what must outlive a power cut; a retry after losing this row rebuilds the answer.
+    """
+    with database.transaction(db, durable=False):
+        db.execute("INSERT INTO idempotency (scope, key, request, status, body, created_at)"
+                   " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (scope, key) DO UPDATE"
+                   " SET status = excluded.status, body = excluded.body WHERE status = ?",
+                   (scope, key, request, status, json.dumps(body, ensure_ascii=False), iso(now), PENDING))
+        db.execute("DELETE FROM idempotency WHERE created_at < ?", (iso(now - KEEP),))

@@ -1,0 +1,1 @@
+"""Bookings: slots, booking and check-in, their configuration and report."""

@@ -1,0 +1,98 @@
+"""The append-only, hash-chained event log: every change of a ticket or a desk."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from kezek.base import database
+from kezek.base import store as base_store
+from kezek.log import report_facts
+from kezek.base.clock import iso
+
+GENESIS = "0" * 64
+FIELDS = ("id", "at", "office_id", "name", "ticket_id", "service_id", "desk_id",
+          "user_id", "device_id", "details", "prev_hash")
+
+
+def row_hash(row: dict) -> str:
+    """The hash of one row: its fields and the previous row's hash."""
+    material = json.dumps([row[f] for f in FIELDS], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+def append(db, now: datetime, office_id: str, name: str, *, ticket_id=None, service_id=None,
+           desk_id=None, user_id=None, device_id=None, details: dict | None = None) -> dict:
+    """Write one event row (call inside the transaction of the change it records)."""
+    head = database.one(db, "SELECT id, hash FROM events ORDER BY id DESC LIMIT 1")
+    row = {
+        "id": (head["id"] + 1) if head else 1,
+        "at": iso(now),
+        "office_id": office_id,
+        "name": name,
+        "ticket_id": ticket_id,
+        "service_id": service_id,
+        "desk_id": desk_id,
+        "user_id": user_id,
+        "device_id": device_id,
+        "details": json.dumps(details or {}, ensure_ascii=False, sort_keys=True),
+        "prev_hash": head["hash"] if head else GENESIS,
+    }
+    row["hash"] = row_hash(row)
+    db.execute(
+        "INSERT INTO events (id, at, office_id, name, ticket_id, service_id, desk_id, user_id,"
+        " device_id, details, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        [row[f] for f in FIELDS] + [row["hash"]],
+    )
+    report_facts.record(db, row)   # the reports' per-ticket summary, in the same transaction
+    # The head is kept apart so that removing the newest rows is detected too.
+    base_store.set_setting(db, "log_head", f"{row['id']}:{row['hash']}")
+    return row
+
+
+@dataclass
+class Verification:
+    """The result of checking the chain."""
+
+    ok: bool
+    checked: int
+    bad_id: int | None = None
+    reason: str = ""
+
+
+def verify(db) -> Verification:
+    """Check every row's hash and link, and that the newest row is the recorded head."""
+    prev_hash, prev_id, checked = GENESIS, 0, 0
+    for row in db.query(f"SELECT {', '.join(FIELDS)}, hash FROM events ORDER BY id"):
+        if row["id"] != prev_id + 1:
+            return Verification(False, checked, row["id"], f"row(s) missing before {row['id']}")
+        if row["prev_hash"] != prev_hash:
+            return Verification(False, checked, row["id"], "link to previous row broken")
+        if row_hash(row) != row["hash"]:
+            return Verification(False, checked, row["id"], "row was edited")
+        prev_hash, prev_id, checked = row["hash"], row["id"], checked + 1
+    head = base_store.get_setting(db, "log_head")
+    expected = f"{prev_id}:{prev_hash}" if checked else None
+    if head != expected:
+        return Verification(False, checked, prev_id, "newest rows were removed or the head was changed")
+    return Verification(True, checked)
+
+
+def list_events(db, office_id: str, *, since: str | None = None, until: str | None = None,
+                name: str | None = None, ticket_id: int | None = None, limit: int = 200,
+                before_id: int | None = None) -> list[dict]:
+    """Events of an office, newest first, with optional filters."""
+    sql = ["SELECT * FROM events WHERE office_id = ?"]
+    params: list = [office_id]
+    for clause, value in (("at >= ?", since), ("at < ?", until), ("name = ?", name),
+                          ("ticket_id = ?", ticket_id), ("id < ?", before_id)):
+        if value is not None:
+            sql.append(f"AND {clause}")
+            params.append(value)
+    sql.append("ORDER BY id DESC LIMIT ?")
+    params.append(limit)
+    rows = list(db.query(" ".join(sql), params))
+    for row in rows:
+        row["details"] = json.loads(row["details"])
+    return rows

@@ -1,0 +1,1 @@
+"""The office's configuration and accounts: offices, services, desks, users and devices."""

@@ -1,0 +1,240 @@
+"""Office configuration: offices, services, desks and which services each desk serves."""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from kezek.base import database
+from kezek.log import chain
+from kezek.office import store
+from kezek.base.errors import Conflict, Invalid, NotFound
+from kezek.base.i18n import LANGS
+
+HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+OFFICE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+SERVICE_FIELDS = ("prefix", "name_kk", "name_ru", "name_en", "group_kk", "group_ru", "group_en",
+                  "active", "daily_limit", "opens", "closes", "target_wait_s", "sort_order")
+OFFICE_FIELDS = ("name_kk", "name_ru", "name_en", "timezone", "languages", "default_lang", "ticker_kk",
+                 "ticker_ru", "ticker_en", "target_wait_s", "priority_wait_limit_s", "opens", "closes")
+
+
+def _text(values: dict, key: str, limit: int, required: bool) -> None:
+    if key not in values:
+        return
+    value = values[key]
+    if value is None and not required:
+        return
+    if not isinstance(value, str) or (required and not value.strip()) or len(value) > limit:
+        raise Invalid(f"{key}: text of 1–{limit} characters is needed." if required
+                      else f"{key}: text of at most {limit} characters.", "bad_field", field=key)
+    values[key] = value.strip()
+
+
+def _int(values: dict, key: str, low: int, high: int, nullable: bool) -> None:
+    if key not in values:
+        return
+    value = values[key]
+    if value is None and nullable:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise Invalid(f"{key}: a whole number from {low} to {high} is needed.", "bad_field", field=key)
+
+
+def _hours(values: dict) -> None:
+    for key in ("opens", "closes"):
+        if values.get(key) is not None and not (isinstance(values[key], str) and HHMM.match(values[key])):
+            raise Invalid(f"{key}: a time as HH:MM is needed.", "bad_field", field=key)
+    if bool(values.get("opens")) != bool(values.get("closes")) and "opens" in values and "closes" in values:
+        raise Invalid("Give both opening and closing times, or neither.", "bad_field", field="opens")
+
+
+def _check_service(values: dict, creating: bool) -> dict:
+    unknown = set(values) - set(SERVICE_FIELDS)
+    if unknown:
+        raise Invalid(f"Unknown fields: {', '.join(sorted(unknown))}.", "unknown_field")
+    if creating:
+        for key in ("prefix", "name_kk", "name_ru", "name_en"):
+            if key not in values:
+                raise Invalid(f"{key} is required.", "missing_field", field=key)
+    values = dict(values)
+    _text(values, "prefix", 2, True)
+    if "prefix" in values and not values["prefix"].isalpha():
+        raise Invalid("prefix: one or two letters.", "bad_field", field="prefix")
+    if "prefix" in values:
+        values["prefix"] = values["prefix"].upper()
+    for lang in LANGS:
+        _text(values, f"name_{lang}", 120, True)
+        _text(values, f"group_{lang}", 80, False)
+    if "active" in values and not isinstance(values["active"], bool):
+        raise Invalid("active: true or false.", "bad_field", field="active")
+    _int(values, "daily_limit", 1, 9999, True)
+    _int(values, "target_wait_s", 60, 24 * 3600, True)
+    _int(values, "sort_order", -9999, 9999, False)
+    _hours(values)
+    if "active" in values:
+        values["active"] = int(values["active"])
+    return values
+
+
+def create_service(db, office_id: str, values: dict, now: datetime, *, by_user_id=None) -> dict:
+    """Add a service to an office; its prefix must be unique in the office."""
+    values = _check_service(values, creating=True)
+    with database.transaction(db):
+        if not store.office(db, office_id):
+            raise NotFound("No such office.", "office_not_found")
+        if database.scalar(db, "SELECT 1 FROM services WHERE office_id = ? AND prefix = ?",
+                        (office_id, values["prefix"])):
+            raise Conflict("Another service already uses this prefix.", "duplicate_prefix", field="prefix")
+        cols = ["office_id", *values]
+        service_id = db.execute(
+            f"INSERT INTO services ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
+            [office_id, *values.values()]).lastrowid
+        chain.append(db, now, office_id, "service.created", service_id=service_id, user_id=by_user_id,
+                     details=values)
+    return store.service(db, service_id)
+
+
+def update_service(db, service_id: int, values: dict, now: datetime, *, by_user_id=None) -> dict:
+    """Change some fields of a service."""
+    values = _check_service(values, creating=False)
+    with database.transaction(db):
+        service = store.service(db, service_id)
+        if service is None:
+            raise NotFound("No such service.", "service_not_found")
+        if "prefix" in values and database.scalar(
+                db, "SELECT 1 FROM services WHERE office_id = ? AND prefix = ? AND id != ?",
+                (service["office_id"], values["prefix"], service_id)):
+            raise Conflict("Another service already uses this prefix.", "duplicate_prefix", field="prefix")
+        if values:
+            sets = ", ".join(f"{k} = ?" for k in values)
+            db.execute(f"UPDATE services SET {sets} WHERE id = ?", [*values.values(), service_id])
+        chain.append(db, now, service["office_id"], "service.changed", service_id=service_id,
+                     user_id=by_user_id, details=values)
+    return store.service(db, service_id)
+
+
+def _check_desk(db, office_id: str, values: dict, creating: bool) -> dict:
+    unknown = set(values) - {"name", "service_ids", "active"}
+    if unknown:
+        raise Invalid(f"Unknown fields: {', '.join(sorted(unknown))}.", "unknown_field")
+    values = dict(values)
+    if creating and "name" not in values:
+        raise Invalid("name is required.", "missing_field", field="name")
+    if "name" in values:
+        if isinstance(values["name"], int) and not isinstance(values["name"], bool):
+            values["name"] = str(values["name"])
+        _text(values, "name", 20, True)
+    if "active" in values and not isinstance(values["active"], bool):
+        raise Invalid("active: true or false.", "bad_field", field="active")
+    if "service_ids" in values:
+        ids = values["service_ids"]
+        if not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+            raise Invalid("service_ids: a list of service ids.", "bad_field", field="service_ids")
+        known = {s["id"] for s in store.services(db, office_id)}
+        missing = sorted(set(ids) - known)
+        if missing:
+            raise Invalid(f"Unknown service ids: {missing}.", "unknown_service", field="service_ids")
+    return values
+
+
+def _save_desk(db, desk_id: int, values: dict) -> None:
+    if "name" in values:
+        db.execute("UPDATE desks SET name = ? WHERE id = ?", (values["name"], desk_id))
+    if "active" in values:
+        db.execute("UPDATE desks SET active = ? WHERE id = ?", (int(values["active"]), desk_id))
+    if "service_ids" in values:
+        db.execute("DELETE FROM desk_services WHERE desk_id = ?", (desk_id,))
+        for service_id in sorted(set(values["service_ids"])):
+            db.execute("INSERT INTO desk_services (desk_id, service_id) VALUES (?, ?)", (desk_id, service_id))
+
+
+def _name_taken(db, office_id: str, name: str, desk_id: int | None) -> bool:
+    return bool(database.scalar(db, "SELECT 1 FROM desks WHERE office_id = ? AND name = ? AND id IS NOT ?",
+                             (office_id, name, desk_id)))
+
+
+def create_desk(db, office_id: str, values: dict, now: datetime, *, by_user_id=None) -> dict:
+    """Add a desk with the services it serves."""
+    with database.transaction(db):
+        if not store.office(db, office_id):
+            raise NotFound("No such office.", "office_not_found")
+        values = _check_desk(db, office_id, values, creating=True)
+        if _name_taken(db, office_id, values["name"], None):
+            raise Conflict("Another desk has this name.", "duplicate_desk", field="name")
+        desk_id = db.execute("INSERT INTO desks (office_id, name, changed_at) VALUES (?, ?, NULL)",
+                             (office_id, values["name"])).lastrowid
+        _save_desk(db, desk_id, values)
+        chain.append(db, now, office_id, "desk.created", desk_id=desk_id, user_id=by_user_id, details=values)
+    return store.desk(db, desk_id)
+
+
+def update_desk(db, desk_id: int, values: dict, now: datetime, *, by_user_id=None) -> dict:
+    """Rename a desk, change its services, or (de)activate it."""
+    with database.transaction(db):
+        desk = store.desk(db, desk_id)
+        if desk is None:
+            raise NotFound("No such desk.", "desk_not_found")
+        values = _check_desk(db, desk["office_id"], values, creating=False)
+        if "name" in values and _name_taken(db, desk["office_id"], values["name"], desk_id):
+            raise Conflict("Another desk has this name.", "duplicate_desk", field="name")
+        _save_desk(db, desk_id, values)
+        chain.append(db, now, desk["office_id"], "desk.changed_config", desk_id=desk_id,
+                     user_id=by_user_id, details=values)
+    return store.desk(db, desk_id)
+
+
+def create_office(db, office_id: str, values: dict, now: datetime) -> dict:
+    """Add an office (the demo and the first run use this)."""
+    if not OFFICE_ID.match(office_id or ""):
+        raise Invalid("An office id is lower-case letters, digits and dashes.", "bad_office_id")
+    values = _check_office(values)
+    with database.transaction(db):
+        if store.office(db, office_id):
+            raise Conflict("That office exists.", "office_exists")
+        cols = ["id", *values]
+        db.execute(f"INSERT INTO offices ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
+                   [office_id, *values.values()])
+        chain.append(db, now, office_id, "office.created", details=values)
+    return store.office(db, office_id)
+
+
+def _check_office(values: dict) -> dict:
+    unknown = set(values) - set(OFFICE_FIELDS)
+    if unknown:
+        raise Invalid(f"Unknown fields: {', '.join(sorted(unknown))}.", "unknown_field")
+    values = dict(values)
+    for lang in LANGS:
+        _text(values, f"name_{lang}", 160, True)
+        _text(values, f"ticker_{lang}", 300, False)
+    if "timezone" in values:
+        try:
+            ZoneInfo(values["timezone"])
+        except (ZoneInfoNotFoundError, ValueError, TypeError):
+            raise Invalid("timezone: an IANA zone such as Asia/Almaty.", "bad_field", field="timezone")
+    if "languages" in values:
+        langs = values["languages"]
+        if isinstance(langs, list):
+            langs = ",".join(langs)
+        if not isinstance(langs, str) or not langs or not set(langs.split(",")) <= set(LANGS):
+            raise Invalid("languages: some of kk, ru, en.", "bad_field", field="languages")
+        values["languages"] = langs
+    if "default_lang" in values and values["default_lang"] not in LANGS:
+        raise Invalid("default_lang: kk, ru or en.", "bad_field", field="default_lang")
+    _int(values, "target_wait_s", 60, 24 * 3600, False)
+    _int(values, "priority_wait_limit_s", 60, 24 * 3600, False)
+    _hours(values)
+    return values
+
+
+def update_office(db, office_id: str, values: dict, now: datetime, *, by_user_id=None) -> dict:
+    """Change an office's names, zone, languages, ticker, targets or hours."""
+    values = _check_office(values)
+    with database.transaction(db):
+        if not store.office(db, office_id):
+            raise NotFound("No such office.", "office_not_found")
+        if values:
+            sets = ", ".join(f"{k} = ?" for k in values)
+            db.execute(f"UPDATE offices SET {sets} WHERE id = ?", [*values.values(), office_id])
+        chain.append(db, now, office_id, "office.changed", user_id=by_user_id, details=values)
+    return store.office(db, office_id)

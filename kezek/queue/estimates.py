@@ -1,0 +1,237 @@
+"""People ahead and the expected wait: the same figures on the kiosk, ticket page and paper.
+
+The wait is found by replaying the call order on the desks that are open now: each desk,
+when it becomes free, calls the ticket `kezek.policy` would give it, and a visit takes
+its service's typical time (the median call-to-finish time of the service's latest
+visits, or a default before there is history). docs/ticket.md explains it with an example.
+"""
+from __future__ import annotations
+
+import heapq
+import math
+import statistics
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from kezek.base import database
+from kezek.base import store as base_store
+from kezek.log import store as log_store
+from kezek.office import store as office_store
+from kezek.queue import policy
+from kezek.queue import store
+from kezek.base.clock import iso, parse
+
+DEFAULT_VISIT_S = 300         # before a service has history: 5 minutes a visitor
+HISTORY = timedelta(days=7)   # visits older than this say little about today
+SAMPLES = 20                  # the latest visits that make the typical time
+MIN_SAMPLES = 3               # fewer than this: the default (one long visit is no pattern)
+OVERRUN_SHARE = 0.25          # a visit past its typical time is assumed to need a quarter of it more
+
+
+def visit_times(db, service_id: int, now: datetime) -> list[float]:
+    """Seconds from call to end of the service's latest visits (done or no-show), newest first."""
+    # Call to end, not start to end: walking to the desk and waiting for a no-show occupy
+    # the desk too. Times are parsed here rather than with SQL date functions (portable SQL).
+    rows = db.execute(
+        "SELECT called_at, finished_at FROM tickets WHERE service_id = ? AND status IN ('done', 'no_show')"
+        " AND called_at IS NOT NULL AND finished_at >= ? AND finished_at <= ?"
+        " ORDER BY finished_at DESC LIMIT ?",
+        (service_id, iso(now - HISTORY), iso(now), SAMPLES)).fetchall()
+    return [max(0.0, (parse(end) - parse(called)).total_seconds()) for called, end in rows]
+
+
+def typical_visit_s(db, service_id: int, now: datetime) -> float:
+    """The median of the service's recent visit times, or the default with too little history."""
+    times = visit_times(db, service_id, now)
+    return float(statistics.median(times)) if len(times) >= MIN_SAMPLES else float(DEFAULT_VISIT_S)
+
+
+def remaining_s(typical_s: float, elapsed_s: float) -> float:
+    """How much longer a visit that began `elapsed_s` ago is expected to take."""
+    return max(typical_s - elapsed_s, typical_s * OVERRUN_SHARE)
+
+
+
+class _Typical:
+    """Typical visit times, each service's read once per floor (with the asking request's connection)."""
+
+    def __init__(self, now: datetime):
+        self.now, self.known = now, {}
+
+    def get(self, db, service_id: int) -> float:
+        if service_id not in self.known:
+            self.known[service_id] = typical_visit_s(db, service_id, self.now)
+        return self.known[service_id]
+
+
+@dataclass
+class Replay:
+    """When, in seconds from now, each waiting ticket is called and each desk runs out of visitors."""
+
+    called_in: dict[int, float] = field(default_factory=dict)     # ticket id -> seconds
+    idle_in: dict[int, float] = field(default_factory=dict)       # desk id -> seconds
+    desk_services: dict[int, tuple] = field(default_factory=dict)
+
+
+def replay(desks: list[tuple], waiting: list[dict], now: datetime, wait_limit_s: int, typical) -> Replay:
+    """Replay the call order: `desks` are (seconds until free, desk id, service ids)."""
+    # Split each service's queue into lines that keep policy order inside them (by
+    # first-in-line and priority, oldest first). The head of each line is then the only
+    # candidate it can offer, so policy.next_ticket over the heads is the desk's choice.
+    lines: dict[tuple, deque] = {}
+    for t in sorted(waiting, key=lambda t: (t["queued_at"], t["id"])):
+        lines.setdefault((t["service_id"], bool(t["first_in_line"]), bool(t["priority"])), deque()).append(t)
+    by_service: dict[int, list[tuple]] = {}
+    for key in lines:
+        by_service.setdefault(key[0], []).append(key)
+    out = Replay(desk_services={d[1]: d[2] for d in desks})
+    # Each desk's lines, found once rather than at every step of the replay.
+    desk_lines = {d[1]: [lines[k] for s in d[2] for k in by_service.get(s, ())] for d in desks}
+    heap = list(desks)
+    heapq.heapify(heap)
+    while heap:
+        free_in, desk_id, services = heapq.heappop(heap)
+        heads = [line[0] for line in desk_lines[desk_id] if line]
+        chosen = heads[0] if len(heads) == 1 else policy.next_ticket(heads, now + timedelta(seconds=free_in),
+                                                                     wait_limit_s)
+        if chosen is None:
+            out.idle_in[desk_id] = free_in     # nobody left for this desk: it leaves the replay
+            continue
+        lines[(chosen["service_id"], bool(chosen["first_in_line"]), bool(chosen["priority"]))].popleft()
+        out.called_in[chosen["id"]] = free_in
+        heapq.heappush(heap, (free_in + typical(chosen["service_id"]), desk_id, services))
+    return out
+
+
+def with_new_ticket(done: Replay, ticket: dict, typical) -> Replay:
+    """`done` with one more ticket: the newest, not priority, not first in line.
+
+    Such a ticket loses to every head it meets (all are older; being overdue never lifts it
+    over an older ticket, which is overdue first), so the replay runs exactly as before
+    until the first desk of its service runs out of visitors: that desk calls it then, and
+    runs out one visit later. This is what replay() would find, without the replay.
+    """
+    serving = [(done.idle_in[d], d) for d, services in done.desk_services.items() if ticket["service_id"] in services]
+    if not serving:
+        return done             # no desk in this replay calls its service
+    idle, desk = min(serving)   # the heap's order: the earlier moment, then the lower desk id
+    out = Replay(dict(done.called_in), dict(done.idle_in), done.desk_services)
+    out.called_in[ticket["id"]] = idle
+    out.idle_in[desk] = idle + typical(ticket["service_id"])
+    return out
+
+
+@dataclass
+class _Floor:
+    """What one database state says: the active desks, typical times, and replays done so far."""
+
+    state: tuple
+    desks: list[dict]
+    typical: _Typical
+    waiting: list[dict]
+    replays: dict[tuple, Replay] = field(default_factory=dict)
+    last_event: int = 0     # the newest event-log row of this state
+
+
+_floors: dict[tuple, "_Floor"] = {}   # (database file, office) -> the latest floor
+
+
+def _floor(db, office_id: str, now: datetime, wait_limit_s: int) -> _Floor:
+    # queue.changed, the kiosk's list and every phone's ticket page ask about the same floor:
+    # one read and one replay serve them all, in this process, until the next change. Every
+    # change writes the event log, so its head names the state; within one second the figures
+    # are the same (the answer and the print of one ticket share them).
+    moment = (office_id, int(now.timestamp()), wait_limit_s)
+    where = (getattr(db, "kezek_path", None), office_id)
+    cached = _floors.get(where)
+    if cached is not None and cached.state == moment + (base_store.get_setting(db, "log_head"),):
+        return cached
+    with database.snapshot(db):    # everything below from one committed state, whatever commits meanwhile
+        state = moment + (base_store.get_setting(db, "log_head"),)
+        last_event = log_store.last_event_id(db)
+        floor = _grown(db, cached, state, last_event) if cached is not None and cached.state[:3] == moment else None
+        if floor is None:
+            floor = _Floor(state, [d for d in office_store.desks(db, office_id) if d["active"]], _Typical(now),
+                           store.waiting_in(db, [s["id"] for s in office_store.services(db, office_id)]),
+                           last_event=last_event)
+    if len(_floors) > 64:          # many databases in one process (tests): keep it small
+        _floors.clear()
+    _floors[where] = floor
+    return floor
+
+
+def _grown(db, floor: _Floor, state: tuple, last_event: int) -> _Floor | None:
+    """The next floor without replaying, when the one change since `floor` is a plain new ticket.
+
+    That is the common change at a busy moment (the issuing kiosk's answer asks at once);
+    anything else — a call, a pause, a priority ticket, another office's change — is read
+    and replayed afresh (None).
+    """
+    since = log_store.events_after(db, floor.last_event, 2)
+    if len(since) != 1 or since[0]["id"] != last_event or since[0]["name"] != "ticket.issued":
+        return None
+    if since[0]["office_id"] != state[0]:
+        return None
+    ticket = store.waiting_ticket(db, since[0]["ticket_id"])
+    if ticket is None or ticket["priority"] or ticket["first_in_line"]:
+        return None
+    typical = floor.typical
+    return _Floor(state, floor.desks, typical, floor.waiting + [ticket],
+                  {key: with_new_ticket(done, ticket, lambda sid: typical.get(db, sid))
+                   for key, done in floor.replays.items()}, last_event=last_event)
+
+
+def _calling_desks(db, floor: _Floor, service_id: int, now: datetime) -> list[tuple]:
+    """(seconds until free, desk id, service ids) of the desks that call now.
+
+    Paused desks do not count; if every desk of the service is paused they are assumed to
+    resume now, and a service with no desk at all gets one imagined desk (id 0) of its own.
+    """
+    chosen = [d for d in floor.desks if not d["paused"]]
+    if not any(service_id in d["service_ids"] for d in chosen):
+        chosen += [d for d in floor.desks if d["paused"] and service_id in d["service_ids"]]
+    out = []
+    for d in chosen:
+        free_in = 0.0
+        current = store.ticket(db, d["current_ticket_id"]) if d["current_ticket_id"] else None
+        if current and current["status"] in ("called", "serving") and current["called_at"]:
+            elapsed = (now - parse(current["called_at"])).total_seconds()
+            free_in = remaining_s(floor.typical.get(db, current["service_id"]), elapsed)
+        out.append((free_in, d["id"], tuple(d["service_ids"])))
+    if not any(service_id in d[2] for d in out):
+        out.append((0.0, 0, (service_id,)))
+    return out
+
+
+def office_replay(db, office_id: str, service_id: int, now: datetime, wait_limit_s: int) -> Replay:
+    """The replay that answers for `service_id` (most services share one)."""
+    floor = _floor(db, office_id, now, wait_limit_s)
+    open_ids = tuple(d["id"] for d in floor.desks if not d["paused"])
+    key = open_ids if any(service_id in d["service_ids"] for d in floor.desks if not d["paused"]) else (
+        "for", service_id)
+    if key not in floor.replays:
+        floor.replays[key] = replay(_calling_desks(db, floor, service_id, now), floor.waiting, now,
+                                    wait_limit_s, lambda sid: floor.typical.get(db, sid))
+    return floor.replays[key]
+
+
+def service_estimate(db, service_id: int, waiting: int, now: datetime) -> int:
+    """Expected wait of a normal ticket taken now in the service (`waiting`: its count, unused)."""
+    # A ticket taken now is the newest and not urgent, so a desk calls it only when none of
+    # its services has anyone else left: the first moment a desk of the service runs out.
+    service = office_store.service(db, service_id)
+    office = office_store.office(db, service["office_id"])
+    result = office_replay(db, office["id"], service_id, now, office["priority_wait_limit_s"])
+    serving = [result.idle_in[d] for d, services in result.desk_services.items() if service_id in services]
+    return int(math.ceil(min(serving)))
+
+
+def ticket_estimate(db, ticket: dict, now: datetime, wait_limit_s: int) -> tuple[int, int]:
+    """(people ahead, expected wait in seconds) of a waiting ticket; (0, 0) otherwise."""
+    if ticket["status"] != "waiting":
+        return 0, 0
+    own = store.waiting_in(db, [ticket["service_id"]])
+    ahead = policy.people_ahead(ticket, own, now, wait_limit_s)
+    result = office_replay(db, ticket["office_id"], ticket["service_id"], now, wait_limit_s)
+    return ahead, int(math.ceil(result.called_in.get(ticket["id"], 0)))

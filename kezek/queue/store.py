@@ -1,0 +1,127 @@
+"""The SQL of the queue: tickets, counters, desks and services (no logic here)."""
+from __future__ import annotations
+
+from kezek.base import database
+
+TICKET_SELECT = (
+    "SELECT t.*, d.name AS desk FROM tickets t LEFT JOIN desks d ON d.id = t.desk_id"
+)
+
+
+def ticket(db, ticket_id: int) -> dict | None:
+    """One ticket by id, with its desk's name."""
+    return database.one(db, TICKET_SELECT + " WHERE t.id = ?", (ticket_id,))
+
+
+def ticket_by_token(db, token: str) -> dict | None:
+    """One ticket by its public token."""
+    return database.one(db, TICKET_SELECT + " WHERE t.token = ?", (token,))
+
+
+WAITING_COLUMNS = "id, service_id, priority, first_in_line, queued_at, issued_at, display_number"
+
+
+def waiting_in(db, service_ids: list[int]) -> list[dict]:
+    """Waiting tickets of some services."""
+    if not service_ids:
+        return []
+    marks = ",".join("?" for _ in service_ids)
+    return database.rows(db, 
+        f"SELECT {WAITING_COLUMNS} FROM tickets WHERE status = 'waiting' AND service_id IN ({marks})",
+        list(service_ids))
+
+
+def waiting_ticket(db, ticket_id: int) -> dict | None:
+    """One waiting ticket with the columns of waiting_in, or None if it does not wait."""
+    return database.one(db, f"SELECT {WAITING_COLUMNS} FROM tickets WHERE id = ? AND status = 'waiting'",
+                     (ticket_id,))
+
+
+def waiting_counts(db, office_id: str) -> dict[int, int]:
+    """service id -> how many wait."""
+    return {r["service_id"]: r["n"] for r in database.rows(db, 
+        "SELECT service_id, COUNT(*) AS n FROM tickets WHERE office_id = ? AND status = 'waiting'"
+        " GROUP BY service_id", (office_id,))}
+
+
+def issued_today(db, service_id: int, day: str) -> int:
+    """How many tickets a service has issued on a day."""
+    return database.scalar(db, "SELECT last_number FROM counters WHERE service_id = ? AND day = ?",
+                        (service_id, day)) or 0
+
+
+def next_number(db, service_id: int, day: str) -> int:
+    """Advance the service's counter for the day and return the new number."""
+    return db.execute(
+        "INSERT INTO counters (service_id, day, last_number) VALUES (?, ?, 1)"
+        " ON CONFLICT(service_id, day) DO UPDATE SET last_number = last_number + 1"
+        " RETURNING last_number", (service_id, day)).fetchone()[0]
+
+
+def insert_ticket(db, row: dict) -> int:
+    """Insert a ticket row; return its id."""
+    cols = list(row)
+    cur = db.execute(
+        f"INSERT INTO tickets ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
+        [row[c] for c in cols])
+    return cur.lastrowid
+
+
+TICKET_COLUMNS = {"status", "service_id", "queued_at", "called_at", "started_at", "finished_at",
+                  "desk_id", "user_id", "recalls", "first_in_line", "rating"}
+DESK_COLUMNS = {"paused", "pause_reason", "current_ticket_id", "user_id", "changed_at"}
+
+
+def update_ticket(db, ticket_id: int, **values) -> None:
+    """Set some columns of a ticket."""
+    assert set(values) <= TICKET_COLUMNS, values
+    sets = ", ".join(f"{c} = ?" for c in values)
+    db.execute(f"UPDATE tickets SET {sets} WHERE id = ?", [*values.values(), ticket_id])
+
+
+def update_desk(db, desk_id: int, **values) -> None:
+    """Set some columns of a desk."""
+    assert set(values) <= DESK_COLUMNS, values
+    sets = ", ".join(f"{c} = ?" for c in values)
+    db.execute(f"UPDATE desks SET {sets} WHERE id = ?", [*values.values(), desk_id])
+
+
+def stale_waiting(db, office_id: str, today: str) -> list[dict]:
+    """Waiting tickets left from earlier office days."""
+    return database.rows(db, TICKET_SELECT + " WHERE t.office_id = ? AND t.status = 'waiting' AND t.day < ?",
+                         (office_id, today))
+
+
+def recent_calls(db, office_id: str, day: str, limit: int = 8) -> list[dict]:
+    """The latest called or recalled tickets of the day, newest first."""
+    return database.rows(db, 
+        TICKET_SELECT + " WHERE t.office_id = ? AND t.day = ? AND t.called_at IS NOT NULL"
+        " ORDER BY t.called_at DESC LIMIT ?", (office_id, day, limit))
+
+
+def served_today(db, desk_id: int, day: str) -> int:
+    """How many tickets a desk finished on a day."""
+    return database.scalar(db, "SELECT COUNT(*) FROM tickets WHERE desk_id = ? AND day = ? AND status = 'done'",
+                        (desk_id, day)) or 0
+
+
+def recent_service_times(db, service_id: int, since: str, limit: int = 20) -> list[int]:
+    """Seconds from start to finish of a service's latest finished tickets."""
+    rows = db.execute(
+        "SELECT (julianday(finished_at) - julianday(started_at)) * 86400 FROM tickets"
+        " WHERE service_id = ? AND status = 'done' AND started_at IS NOT NULL AND finished_at >= ?"
+        " ORDER BY finished_at DESC LIMIT ?", (service_id, since, limit)).fetchall()
+    return [int(r[0]) for r in rows if r[0] is not None]
+
+
+def serving_desks(db, service_id: int) -> int:
+    """How many active, unpaused desks serve a service right now."""
+    return database.scalar(db,
+        "SELECT COUNT(*) FROM desks d JOIN desk_services ds ON ds.desk_id = d.id"
+        " WHERE ds.service_id = ? AND d.active = 1 AND d.paused = 0", (service_id,)) or 0
+
+
+def appointments_in_row(db, office_id: str, default: int) -> int:
+    """The office's K for the walk-ins' fair share (its booking settings), else `default`."""
+    value = database.scalar(db, "SELECT appointments_in_row FROM booking_settings WHERE office_id = ?", (office_id,))
+    return int(value) if value is not None else default

@@ -1,0 +1,114 @@
+"""Read models: what each screen shows (services with counts, the display, the operator desk)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from kezek.office import store as office_store
+from kezek.queue import appointments
+from kezek.queue import estimates
+from kezek.queue import policy
+from kezek.queue import store
+from kezek.queue import tickets
+from kezek.base.errors import NotFound
+from kezek.base.events import public_ticket, staff_ticket
+from kezek.base.clock import local_day, seconds_between
+
+
+def office_or_404(db, office_id: str) -> dict:
+    """An office row, or NotFound."""
+    office = office_store.office(db, office_id)
+    if office is None:
+        raise NotFound("No such office.", "office_not_found")
+    return office
+
+
+def office_view(office: dict) -> dict:
+    """What screens show of the office."""
+    return {k: office[k] for k in ("id", "name_kk", "name_ru", "name_en", "timezone", "default_lang",
+                                   "ticker_kk", "ticker_ru", "ticker_en", "target_wait_s")} | {
+        "languages": office["languages"].split(",")}
+
+
+def services_view(db, office_id: str, now: datetime) -> list[dict]:
+    """Every service with its waiting count, estimate and whether a ticket can be taken now."""
+    office = office_or_404(db, office_id)
+    counts = store.waiting_counts(db, office_id)
+    out = []
+    for s in office_store.services(db, office_id):
+        waiting = counts.get(s["id"], 0)
+        why = tickets.service_availability(db, s, office, now)
+        out.append({
+            "id": s["id"], "prefix": s["prefix"], "name_kk": s["name_kk"], "name_ru": s["name_ru"],
+            "name_en": s["name_en"], "group_kk": s["group_kk"], "group_ru": s["group_ru"],
+            "group_en": s["group_en"], "active": bool(s["active"]), "daily_limit": s["daily_limit"],
+            "opens": s["opens"], "closes": s["closes"], "sort_order": s["sort_order"],
+            "target_wait_s": s["target_wait_s"] or office["target_wait_s"],
+            "waiting": waiting, "estimated_wait_s": estimates.service_estimate(db, s["id"], waiting, now),
+            "available": why is None, "unavailable_reason": why,
+        })
+    return out
+
+
+def ticket_view(db, ticket: dict, now: datetime) -> dict:
+    """A ticket as the API returns it (without `url`, which the web layer adds)."""
+    ahead, wait = tickets.people_ahead(db, ticket, now)
+    return {
+        "id": ticket["id"], "token": ticket["token"], "number": ticket["display_number"],
+        "office_id": ticket["office_id"], "service_id": ticket["service_id"], "status": ticket["status"],
+        "priority": bool(ticket["priority"]), "priority_reason": ticket["priority_reason"],
+        "lang": ticket["lang"], "people_ahead": ahead, "estimated_wait_s": wait,
+        "desk_id": ticket["desk_id"], "desk": ticket.get("desk"), "issued_at": ticket["issued_at"],
+        "called_at": ticket["called_at"], "started_at": ticket["started_at"],
+        "finished_at": ticket["finished_at"], "recalls": ticket["recalls"],
+    }
+
+
+def public_ticket_view(view: dict) -> dict:
+    """The ticket page's view: no database id, and not which priority group the holder is in."""
+    return {k: v for k, v in view.items() if k not in ("id", "priority_reason")}
+
+
+def display_snapshot(db, office_id: str, now: datetime, recent: int = 8) -> dict:
+    """The hall display's state: numbers, desks and counts only (no tokens)."""
+    office = office_or_404(db, office_id)
+    day = local_day(now, office["timezone"])
+    calls = [public_ticket(t) for t in store.recent_calls(db, office_id, day, recent)]
+    desks = [tickets.desk_view(db, d["id"]) for d in office_store.desks(db, office_id) if d["active"]]
+    return {"office": office_view(office), "services": services_view(db, office_id, now),
+            "desks": desks, "calls": calls}
+
+
+def operator_snapshot(db, office_id: str, now: datetime, desk_id: int | None = None) -> dict:
+    """The operator screen's state: services, the waiting list in call order, the desk."""
+    office = office_or_404(db, office_id)
+    day = local_day(now, office["timezone"])
+    services = services_view(db, office_id, now)
+    waiting = store.waiting_in(db, [s["id"] for s in services])
+    # The same order call_next would use: booked visitors' slots, and at a desk its fair share.
+    if desk_id is not None:
+        fair = appointments.fair_share(db, office, desk_id, waiting, now)
+    else:
+        appointments.mark(db, waiting)
+        fair = {}
+    ordered = policy.call_order(waiting, now, office["priority_wait_limit_s"], **fair)
+    queue = [{"id": t["id"], "number": t["display_number"], "service_id": t["service_id"],
+              "priority": bool(t["priority"]), "first_in_line": bool(t["first_in_line"]),
+              "appointment_at": t.get("appointment_at"),
+              "issued_at": t["issued_at"], "waited_s": seconds_between(t["issued_at"], now)}
+             for t in ordered]
+    snapshot = {"office": office_view(office), "services": services, "queue": queue,
+                "desks": [tickets.desk_view(db, d["id"]) for d in office_store.desks(db, office_id)],
+                "desk": None, "current": None, "served_today": None}
+    if desk_id is not None:
+        desk = office_store.desk(db, desk_id)
+        if desk is None or desk["office_id"] != office_id:
+            raise NotFound("No such desk.", "desk_not_found")
+        snapshot["desk"] = tickets.desk_view(db, desk_id)
+        if desk["current_ticket_id"]:
+            current = store.ticket(db, desk["current_ticket_id"])
+            appointments.mark(db, [current])         # a booked visitor's slot time, if any
+            snapshot["current"] = staff_ticket(current)
+        snapshot["served_today"] = store.served_today(db, desk_id, day)
+    return snapshot
+
+

@@ -1,0 +1,1 @@
+"""Reports: figures from the log, CSV/XLSX exports, the manager's live monitor."""

@@ -1,0 +1,53 @@
+"""A report as CSV text or an XLSX workbook: the same rows and numbers as its JSON."""
+from __future__ import annotations
+
+import csv
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from kezek.reports.figures import COLUMNS, DIMENSIONS
+
+HEADER = ("dimension", "key", "label", *COLUMNS)
+
+
+def rows(report: dict):
+    """(dimension, key, label, figures…) for the totals, then each dimension's rows."""
+    yield ("total", "", "", *(report["totals"][c] for c in COLUMNS))
+    for dim in DIMENSIONS:
+        for row in report[f"by_{dim}"]:
+            yield (dim, row["key"], row["label"], *(row[c] for c in COLUMNS))
+
+
+def to_csv(report: dict) -> str:
+    """The report as one CSV table (empty cells where a figure has no data)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(HEADER)
+    for row in rows(report):
+        writer.writerow(["" if v is None else v for v in row])
+    return out.getvalue()
+
+
+def to_xlsx(report: dict) -> bytes:
+    """The report as a workbook: a summary sheet with every row, then one sheet per dimension."""
+    book = Workbook()
+    summary = book.active
+    summary.title = "report"
+    summary.append(["office", report["office"], "from", report["from"], "to", report["to"]])
+    summary.append(list(HEADER))
+    for cell in summary[2]:
+        cell.font = Font(bold=True)
+    for row in rows(report):
+        summary.append(list(row))
+    for dim in DIMENSIONS:
+        sheet = book.create_sheet(dim)
+        sheet.append(["key", "label", *COLUMNS])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in report[f"by_{dim}"]:
+            sheet.append([row["key"], row["label"], *(row[c] for c in COLUMNS)])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
