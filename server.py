@@ -41,8 +41,8 @@ def cmd_init_db(args) -> int:
 def cmd_demo(args) -> int:
     """Load the demo office into a fresh database and print its credentials."""
     from kezek import demo
-    from kezek.office import store as office_store
     from kezek.base.clock import utcnow
+    from kezek.office import store as office_store
     db = _open(args)
     try:
         if office_store.offices(db):
@@ -65,9 +65,9 @@ def cmd_demo(args) -> int:
 
 def cmd_create_user(args) -> int:
     """Create a user; prints the password once when it was generated."""
-    from kezek.office import accounts
-    from kezek.base.errors import KezekError
     from kezek.base.clock import utcnow
+    from kezek.base.errors import KezekError
+    from kezek.office import accounts
     db = _open(args)
     try:
         user, password = accounts.create_user(db, args.name, args.role, utcnow(), password=args.password)
@@ -84,10 +84,10 @@ def cmd_create_user(args) -> int:
 
 def cmd_create_device(args) -> int:
     """Create a kiosk or display; its token alone on the last line."""
+    from kezek.base.clock import utcnow
+    from kezek.base.errors import KezekError
     from kezek.office import accounts
     from kezek.office import store as office_store
-    from kezek.base.errors import KezekError
-    from kezek.base.clock import utcnow
     db = _open(args)
     try:
         offices = [o["id"] for o in office_store.offices(db)]

@@ -15,12 +15,11 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from kezek.base import database
 from kezek import demo
+from kezek.base import database
 from kezek.office import store as office_store
 from kezek.queue import store as queue_store
-from kezek.queue import tickets
-from kezek.queue import views
+from kezek.queue import tickets, views
 
 
 def timed_ms(fn, repeat: int = 30) -> float:

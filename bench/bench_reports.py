@@ -23,8 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kezek.base import database
 from kezek import demo
+from kezek.base import database
 from kezek.reports import figures
 
 TARGET_S = 1.0

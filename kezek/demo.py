@@ -4,8 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from kezek.bookings import rules
-from kezek.office import accounts
-from kezek.office import config
+from kezek.office import accounts, config
 from kezek.office import store as office_store
 
 OFFICE_ID = "demo"

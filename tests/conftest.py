@@ -4,13 +4,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from helpers import DEMO_PASSWORD, login
 
-from kezek.base import database
 from kezek import demo
+from kezek.base import database
 from kezek.office import accounts
 from kezek.web.app import create_app, socketio
 
-from helpers import DEMO_PASSWORD, login
 # Hashing with scrypt costs ~0.1 s a password; the tests create many users.
 accounts.PASSWORD_METHOD = "pbkdf2:sha256:1000"
 

@@ -5,8 +5,8 @@ import re
 import tempfile
 
 import pytest
-
 from helpers import login
+
 from kezek.base import database
 
 ROLES = ("anonymous", "kiosk", "display", "operator", "manager", "admin")

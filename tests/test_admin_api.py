@@ -190,9 +190,8 @@ def test_every_string_of_the_admin_and_board_pages_exists_in_kazakh_and_russian(
 
 def test_an_admin_sees_and_changes_only_the_users_of_their_offices(app, admin):
     from kezek.base import database
-    from kezek.office import accounts
-    from kezek.office import config
     from kezek.base.clock import utcnow
+    from kezek.office import accounts, config
     db = database.open_db(app.config["DB"])
     try:
         config.create_office(db, "north", {"name_kk": "Солтүстік", "name_ru": "Север", "name_en": "North"}, utcnow())

@@ -7,13 +7,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from kezek.base import database
-from kezek.bookings import reservations
-from kezek.bookings import rules
-from kezek.bookings import slots
+from kezek.base.clock import parse
+from kezek.base.errors import Conflict, Invalid, NotFound
+from kezek.bookings import reservations, rules, slots
 from kezek.office import config
 from kezek.office import store as office_store
-from kezek.base.errors import Conflict, Invalid, NotFound
-from kezek.base.clock import parse
 
 TUESDAY = "2026-11-24"
 

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from kezek.office import config
-from kezek.queue import policy
-from kezek.queue import tickets
 from kezek.base.clock import iso
+from kezek.office import config
+from kezek.queue import policy, tickets
 
 T0 = datetime(2026, 11, 23, 5, 0, tzinfo=timezone.utc)
 

@@ -3,13 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from kezek.bookings import reservations
-from kezek.bookings import rules
-from kezek.bookings import slots
-from kezek.office import config
-from kezek.queue import policy
-from kezek.queue import tickets
 from kezek.base.clock import iso
+from kezek.bookings import reservations, rules, slots
+from kezek.office import config
+from kezek.queue import policy, tickets
 
 MONDAY = "2026-11-23"
 T0 = datetime(2026, 11, 23, 5, 0, tzinfo=timezone.utc)     # 10:00 in Almaty

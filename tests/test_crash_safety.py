@@ -154,8 +154,9 @@ def test_the_database_itself_refuses_a_repeated_number(db):
     """Defence in depth: even a bug in the counter cannot store the same number twice in a day."""
     row = database.one(db, "SELECT * FROM tickets LIMIT 1")
     if row is None:
-        from kezek.queue import tickets
         from datetime import datetime, timezone
+
+        from kezek.queue import tickets
         row = tickets.issue(db, 1, datetime(2026, 11, 23, 5, 0, tzinfo=timezone.utc)).ticket
     clone = {k: v for k, v in row.items() if k not in ("id", "desk")}
     clone["token"] = "another-token"
@@ -166,6 +167,7 @@ def test_the_database_itself_refuses_a_repeated_number(db):
 
 def test_two_desks_can_never_hold_the_same_ticket_in_the_database(db):
     from datetime import datetime, timezone
+
     from kezek.queue import tickets
     now = datetime(2026, 11, 23, 5, 0, tzinfo=timezone.utc)
     tickets.issue(db, 1, now)
@@ -210,8 +212,8 @@ class _DieAtWrite:
 
 
 def _run_and_die(path: str, k: int, operation: str) -> None:
-    from kezek.queue import tickets
     from kezek.base.clock import utcnow
+    from kezek.queue import tickets
     db = database.open_db(path)
     db.conn = _DieAtWrite(db.conn, k)
     if operation == "issue":
@@ -236,8 +238,8 @@ def _snapshot(path: str) -> tuple:
 
 @pytest.mark.parametrize("operation", ["issue", "call-next", "finish"])
 def test_a_crash_at_any_write_leaves_the_operation_all_done_or_not_done(tmp_path, db, operation):
-    from kezek.queue import tickets
     from kezek.base.clock import utcnow
+    from kezek.queue import tickets
     for _ in range(3):
         tickets.issue(db, 1, utcnow())
     tickets.call_next(db, 1, utcnow())

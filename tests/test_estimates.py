@@ -5,14 +5,12 @@ desk 3 Б В, desk 4 В Г, desk 5 Г Д Е, desk 6 Ж. With no history a visit 
 """
 from __future__ import annotations
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from kezek.queue import desks
-from kezek.queue import estimates
-from kezek.queue import store as queue_store
-from kezek.queue import tickets
-from kezek.queue import views
 from kezek.base.clock import iso
+from kezek.queue import desks, estimates, tickets, views
+from kezek.queue import store as queue_store
 
 А, Б, В, Г = 1, 2, 3, 4
 

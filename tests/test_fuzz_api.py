@@ -8,8 +8,8 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from kezek.base import database
 from kezek import demo
+from kezek.base import database
 from kezek.base.clock import utcnow
 from kezek.web import api
 from kezek.web.app import create_app

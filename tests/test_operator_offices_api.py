@@ -5,8 +5,7 @@ import pytest
 from helpers import login
 
 from kezek.base import database
-from kezek.office import accounts
-from kezek.office import config
+from kezek.office import accounts, config
 
 NORTH = {"name_kk": "Солтүстік кеңсе", "name_ru": "Северный офис", "name_en": "North office"}
 

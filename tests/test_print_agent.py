@@ -12,8 +12,8 @@ import pytest
 import requests
 import socketio
 import zxingcpp
-
 from e2e.conftest import LiveServer
+
 from kezek.base import database
 from kezek.log import chain
 from kezek.web.printing_web import JOB_TTL_S

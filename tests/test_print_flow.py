@@ -7,12 +7,11 @@ import pytest
 import zxingcpp
 
 from kezek.base import database
+from kezek.base.clock import utcnow
 from kezek.log import chain
 from kezek.office import accounts
-from kezek.printers import job_messages
-from kezek.printers import routes
+from kezek.printers import job_messages, routes
 from kezek.printing import jobs as print_jobs
-from kezek.base.clock import utcnow
 from kezek.web import api, printing_web
 from tests.escpos_raster import decode_paper
 from tests.fakes.fake_printer import FakePrinter
@@ -175,8 +174,8 @@ def test_the_printed_ticket_is_in_the_visitors_language(app, client, kiosk_heade
             kiosk.wait("ticket.printed")
             fake.wait_quiet()
             paper = decode_paper(fake.data())
-        from kezek.queue import store as queue_store
         from kezek.printers.drawing import render_ticket
+        from kezek.queue import store as queue_store
         expected = print_jobs.ticket_print(db, queue_store.ticket(db, ticket["id"]), ticket["url"], app.config["CLOCK"]())
     finally:
         db.close()

@@ -6,8 +6,8 @@ import pytest
 import zxingcpp
 
 from kezek.base import i18n
-from kezek.printers.driver import CLEAR_BUFFERS, parse_printer_url, print_ticket, printer_status
 from kezek.printers.drawing import TicketPrint, render_ticket
+from kezek.printers.driver import CLEAR_BUFFERS, parse_printer_url, print_ticket, printer_status
 from tests.escpos_raster import decode_paper
 from tests.fakes.fake_printer import FakePrinter
 

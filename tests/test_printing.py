@@ -1,7 +1,7 @@
 """The printed ticket: Kazakh letters on paper, a readable QR code, nothing clipped, exact widths."""
+import re
 from datetime import datetime, timezone
 from pathlib import Path
-import re
 
 import pytest
 import zxingcpp

@@ -4,14 +4,13 @@ from __future__ import annotations
 import threading
 
 import pytest
-
 from helpers import login
+
 from kezek.base import database
-from kezek.log import chain
-from kezek.queue import ratings
-from kezek.queue import store as queue_store
-from kezek.queue import tickets
 from kezek.base.errors import Conflict, Invalid, NotFound
+from kezek.log import chain
+from kezek.queue import ratings, tickets
+from kezek.queue import store as queue_store
 
 
 def served(db, clock, desk_id=3, service_id=2, user_id=None):

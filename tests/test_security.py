@@ -7,8 +7,8 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
-
 from helpers import DEMO_PASSWORD, login
+
 from kezek.base import database
 from kezek.office import accounts
 from kezek.web import api

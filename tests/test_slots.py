@@ -5,11 +5,10 @@ from datetime import datetime, timezone
 
 import pytest
 
-from kezek.bookings import rules
-from kezek.bookings import slots
-from kezek.office import config
-from kezek.base.errors import NotFound
 from kezek.base.clock import iso
+from kezek.base.errors import NotFound
+from kezek.bookings import rules, slots
+from kezek.office import config
 
 MONDAY = "2026-11-23"       # the clock starts at 10:00 in Almaty (05:00 UTC) on this Monday
 TUESDAY = "2026-11-24"

@@ -12,8 +12,7 @@ from kezek.base import database
 from kezek.log import report_facts
 from kezek.office import config
 from kezek.office import store as office_store
-from kezek.queue import ratings
-from kezek.queue import tickets
+from kezek.queue import ratings, tickets
 from kezek.reports import figures
 from tests.conftest import login
 

@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import pytest
 
+from kezek.base.errors import Conflict, Invalid, NotFound
 from kezek.log import chain
 from kezek.office import store as office_store
-from kezek.queue import desks
+from kezek.queue import desks, tickets
 from kezek.queue import store as queue_store
-from kezek.queue import tickets
-from kezek.base.errors import Conflict, Invalid, NotFound
 
 OPS = {
     "recall": lambda db, t, now: tickets.recall(db, t["id"], now),

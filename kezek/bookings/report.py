@@ -12,10 +12,10 @@ import math
 import statistics
 from datetime import date, datetime, timedelta
 
+from kezek.base.clock import parse
+from kezek.base.errors import Invalid, NotFound
 from kezek.bookings import reservations
 from kezek.office import store as office_store
-from kezek.base.errors import Invalid, NotFound
-from kezek.base.clock import parse
 
 ON_TIME_S = 300
 MAX_DAYS = 400

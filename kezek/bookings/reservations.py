@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from kezek.base import database
+from kezek.base.clock import iso, local_day, local_time, parse
+from kezek.base.errors import Conflict, Invalid, NotFound
+from kezek.base.events import Event
 from kezek.bookings import slots
 from kezek.log import chain
 from kezek.office import store as office_store
 from kezek.queue import store as queue_store
 from kezek.queue import tickets
-from kezek.base.errors import Conflict, Invalid, NotFound
-from kezek.base.events import Event
-from kezek.base.clock import iso, local_day, local_time, parse
 
 CODE_LENGTH = 8
 CODE = re.compile(r"^\d{%d}$" % CODE_LENGTH)

@@ -4,11 +4,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from kezek.base import database
+from kezek.base.errors import Invalid, NotFound
 from kezek.bookings import slots
 from kezek.log import chain
 from kezek.office import store as office_store
 from kezek.office.config import HHMM
-from kezek.base.errors import Invalid, NotFound
 
 RULE_LIMITS = {"slot_minutes": (5, 240), "capacity": (1, 50), "days_ahead": (0, 90), "early_min": (0, 240),
                "late_min": (0, 240)}

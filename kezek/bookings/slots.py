@@ -15,10 +15,10 @@ from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from kezek.base import database
-from kezek.queue import appointments
-from kezek.office import store as office_store
-from kezek.base.errors import NotFound
 from kezek.base.clock import iso, local_day
+from kezek.base.errors import NotFound
+from kezek.office import store as office_store
+from kezek.queue import appointments
 
 DEFAULT_HOURS = ("09:00", "18:00")
 RULE_DEFAULTS = {"enabled": 1, "slot_minutes": 15, "capacity": 1, "days_ahead": 14, "opens": None,

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import json
 
-from kezek.log import store
-from kezek.base.errors import Invalid
 from kezek.base.clock import utc_bounds
+from kezek.base.errors import Invalid
+from kezek.log import store
 
 # Kinds of events an auditor looks for; details are JSON written with sort_keys and ", " / ": ".
 KINDS = {

@@ -8,8 +8,8 @@ from datetime import datetime
 
 from kezek.base import database
 from kezek.base import store as base_store
-from kezek.log import report_facts
 from kezek.base.clock import iso
+from kezek.log import report_facts
 
 GENESIS = "0" * 64
 FIELDS = ("id", "at", "office_id", "name", "ticket_id", "service_id", "desk_id",

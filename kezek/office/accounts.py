@@ -10,10 +10,10 @@ from datetime import datetime
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from kezek.base import database
+from kezek.base.clock import iso
+from kezek.base.errors import Conflict, Invalid, NotFound
 from kezek.log import chain
 from kezek.printers.routes import printer_route
-from kezek.base.errors import Conflict, Invalid, NotFound
-from kezek.base.clock import iso
 
 ROLES = ("operator", "manager", "admin")
 RANK = {"operator": 1, "manager": 2, "admin": 3}

@@ -6,10 +6,10 @@ from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kezek.base import database
-from kezek.log import chain
-from kezek.office import store
 from kezek.base.errors import Conflict, Invalid, NotFound
 from kezek.base.i18n import LANGS
+from kezek.log import chain
+from kezek.office import store
 
 HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 OFFICE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")

@@ -19,9 +19,9 @@ import time
 
 import socketio
 
+from kezek.base.clock import parse, utcnow
 from kezek.printers import job_messages
 from kezek.printers.driver import parse_printer_url, print_ticket, printer_status
-from kezek.base.clock import parse, utcnow
 
 log = logging.getLogger("kezek.print_agent")
 

@@ -5,7 +5,6 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from kezek.printers.driver import PrinterSpec, parse_printer_url
 
-
 ROUTES = ("none", "server", "agent")
 AGENT_KINDS = ("usb", "serial", "file")  # attached to the kiosk PC: only an agent there reaches them
 

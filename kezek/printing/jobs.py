@@ -10,16 +10,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from kezek.base import database
+from kezek.base.clock import iso, parse
+from kezek.base.events import Event
 from kezek.log import chain
 from kezek.office import accounts
 from kezek.office import store as office_store
-from kezek.queue import appointments
-from kezek.queue import views
-from kezek.base.events import Event
+from kezek.printers.drawing import TicketPrint
 from kezek.printers.driver import PrinterSpec
 from kezek.printers.routes import printer_route
-from kezek.printers.drawing import TicketPrint
-from kezek.base.clock import iso, parse
+from kezek.queue import appointments, views
 
 # Last known states in which a new ticket is not even tried: the kiosk shows it on screen at once.
 UNAVAILABLE = ("paper_out", "cover_open", "offline")

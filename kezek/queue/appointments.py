@@ -4,8 +4,8 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from kezek.queue import store
 from kezek.base.clock import iso, local_day
+from kezek.queue import store
 
 # K: after this many booked calls in a row at a desk, a waiting walk-in goes first (per office).
 APPOINTMENTS_IN_ROW = 3

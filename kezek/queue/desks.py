@@ -4,13 +4,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from kezek.base import database
+from kezek.base.clock import iso
+from kezek.base.errors import Conflict, Invalid, NotFound
+from kezek.base.events import Event
 from kezek.log import chain
 from kezek.office import store as office_store
 from kezek.queue import store
-from kezek.base.errors import Conflict, Invalid, NotFound
-from kezek.base.events import Event
 from kezek.queue.tickets import Outcome, desk_view, queue_event  # noqa: F401  (desk_view re-exported)
-from kezek.base.clock import iso
 
 PAUSE_REASONS = ("break", "lunch", "technical", "back_office")
 

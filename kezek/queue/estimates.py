@@ -16,11 +16,10 @@ from datetime import datetime, timedelta
 
 from kezek.base import database
 from kezek.base import store as base_store
+from kezek.base.clock import iso, parse
 from kezek.log import store as log_store
 from kezek.office import store as office_store
-from kezek.queue import policy
-from kezek.queue import store
-from kezek.base.clock import iso, parse
+from kezek.queue import policy, store
 
 DEFAULT_VISIT_S = 300         # before a service has history: 5 minutes a visitor
 HISTORY = timedelta(days=7)   # visits older than this say little about today

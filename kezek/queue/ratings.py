@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from kezek.base import database
+from kezek.base.errors import Conflict, Invalid, NotFound
 from kezek.log import chain
 from kezek.queue import store
-from kezek.base.errors import Conflict, Invalid, NotFound
 
 MAX_COMMENT = 500
 STARS = range(1, 6)

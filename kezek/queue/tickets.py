@@ -11,15 +11,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from kezek.base import database
-from kezek.log import chain
-from kezek.office import store as office_store
-from kezek.queue import appointments
-from kezek.queue import estimates
-from kezek.queue import policy
-from kezek.queue import store
+from kezek.base.clock import iso, local_day, local_time
 from kezek.base.errors import Conflict, Invalid, NotFound
 from kezek.base.events import Event
-from kezek.base.clock import iso, local_day, local_time
+from kezek.log import chain
+from kezek.office import store as office_store
+from kezek.queue import appointments, estimates, policy, store
 
 # status -> the operations allowed from it
 ALLOWED = {

@@ -3,15 +3,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from kezek.office import store as office_store
-from kezek.queue import appointments
-from kezek.queue import estimates
-from kezek.queue import policy
-from kezek.queue import store
-from kezek.queue import tickets
+from kezek.base.clock import local_day, seconds_between
 from kezek.base.errors import NotFound
 from kezek.base.events import public_ticket, staff_ticket
-from kezek.base.clock import local_day, seconds_between
+from kezek.office import store as office_store
+from kezek.queue import appointments, estimates, policy, store, tickets
 
 
 def office_or_404(db, office_id: str) -> dict:

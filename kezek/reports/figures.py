@@ -16,10 +16,10 @@ import statistics
 from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
 
+from kezek.base.clock import iso, local_day, utc_bounds
+from kezek.base.errors import Invalid
 from kezek.office import store as office_store
 from kezek.queue import store as queue_store
-from kezek.base.errors import Invalid
-from kezek.base.clock import iso, local_day, utc_bounds
 
 DIMENSIONS = ("day", "hour", "service", "desk", "operator")
 COLUMNS = ("issued", "served", "no_show", "cancelled", "transferred",

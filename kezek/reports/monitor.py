@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from kezek.base.clock import seconds_between
 from kezek.office import accounts
 from kezek.office import store as office_store
 from kezek.printing import jobs as print_jobs
 from kezek.queue import store as queue_store
 from kezek.queue import views
-from kezek.base.clock import seconds_between
 
 
 def monitor(db, office_id: str, now: datetime) -> dict:

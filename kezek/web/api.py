@@ -3,14 +3,12 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify, request, session
 
-from kezek.office import accounts
-from kezek.office import store as office_store
-from kezek.queue import desks
-from kezek.queue import store as queue_store
-from kezek.queue import tickets
-from kezek.queue import views
 from kezek.base.errors import Invalid, NotFound
 from kezek.base.i18n import normalise_lang
+from kezek.office import accounts
+from kezek.office import store as office_store
+from kezek.queue import desks, tickets, views
+from kezek.queue import store as queue_store
 from kezek.web import auth
 from kezek.web.app import get_db, now
 from kezek.web.auth import access

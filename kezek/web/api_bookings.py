@@ -6,14 +6,12 @@ import os
 
 from flask import Blueprint, Flask, current_app, g, jsonify, request
 
-from kezek.bookings import report as booking_report
-from kezek.bookings import reservations
-from kezek.bookings import rules
-from kezek.bookings import slots
-from kezek.office import store as office_store
+from kezek.base.clock import local_day
 from kezek.base.errors import Invalid, NotFound
 from kezek.base.i18n import normalise_lang
-from kezek.base.clock import local_day
+from kezek.bookings import report as booking_report
+from kezek.bookings import reservations, rules, slots
+from kezek.office import store as office_store
 from kezek.web import auth, openapi
 from kezek.web.app import get_db, now
 from kezek.web.auth import access
@@ -177,7 +175,7 @@ def check_in(code):
     publish(result.events)
     answer = ticket_json(result.ticket)
     answer["appointment"] = reservations.view(db, result.booking, now()) | {"again": result.again}
-    from kezek.web import printing_web   # printed like any kiosk ticket, after this answer
+    from kezek.web import printing_web  # printed like any kiosk ticket, after this answer
     answer["print"] = printing_web.start_print(result.ticket, g.device, reprint=result.again)
     return jsonify(answer), 200 if result.again else 201
 

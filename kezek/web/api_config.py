@@ -3,16 +3,15 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify
 
-from kezek.office import accounts
-from kezek.office import config
-from kezek.office import store as office_store
 from kezek.base.errors import Invalid, NotFound
+from kezek.office import accounts, config
+from kezek.office import store as office_store
+from kezek.queue.tickets import queue_event
 from kezek.web import auth
 from kezek.web.app import get_db, now
 from kezek.web.auth import access
 from kezek.web.common import body, field
 from kezek.web.live import publish
-from kezek.queue.tickets import queue_event
 
 bp = Blueprint("api_config", __name__, url_prefix="/api/v1")
 

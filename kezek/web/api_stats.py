@@ -5,14 +5,11 @@ from dataclasses import asdict
 
 from flask import Blueprint, Response, jsonify, request
 
-from kezek.log import audit
-from kezek.log import chain
-from kezek.office import store as office_store
-from kezek.reports import export
-from kezek.reports import figures
-from kezek.reports import monitor
-from kezek.base.errors import Invalid
 from kezek.base.clock import local_day
+from kezek.base.errors import Invalid
+from kezek.log import audit, chain
+from kezek.office import store as office_store
+from kezek.reports import export, figures, monitor
 from kezek.web import auth, openapi
 from kezek.web.app import get_db, now
 from kezek.web.auth import access

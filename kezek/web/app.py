@@ -13,11 +13,10 @@ from jinja2 import ChoiceLoader, FileSystemLoader
 from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.routing import IntegerConverter
 
-from kezek.base import database
-from kezek.base import i18n
+from kezek.base import database, i18n
 from kezek.base import store as base_store
-from kezek.base.errors import KezekError
 from kezek.base.clock import utcnow
+from kezek.base.errors import KezekError
 
 ROOT = Path(__file__).resolve().parents[2]
 socketio = SocketIO()

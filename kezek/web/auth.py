@@ -8,9 +8,9 @@ import time
 
 from flask import current_app, g, request, session
 
+from kezek.base.errors import KezekError, NotFound
 from kezek.office import accounts
 from kezek.office import store as office_store
-from kezek.base.errors import KezekError, NotFound
 
 LEVELS = ("public", "kiosk", "display", "operator", "manager", "admin")
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from kezek.base import database
+from kezek.base.clock import utcnow
 from kezek.office import store as office_store
 from kezek.queue import tickets
-from kezek.base.clock import utcnow
 from kezek.web.app import socketio
 from kezek.web.live import publish
 

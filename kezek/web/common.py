@@ -7,9 +7,9 @@ import threading
 from flask import current_app, g, jsonify, request
 
 from kezek.base import idempotency
+from kezek.base.errors import Conflict, Invalid
 from kezek.queue import store as queue_store
 from kezek.queue import views
-from kezek.base.errors import Conflict, Invalid
 from kezek.web.app import get_db, now
 
 _key_locks: dict[tuple[str, str], threading.Lock] = {}

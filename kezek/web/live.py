@@ -6,16 +6,14 @@ import threading
 from flask import current_app, request, session
 from flask_socketio import ConnectionRefusedError, disconnect, emit, join_room
 
-from kezek.base import database
-from kezek.base import events
+from kezek.base import database, events
 from kezek.base import store as base_store
+from kezek.base.clock import utcnow
 from kezek.office import accounts
 from kezek.office import store as office_store
 from kezek.printing import jobs as print_jobs
 from kezek.queue import store as queue_store
-from kezek.queue import tickets
-from kezek.queue import views
-from kezek.base.clock import utcnow
+from kezek.queue import tickets, views
 
 _socketio = None
 _device_sids: dict[int, set[str]] = {}

@@ -13,15 +13,13 @@ import uuid
 from flask import Blueprint, current_app, g, jsonify, request
 
 from kezek.base import database
+from kezek.base.clock import iso, utcnow
+from kezek.base.errors import Conflict, NotFound
 from kezek.office import accounts
-from kezek.printers import driver
-from kezek.printers import job_messages
-from kezek.printers import routes
+from kezek.printers import driver, job_messages, routes
 from kezek.printing import jobs as print_jobs
 from kezek.queue import store as queue_store
 from kezek.queue import views
-from kezek.base.errors import Conflict, NotFound
-from kezek.base.clock import iso, utcnow
 from kezek.web import auth, background, openapi
 from kezek.web.app import get_db, socketio
 from kezek.web.auth import access

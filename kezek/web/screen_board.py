@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, abort
 from flask_babel import get_locale
 
-from kezek.office import store as office_store
 from kezek.base.i18n import N_
+from kezek.office import store as office_store
 from kezek.web.app import get_db
 from kezek.web.auth import access
 from kezek.web.screens import render_screen

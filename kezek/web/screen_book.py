@@ -5,9 +5,9 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, make_response, request, send_from_directory
 
+from kezek.base.i18n import DEFAULT_LANG, LANGS, N_, normalise_lang
 from kezek.bookings import reservations
 from kezek.office import store as office_store
-from kezek.base.i18n import DEFAULT_LANG, LANGS, N_, normalise_lang
 from kezek.web import auth
 from kezek.web.api_bookings import booking_url, limit, lookups_per_ip
 from kezek.web.app import get_db

@@ -9,11 +9,10 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, jsonify, request
 from flask_babel import get_locale
 
-from kezek.office import store as office_store
-from kezek.voice import speech
-from kezek.voice import words
 from kezek.base.errors import Invalid
 from kezek.base.i18n import N_
+from kezek.office import store as office_store
+from kezek.voice import speech, words
 from kezek.web import openapi
 from kezek.web.app import error_body, get_db
 from kezek.web.auth import access

@@ -8,8 +8,8 @@ import qrcode.image.svg
 from flask import Blueprint, Response, abort, current_app
 from flask_babel import get_locale
 
-from kezek.queue import store as queue_store
 from kezek.base.i18n import N_
+from kezek.queue import store as queue_store
 from kezek.web import api, auth
 from kezek.web.app import get_db
 from kezek.web.auth import access

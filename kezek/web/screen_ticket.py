@@ -7,10 +7,10 @@ from flask import Blueprint, current_app, jsonify, make_response, request
 from flask_babel import force_locale
 from markupsafe import Markup
 
+from kezek.base.i18n import DEFAULT_LANG, LANGS, N_, normalise_lang
 from kezek.office import store as office_store
 from kezek.queue import ratings
 from kezek.queue import store as queue_store
-from kezek.base.i18n import DEFAULT_LANG, LANGS, N_, normalise_lang
 from kezek.web import api, auth, openapi
 from kezek.web.app import get_db, now
 from kezek.web.auth import access

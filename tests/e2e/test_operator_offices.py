@@ -6,11 +6,9 @@ import requests
 from playwright.sync_api import expect
 
 from kezek.base import database
-from kezek.bookings import rules
-from kezek.office import accounts
-from kezek.office import config
 from kezek.base.clock import utcnow
-
+from kezek.bookings import rules
+from kezek.office import accounts, config
 from tests.e2e.conftest import DEMO_PASSWORD, screenshot, wait_js
 
 pytestmark = [

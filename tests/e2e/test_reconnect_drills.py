@@ -9,8 +9,8 @@ import pytest
 from playwright.sync_api import expect
 
 from kezek.base import database
-from kezek.queue import tickets
 from kezek.base.clock import utcnow
+from kezek.queue import tickets
 from tests.e2e.conftest import DEMO_PASSWORD, LiveServer, screenshot, wait_js
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]

@@ -198,8 +198,8 @@ def test_an_unknown_token_gets_the_not_found_page(live_server, new_page):
 
 def test_the_page_catches_up_after_the_server_was_away(live_server, new_page):
     from kezek.base import database
-    from kezek.queue import tickets
     from kezek.base.clock import utcnow
+    from kezek.queue import tickets
 
     ticket = live_server.issue(Ж, lang="kk")
     page = open_ticket(new_page, live_server, ticket)
