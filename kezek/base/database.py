@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -155,3 +156,11 @@ def scalar(db: sqlite_utils.Database, sql: str, params=()):
     return row[0] if row else None
 
 
+
+
+def each(db: sqlite_utils.Database, sql: str, params=()) -> Iterator[dict]:
+    """A query's rows as dicts, fetched one at a time (a long read, such as the whole log)."""
+    cursor = db.execute(sql, params)
+    names = [c[0] for c in cursor.description]
+    for row in cursor:
+        yield dict(zip(names, row))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
-from kezek.base import database
+from kezek.base import database, store
 from kezek.base.clock import iso
 
 KEEP = timedelta(hours=24)
@@ -20,7 +20,7 @@ PENDING = 0          # status of a claim whose answer was never stored
 
 def recall_answer(db, scope: str, key: str) -> tuple[str, int, dict] | None:
     """(request, status, body) stored for this caller and key, or None."""
-    row = database.one(db, "SELECT request, status, body FROM idempotency WHERE scope = ? AND key = ?", (scope, key))
+    row = store.stored_answer(db, scope, key)
     return (row["request"], row["status"], json.loads(row["body"])) if row else None
 
 
@@ -30,17 +30,15 @@ def claim(db, scope: str, key: str, request: str, now: datetime) -> None:
     Every change Kezek commits writes its event in the same transaction, so the newest
     event is this change's own (the writer lock keeps other writers out meanwhile).
     """
-    event = database.scalar(db, "SELECT max(id) FROM events")
-    db.execute("INSERT INTO idempotency (scope, key, request, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)"
-               " ON CONFLICT (scope, key) DO UPDATE SET body = excluded.body WHERE status = ?",
-               (scope, key, request, PENDING, json.dumps({"event": event}), iso(now), PENDING))
+    event = store.newest_event_id(db)
+    store.claim_key(db, scope, key, request, PENDING, json.dumps({"event": event}), iso(now))
 
 
 def claimed_event(db, body: dict) -> dict | None:
     """The event a claim names: its name, ticket_id and desk_id."""
     if not isinstance(body, dict) or body.get("event") is None:
         return None
-    return database.one(db, "SELECT id, name, ticket_id, desk_id FROM events WHERE id = ?", (body["event"],))
+    return store.event_summary(db, body["event"])
 
 
 def remember_answer(db, scope: str, key: str, request: str, status: int, body, now: datetime) -> None:
@@ -50,8 +48,6 @@ def remember_answer(db, scope: str, key: str, request: str, status: int, body, n
     what must outlive a power cut; a retry after losing this row rebuilds the answer.
     """
     with database.transaction(db, durable=False):
-        db.execute("INSERT INTO idempotency (scope, key, request, status, body, created_at)"
-                   " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (scope, key) DO UPDATE"
-                   " SET status = excluded.status, body = excluded.body WHERE status = ?",
-                   (scope, key, request, status, json.dumps(body, ensure_ascii=False), iso(now), PENDING))
-        db.execute("DELETE FROM idempotency WHERE created_at < ?", (iso(now - KEEP),))
+        store.save_answer(db, scope, key, request, status, json.dumps(body, ensure_ascii=False), iso(now),
+                          pending=PENDING)
+        store.forget_answers_before(db, iso(now - KEEP))

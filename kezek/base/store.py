@@ -1,4 +1,4 @@
-"""The SQL of the shared tables: settings."""
+"""The SQL of the shared tables: settings, and the stored answers of retried writes (idempotency)."""
 from __future__ import annotations
 
 from kezek.base import database
@@ -16,3 +16,40 @@ def set_setting(db, key: str, value: str) -> None:
         "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         (key, value),
     )
+
+
+def stored_answer(db, scope: str, key: str) -> dict | None:
+    """The idempotency row of this caller and key: request, status, body (JSON text)."""
+    return database.one(db, "SELECT request, status, body FROM idempotency WHERE scope = ? AND key = ?",
+                        (scope, key))
+
+
+def newest_event_id(db) -> int | None:
+    """The id of the newest event-log row (None before the first)."""
+    return database.scalar(db, "SELECT max(id) FROM events")
+
+
+def claim_key(db, scope: str, key: str, request: str, status: int, body: str, created_at: str) -> None:
+    """Insert a claim with `status`, or replace the body of an earlier claim still in that status."""
+    db.execute("INSERT INTO idempotency (scope, key, request, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)"
+               " ON CONFLICT (scope, key) DO UPDATE SET body = excluded.body WHERE status = ?",
+               (scope, key, request, status, body, created_at, status))
+
+
+def event_summary(db, event_id) -> dict | None:
+    """One event-log row's id, name, ticket_id and desk_id."""
+    return database.one(db, "SELECT id, name, ticket_id, desk_id FROM events WHERE id = ?", (event_id,))
+
+
+def save_answer(db, scope: str, key: str, request: str, status: int, body: str, created_at: str,
+                *, pending: int) -> None:
+    """Store the answer under its key, over a claim only while that is still `pending`."""
+    db.execute("INSERT INTO idempotency (scope, key, request, status, body, created_at)"
+               " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (scope, key) DO UPDATE"
+               " SET status = excluded.status, body = excluded.body WHERE status = ?",
+               (scope, key, request, status, body, created_at, pending))
+
+
+def forget_answers_before(db, created_at: str) -> None:
+    """Delete stored answers created before `created_at`."""
+    db.execute("DELETE FROM idempotency WHERE created_at < ?", (created_at,))

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 
 from kezek.base.clock import parse
 from kezek.base.errors import Invalid, NotFound
-from kezek.bookings import reservations
+from kezek.bookings import reservations, store
 from kezek.office import store as office_store
 
 ON_TIME_S = 300
@@ -53,14 +53,8 @@ def report(db, office_id: str, start: str, end: str, now: datetime) -> dict:
     """The bookings report of an office for the local days [start, end], in total and per service."""
     if office_store.office(db, office_id) is None:
         raise NotFound("No such office.", "office_not_found")
-    rows = list(db.query(
-        "SELECT b.*, ta.ticket_id, t.issued_at, (SELECT MIN(e.at) FROM events e WHERE e.ticket_id = ta.ticket_id"
-        " AND e.name = 'ticket.called') AS first_called_at FROM bookings b"
-        " LEFT JOIN ticket_appointments ta ON ta.booking_id = b.id LEFT JOIN tickets t ON t.id = ta.ticket_id"
-        " WHERE b.office_id = ? AND b.day >= ? AND b.day <= ? ORDER BY b.slot_at", (office_id, start, end)))
-    issued = {r["service_id"]: r["n"] for r in db.query(
-        "SELECT issued_service_id AS service_id, COUNT(*) AS n FROM tickets WHERE office_id = ? AND day >= ?"
-        " AND day <= ? GROUP BY issued_service_id", (office_id, start, end))}
+    rows = store.bookings_with_visits(db, office_id, start, end)
+    issued = store.issued_per_service(db, office_id, start, end)
     groups: dict = {None: []}
     for r in rows:
         groups[None].append(r)

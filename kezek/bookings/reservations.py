@@ -17,7 +17,7 @@ from kezek.base import database
 from kezek.base.clock import iso, local_day, local_time, parse
 from kezek.base.errors import Conflict, Invalid, NotFound
 from kezek.base.events import Event
-from kezek.bookings import slots
+from kezek.bookings import slots, store
 from kezek.log import chain
 from kezek.office import store as office_store
 from kezek.queue import store as queue_store
@@ -68,11 +68,6 @@ def normalise_phone(text: str | None) -> str | None:
     return digits
 
 
-def _row(db, code: str) -> dict | None:
-    return database.one(db, "SELECT b.*, ta.ticket_id FROM bookings b LEFT JOIN ticket_appointments ta"
-                         " ON ta.booking_id = b.id WHERE b.code = ?", (code,))
-
-
 def _rule(db, service_id: int) -> dict:
     return slots.rule(db, service_id) or {**slots.RULE_DEFAULTS, "service_id": service_id}
 
@@ -108,7 +103,7 @@ def view(db, booking: dict, now: datetime) -> dict:
 def get(db, code: str) -> dict:
     """The booking with this code, or NotFound."""
     code = normalise_code(code)
-    booking = _row(db, code) if code else None
+    booking = store.booking_by_code(db, code) if code else None
     if booking is None:
         raise NotFound("Booking not found.", "booking_not_found")
     return booking
@@ -118,8 +113,7 @@ def _phone_check(db, office_id: str, phone: str | None, day: str, skip_id: int |
     if not phone:
         return
     limit = int(slots.settings(db, office_id)["phone_daily_limit"])
-    held = database.scalar(db, "SELECT COUNT(*) FROM bookings WHERE office_id = ? AND phone = ? AND day = ?"
-                            " AND status = 'booked' AND id IS NOT ?", (office_id, phone, day, skip_id))
+    held = store.phone_bookings(db, office_id, phone, day, skip_id)
     if limit and held >= limit:
         raise Conflict(f"This phone number already has {held} booking(s) on that day.", "phone_limit",
                        limit=limit)
@@ -146,8 +140,7 @@ def parse_at(text: str) -> datetime | None:
 
 
 def _seat(db, service_id: int, slot: slots.Slot) -> int:
-    used = {r["seat"] for r in db.query("SELECT seat FROM bookings WHERE service_id = ? AND slot_at = ?"
-                                        " AND status = 'booked'", (service_id, slot.at))}
+    used = store.taken_seats(db, service_id, slot.at)
     return next(n for n in range(1, slot.capacity + 1) if n not in used)
 
 
@@ -160,17 +153,14 @@ def book(db, service_id: int, at: str, now: datetime, *, phone: str | None = Non
         office_id = office_store.service(db, service_id)["office_id"]
         _phone_check(db, office_id, phone, slot.day)
         code = new_code()
-        while database.scalar(db, "SELECT 1 FROM bookings WHERE code = ?", (code,)):
+        while store.code_taken(db, code):
             code = new_code()
-        booking_id = db.execute(
-            "INSERT INTO bookings (office_id, service_id, code, day, slot_at, seat, status, phone, lang,"
-            " created_at, user_id) VALUES (?, ?, ?, ?, ?, ?, 'booked', ?, ?, ?, ?)",
-            (office_id, service_id, code, slot.day, slot.at, _seat(db, service_id, slot), phone, lang,
-             iso(now), user_id)).lastrowid
+        booking_id = store.insert_booking(db, office_id, service_id, code, slot.day, slot.at,
+                                          _seat(db, service_id, slot), phone, lang, iso(now), user_id)
         # The log keeps neither the code (the visitor's key) nor the phone.
         chain.append(db, now, office_id, "booking.created", service_id=service_id, user_id=user_id,
                      details={"booking_id": booking_id, "slot_at": slot.at, "by_staff": user_id is not None})
-    return _row(db, code)
+    return store.booking_by_code(db, code)
 
 
 def _changeable(db, code: str, now: datetime) -> dict:
@@ -187,10 +177,10 @@ def cancel(db, code: str, now: datetime, *, user_id: int | None = None) -> dict:
     """Cancel a booking before its time: the slot is free again."""
     with database.transaction(db):
         booking = _changeable(db, code, now)
-        db.execute("UPDATE bookings SET status = 'cancelled', cancelled_at = ? WHERE id = ?", (iso(now), booking["id"]))
+        store.cancel_booking(db, booking["id"], iso(now))
         chain.append(db, now, booking["office_id"], "booking.cancelled", service_id=booking["service_id"],
                      user_id=user_id, details={"booking_id": booking["id"], "slot_at": booking["slot_at"]})
-    return _row(db, booking["code"])
+    return store.booking_by_code(db, booking["code"])
 
 
 def move(db, code: str, at: str, now: datetime, *, user_id: int | None = None) -> dict:
@@ -201,12 +191,11 @@ def move(db, code: str, at: str, now: datetime, *, user_id: int | None = None) -
         if slot.at == booking["slot_at"]:
             raise Invalid("The booking is already at that time.", "same_slot")
         _phone_check(db, booking["office_id"], booking["phone"], slot.day, skip_id=booking["id"])
-        db.execute("UPDATE bookings SET day = ?, slot_at = ?, seat = ? WHERE id = ?",
-                   (slot.day, slot.at, _seat(db, booking["service_id"], slot), booking["id"]))
+        store.move_booking(db, booking["id"], slot.day, slot.at, _seat(db, booking["service_id"], slot))
         chain.append(db, now, booking["office_id"], "booking.moved", service_id=booking["service_id"],
                      user_id=user_id, details={"booking_id": booking["id"], "from": booking["slot_at"],
                                                "slot_at": slot.at})
-    return _row(db, booking["code"])
+    return store.booking_by_code(db, booking["code"])
 
 
 def window(db, booking: dict) -> tuple[datetime, datetime]:
@@ -253,7 +242,4 @@ def _again(db, booking: dict, now: datetime) -> CheckIn:
 
 def day_list(db, office_id: str, day: str, now: datetime) -> list[dict]:
     """A day's bookings of an office in time order, for staff (phone masked as everywhere)."""
-    rows = db.query("SELECT b.*, ta.ticket_id FROM bookings b LEFT JOIN ticket_appointments ta"
-                    " ON ta.booking_id = b.id WHERE b.office_id = ? AND b.day = ? ORDER BY b.slot_at, b.id",
-                    (office_id, day))
-    return [view(db, r, now) for r in rows]
+    return [view(db, r, now) for r in store.bookings_of_day(db, office_id, day)]

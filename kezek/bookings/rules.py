@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 from kezek.base import database
 from kezek.base.errors import Invalid, NotFound
-from kezek.bookings import slots
+from kezek.bookings import slots, store
 from kezek.log import chain
 from kezek.office import store as office_store
 from kezek.office.config import HHMM
@@ -57,10 +57,7 @@ def set_rule(db, service_id: int, values: dict, now: datetime, *, by_user_id=Non
                 raise Invalid(f"Give both {first} and {second}, or neither.", "bad_field", field=first)
             if merged.get(first) and merged[first] >= merged[second]:
                 raise Invalid(f"{first} must be before {second}.", "bad_field", field=first)
-        cols = [k for k in slots.RULE_DEFAULTS]
-        db.execute(f"INSERT INTO booking_rules (service_id, {', '.join(cols)}) VALUES (?, {', '.join('?' for _ in cols)})"
-                   f" ON CONFLICT (service_id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in cols)}",
-                   [service_id, *[merged[c] for c in cols]])
+        store.save_rule(db, service_id, {c: merged[c] for c in slots.RULE_DEFAULTS})
         chain.append(db, now, service["office_id"], "booking.rule_changed", service_id=service_id,
                      user_id=by_user_id, details=values)
     return slots.rule(db, service_id)
@@ -83,10 +80,7 @@ def set_settings(db, office_id: str, values: dict, now: datetime, *, by_user_id=
         if not office_store.office(db, office_id):
             raise NotFound("No such office.", "office_not_found")
         merged = {**slots.settings(db, office_id), **values}
-        cols = list(slots.SETTINGS_DEFAULTS)
-        db.execute(f"INSERT INTO booking_settings (office_id, {', '.join(cols)}) VALUES (?, ?, ?, ?)"
-                   f" ON CONFLICT (office_id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in cols)}",
-                   [office_id, *[merged[c] for c in cols]])
+        store.save_settings(db, office_id, {c: merged[c] for c in slots.SETTINGS_DEFAULTS})
         chain.append(db, now, office_id, "booking.settings_changed", user_id=by_user_id, details=values)
     return slots.settings(db, office_id)
 
@@ -97,8 +91,7 @@ def add_holiday(db, office_id: str, day: str, name: str, now: datetime, *, by_us
     if not isinstance(name, str) or len(name) > 120:
         raise Invalid("name: text of at most 120 characters.", "bad_field", field="name")
     with database.transaction(db):
-        db.execute("INSERT INTO holidays (office_id, day, name) VALUES (?, ?, ?)"
-                   " ON CONFLICT (office_id, day) DO UPDATE SET name = excluded.name", (office_id, day, name))
+        store.save_holiday(db, office_id, day, name)
         chain.append(db, now, office_id, "booking.holiday_added", user_id=by_user_id, details={"day": day})
     return {"day": day, "name": name}
 
@@ -107,7 +100,7 @@ def remove_holiday(db, office_id: str, day: str, now: datetime, *, by_user_id=No
     """Take a holiday back."""
     day = _day(day)
     with database.transaction(db):
-        if not db.execute("DELETE FROM holidays WHERE office_id = ? AND day = ?", (office_id, day)).rowcount:
+        if not store.delete_holiday(db, office_id, day):
             raise NotFound("No such holiday.", "holiday_not_found")
         chain.append(db, now, office_id, "booking.holiday_removed", user_id=by_user_id, details={"day": day})
 
@@ -123,8 +116,7 @@ def close(db, office_id: str, day: str, now: datetime, *, service_id: int | None
         if service is None or service["office_id"] != office_id:
             raise NotFound("No such service.", "service_not_found")
     with database.transaction(db):
-        closed_id = db.execute("INSERT INTO closed_slots (office_id, service_id, day, slot_time, reason)"
-                               " VALUES (?, ?, ?, ?, ?)", (office_id, service_id, day, slot_time, reason or "")).lastrowid
+        closed_id = store.insert_closure(db, office_id, service_id, day, slot_time, reason or "")
         chain.append(db, now, office_id, "booking.slots_closed", service_id=service_id, user_id=by_user_id,
                      details={"day": day, "slot_time": slot_time})
     return {"id": closed_id, "service_id": service_id, "day": day, "slot_time": slot_time, "reason": reason or ""}
@@ -133,7 +125,7 @@ def close(db, office_id: str, day: str, now: datetime, *, service_id: int | None
 def reopen(db, office_id: str, closed_id: int, now: datetime, *, by_user_id=None) -> None:
     """Remove a closure."""
     with database.transaction(db):
-        if not db.execute("DELETE FROM closed_slots WHERE id = ? AND office_id = ?", (closed_id, office_id)).rowcount:
+        if not store.delete_closure(db, office_id, closed_id):
             raise NotFound("No such closure.", "closure_not_found")
         chain.append(db, now, office_id, "booking.slots_reopened", user_id=by_user_id, details={"id": closed_id})
 
@@ -144,6 +136,5 @@ def overview(db, office_id: str) -> dict:
                          "weekdays": [int(d) for d in str(slots.settings(db, office_id)["weekdays"]).split(",") if d]},
             "rules": {str(s["id"]): slots.rule(db, s["id"]) for s in office_store.services(db, office_id)
                       if slots.rule(db, s["id"])},
-            "holidays": list(db.query("SELECT day, name FROM holidays WHERE office_id = ? ORDER BY day", (office_id,))),
-            "closed": list(db.query("SELECT id, service_id, day, slot_time, reason FROM closed_slots"
-                                    " WHERE office_id = ? ORDER BY day, slot_time", (office_id,)))}
+            "holidays": store.holidays(db, office_id),
+            "closed": store.closures(db, office_id)}

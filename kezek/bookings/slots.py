@@ -14,9 +14,9 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from kezek.base import database
 from kezek.base.clock import iso, local_day
 from kezek.base.errors import NotFound
+from kezek.bookings import store
 from kezek.office import store as office_store
 from kezek.queue import appointments
 
@@ -45,13 +45,13 @@ class Slot:
 
 def settings(db, office_id: str) -> dict:
     """The office's booking settings (defaults when none are stored)."""
-    row = database.one(db, "SELECT * FROM booking_settings WHERE office_id = ?", (office_id,))
+    row = store.booking_settings(db, office_id)
     return {**SETTINGS_DEFAULTS, **(row or {}), "office_id": office_id}
 
 
 def rule(db, service_id: int) -> dict | None:
     """A service's booking rule with defaults filled in, or None when it takes no bookings."""
-    row = database.one(db, "SELECT * FROM booking_rules WHERE service_id = ?", (service_id,))
+    row = store.booking_rule(db, service_id)
     if row is None:
         return None
     return {**RULE_DEFAULTS, **{k: v for k, v in row.items() if v is not None}, "service_id": service_id}
@@ -101,24 +101,14 @@ def closed_day(db, office_id: str, service_id: int, day: str) -> bool:
     weekdays = {int(d) for d in str(settings(db, office_id)["weekdays"]).split(",") if d.strip()}
     if date.fromisoformat(day).isoweekday() not in weekdays:
         return True
-    if database.scalar(db, "SELECT 1 FROM holidays WHERE office_id = ? AND day = ?", (office_id, day)):
+    if store.is_holiday(db, office_id, day):
         return True
-    return bool(database.scalar(
-        db, "SELECT 1 FROM closed_slots WHERE office_id = ? AND day = ? AND slot_time IS NULL"
-            " AND (service_id IS NULL OR service_id = ?)", (office_id, day, service_id)))
-
-
-def _closed_times(db, office_id: str, service_id: int, day: str) -> set[str]:
-    return {r["slot_time"] for r in db.query(
-        "SELECT slot_time FROM closed_slots WHERE office_id = ? AND day = ? AND slot_time IS NOT NULL"
-        " AND (service_id IS NULL OR service_id = ?)", (office_id, day, service_id))}
+    return store.is_day_closed(db, office_id, service_id, day)
 
 
 def taken(db, service_id: int, day: str) -> dict[str, int]:
     """slot start (UTC ISO) -> how many active bookings hold it."""
-    return {r["slot_at"]: r["n"] for r in db.query(
-        "SELECT slot_at, COUNT(*) AS n FROM bookings WHERE service_id = ? AND day = ? AND status = 'booked'"
-        " GROUP BY slot_at", (service_id, day))}
+    return store.booked_per_slot(db, service_id, day)
 
 
 def _context(db, service_id: int) -> tuple[dict, dict, dict]:
@@ -144,7 +134,7 @@ def day_slots(db, service_id: int, day: str, now: datetime) -> list[Slot]:
     if day not in bookable_days(db, service_id, now) or closed_day(db, office["id"], service_id, day):
         return []
     opens, closes = hours(service, office, booking_rule)
-    closed = _closed_times(db, office["id"], service_id, day)
+    closed = store.closed_times(db, office["id"], service_id, day)
     held = taken(db, service_id, day)
     capacity = int(booking_rule["capacity"])
     now_iso = iso(now)

@@ -7,20 +7,7 @@ from kezek.base.clock import utc_bounds
 from kezek.base.errors import Invalid
 from kezek.log import store
 
-# Kinds of events an auditor looks for; details are JSON written with sort_keys and ", " / ": ".
-KINDS = {
-    "out_of_order": ("e.name = 'ticket.called' AND e.details LIKE ?", '%"out_of_order": true%'),
-    "priority": ("e.name = 'ticket.issued' AND e.details LIKE ?", '%"priority": true%'),
-    "transfer": ("e.name = ?", "ticket.transferred"),
-    "notable": ("((e.name = 'ticket.called' AND e.details LIKE ?) OR (e.name = 'ticket.issued'"
-                " AND e.details LIKE ?) OR e.name = 'ticket.transferred')",
-                ('%"out_of_order": true%', '%"priority": true%')),
-}
-SELECT = ("SELECT e.id, e.at, e.name, e.ticket_id, e.service_id, e.desk_id, e.user_id, e.device_id, e.details,"
-          " u.username, d.name AS desk, s.prefix AS service_prefix, v.name AS device"
-          " FROM events e LEFT JOIN users u ON u.id = e.user_id LEFT JOIN desks d ON d.id = e.desk_id"
-          " LEFT JOIN services s ON s.id = e.service_id LEFT JOIN devices v ON v.id = e.device_id"
-          " WHERE e.office_id = ?")
+KINDS = tuple(store.AUDIT_KINDS)   # kinds of events an auditor looks for
 
 
 def events(db, office_id: str, *, start: str | None = None, end: str | None = None, name: str | None = None,
@@ -32,29 +19,15 @@ def events(db, office_id: str, *, start: str | None = None, end: str | None = No
         raise Invalid("Unknown kind of event.", "bad_kind", field="kind", allowed=list(KINDS))
     if not 1 <= limit <= 1000:
         raise Invalid("limit: 1 to 1000.", "bad_field", field="limit")
-    sql, params = [SELECT], [office_id]
+    since = until = None
     if start or end:
         try:
             since, until = utc_bounds(start or "2000-01-01", end or "2999-12-31", timezone)
         except ValueError:
             raise Invalid("Dates are written YYYY-MM-DD.", "bad_date", field="from")
-        sql.append("AND e.at >= ? AND e.at < ?")
-        params += [since, until]
-    if kind:
-        clause, values = KINDS[kind]
-        sql.append("AND " + clause)
-        params += list(values) if isinstance(values, tuple) else [values]
-    for clause, value in (("e.name = ?", name), ("e.desk_id = ?", desk_id), ("e.id < ?", before_id),
-                          ("u.username = ?", username)):
-        if value is not None:
-            sql.append("AND " + clause)
-            params.append(value)
-    if number:
-        sql.append("AND e.details LIKE ?")
-        params.append(f'%"number": {json.dumps(number.strip().upper(), ensure_ascii=False)}%')
-    sql.append("ORDER BY e.id DESC LIMIT ?")
-    params.append(limit)
-    rows = list(db.query(" ".join(sql), params))
+    rows = store.audit_events(db, office_id, since=since, until=until, kind=kind, name=name, desk_id=desk_id,
+                              before_id=before_id, username=username,
+                              number=number.strip().upper() if number else None, limit=limit)
     for row in rows:
         row["details"] = json.loads(row["details"])
         row["number"] = row["details"].get("number")

@@ -6,10 +6,9 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from kezek.base import database
 from kezek.base import store as base_store
 from kezek.base.clock import iso
-from kezek.log import report_facts
+from kezek.log import report_facts, store
 
 GENESIS = "0" * 64
 FIELDS = ("id", "at", "office_id", "name", "ticket_id", "service_id", "desk_id",
@@ -25,7 +24,7 @@ def row_hash(row: dict) -> str:
 def append(db, now: datetime, office_id: str, name: str, *, ticket_id=None, service_id=None,
            desk_id=None, user_id=None, device_id=None, details: dict | None = None) -> dict:
     """Write one event row (call inside the transaction of the change it records)."""
-    head = database.one(db, "SELECT id, hash FROM events ORDER BY id DESC LIMIT 1")
+    head = store.log_head(db)
     row = {
         "id": (head["id"] + 1) if head else 1,
         "at": iso(now),
@@ -40,11 +39,7 @@ def append(db, now: datetime, office_id: str, name: str, *, ticket_id=None, serv
         "prev_hash": head["hash"] if head else GENESIS,
     }
     row["hash"] = row_hash(row)
-    db.execute(
-        "INSERT INTO events (id, at, office_id, name, ticket_id, service_id, desk_id, user_id,"
-        " device_id, details, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-        [row[f] for f in FIELDS] + [row["hash"]],
-    )
+    store.insert_event(db, row)
     report_facts.record(db, row)   # the reports' per-ticket summary, in the same transaction
     # The head is kept apart so that removing the newest rows is detected too.
     base_store.set_setting(db, "log_head", f"{row['id']}:{row['hash']}")
@@ -64,7 +59,7 @@ class Verification:
 def verify(db) -> Verification:
     """Check every row's hash and link, and that the newest row is the recorded head."""
     prev_hash, prev_id, checked = GENESIS, 0, 0
-    for row in db.query(f"SELECT {', '.join(FIELDS)}, hash FROM events ORDER BY id"):
+    for row in store.chain_rows(db):
         if row["id"] != prev_id + 1:
             return Verification(False, checked, row["id"], f"row(s) missing before {row['id']}")
         if row["prev_hash"] != prev_hash:
@@ -83,16 +78,8 @@ def list_events(db, office_id: str, *, since: str | None = None, until: str | No
                 name: str | None = None, ticket_id: int | None = None, limit: int = 200,
                 before_id: int | None = None) -> list[dict]:
     """Events of an office, newest first, with optional filters."""
-    sql = ["SELECT * FROM events WHERE office_id = ?"]
-    params: list = [office_id]
-    for clause, value in (("at >= ?", since), ("at < ?", until), ("name = ?", name),
-                          ("ticket_id = ?", ticket_id), ("id < ?", before_id)):
-        if value is not None:
-            sql.append(f"AND {clause}")
-            params.append(value)
-    sql.append("ORDER BY id DESC LIMIT ?")
-    params.append(limit)
-    rows = list(db.query(" ".join(sql), params))
+    rows = store.office_events(db, office_id, since=since, until=until, name=name, ticket_id=ticket_id,
+                               before_id=before_id, limit=limit)
     for row in rows:
         row["details"] = json.loads(row["details"])
     return rows

@@ -1,13 +1,71 @@
-"""The SQL of the event log and its audit view."""
+"""The SQL of the event log: its hash chain, the reports' per-ticket summary, and the audit view."""
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
+
 from kezek.base import database
+
+# Kinds of events an auditor looks for: (clause, LIKE pattern(s) or name). Details are JSON
+# written with sort_keys and ", " / ": " (kezek/log/chain.py).
+AUDIT_KINDS = {
+    "out_of_order": ("e.name = 'ticket.called' AND e.details LIKE ?", '%"out_of_order": true%'),
+    "priority": ("e.name = 'ticket.issued' AND e.details LIKE ?", '%"priority": true%'),
+    "transfer": ("e.name = ?", "ticket.transferred"),
+    "notable": (("((e.name = 'ticket.called' AND e.details LIKE ?) OR (e.name = 'ticket.issued'"
+                 " AND e.details LIKE ?) OR e.name = 'ticket.transferred')"),
+                ('%"out_of_order": true%', '%"priority": true%')),
+}
+AUDIT_SELECT = ("SELECT e.id, e.at, e.name, e.ticket_id, e.service_id, e.desk_id, e.user_id, e.device_id,"
+                " e.details, u.username, d.name AS desk, s.prefix AS service_prefix, v.name AS device"
+                " FROM events e LEFT JOIN users u ON u.id = e.user_id LEFT JOIN desks d ON d.id = e.desk_id"
+                " LEFT JOIN services s ON s.id = e.service_id LEFT JOIN devices v ON v.id = e.device_id"
+                " WHERE e.office_id = ?")
+
+
+# The chain
+
+def log_head(db) -> dict | None:
+    """The newest event-log row's id and hash (None before the first)."""
+    return database.one(db, "SELECT id, hash FROM events ORDER BY id DESC LIMIT 1")
+
+
+def insert_event(db, row: dict) -> None:
+    """Write one event-log row: every column from id to prev_hash, and its hash."""
+    db.execute(
+        "INSERT INTO events (id, at, office_id, name, ticket_id, service_id, desk_id, user_id,"
+        " device_id, details, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        [row[c] for c in ("id", "at", "office_id", "name", "ticket_id", "service_id", "desk_id", "user_id",
+                          "device_id", "details", "prev_hash", "hash")],
+    )
+
+
+def chain_rows(db) -> Iterator[dict]:
+    """Every event-log row with its hash, oldest first, read one at a time."""
+    return database.each(db, "SELECT id, at, office_id, name, ticket_id, service_id, desk_id, user_id,"
+                             " device_id, details, prev_hash, hash FROM events ORDER BY id")
+
+
+def office_events(db, office_id: str, *, since: str | None = None, until: str | None = None,
+                  name: str | None = None, ticket_id: int | None = None, before_id: int | None = None,
+                  limit: int = 200) -> list[dict]:
+    """An office's event-log rows, newest first, filtered by the arguments given (details as JSON text)."""
+    sql = ["SELECT * FROM events WHERE office_id = ?"]
+    params: list = [office_id]
+    for clause, value in (("at >= ?", since), ("at < ?", until), ("name = ?", name),
+                          ("ticket_id = ?", ticket_id), ("id < ?", before_id)):
+        if value is not None:
+            sql.append(f"AND {clause}")
+            params.append(value)
+    sql.append("ORDER BY id DESC LIMIT ?")
+    params.append(limit)
+    return database.rows(db, " ".join(sql), params)
 
 
 def events_after(db, event_id: int, limit: int) -> list[dict]:
     """The first `limit` events logged after `event_id`: id, name, office and ticket."""
     return database.rows(db, "SELECT id, name, office_id, ticket_id FROM events WHERE id > ? ORDER BY id LIMIT ?",
-                      (event_id, limit))
+                         (event_id, limit))
 
 
 def last_event_id(db) -> int:
@@ -18,3 +76,99 @@ def last_event_id(db) -> int:
 def office_timezone(db, office_id: str) -> str | None:
     """The office's time zone, for office-local dates (None for an unknown office)."""
     return database.scalar(db, "SELECT timezone FROM offices WHERE id = ?", (office_id,))
+
+
+# The reports' per-ticket summary (report_tickets)
+
+def issued_ticket(db, ticket_id: int) -> dict | None:
+    """What a ticket's summary row starts from: office, day, issue time and service, the office's zone."""
+    return database.one(db, "SELECT t.id, t.office_id, t.day, t.issued_at, t.issued_service_id, o.timezone"
+                            " FROM tickets t JOIN offices o ON o.id = t.office_id WHERE t.id = ?", (ticket_id,))
+
+
+def insert_report_row(db, ticket_id: int, office_id: str, day: str, hour: int, issued_at: str,
+                      service_id: int) -> None:
+    """Start a ticket's summary row, waiting (nothing when it exists)."""
+    db.execute("INSERT INTO report_tickets (ticket_id, office_id, day, hour, issued_at, service_id, status)"
+               " VALUES (?, ?, ?, ?, ?, ?, 'waiting') ON CONFLICT (ticket_id) DO NOTHING",
+               (ticket_id, office_id, day, hour, issued_at, service_id))
+
+
+def report_row(db, ticket_id: int) -> dict | None:
+    """A ticket's summary row: issued_at, first_called_at, started_at."""
+    return database.one(db, "SELECT issued_at, first_called_at, started_at FROM report_tickets WHERE ticket_id = ?",
+                        (ticket_id,))
+
+
+def report_row_called(db, ticket_id: int, desk_id, user_id, first_called_at: str, wait_s) -> None:
+    """Mark a summary row called, by this desk and operator, with its first call and wait."""
+    db.execute("UPDATE report_tickets SET status = 'called', desk_id = ?, user_id = ?, first_called_at = ?,"
+               " wait_s = ? WHERE ticket_id = ?", (desk_id, user_id, first_called_at, wait_s, ticket_id))
+
+
+def report_row_started(db, ticket_id: int, started_at: str) -> None:
+    """Mark a summary row serving since `started_at`."""
+    db.execute("UPDATE report_tickets SET status = 'serving', started_at = ? WHERE ticket_id = ?",
+               (started_at, ticket_id))
+
+
+def report_row_finished(db, ticket_id: int, finished_at: str, service_s) -> None:
+    """Mark a summary row done, with its service time."""
+    db.execute("UPDATE report_tickets SET status = 'done', finished_at = ?, service_s = ? WHERE ticket_id = ?",
+               (finished_at, service_s, ticket_id))
+
+
+def report_row_transferred(db, ticket_id: int) -> None:
+    """Put a summary row back to waiting and count one more transfer."""
+    db.execute("UPDATE report_tickets SET status = 'waiting', started_at = NULL, transfers = transfers + 1"
+               " WHERE ticket_id = ?", (ticket_id,))
+
+
+def report_row_rated(db, ticket_id: int, stars) -> None:
+    """Record a summary row's rating."""
+    db.execute("UPDATE report_tickets SET rating = ? WHERE ticket_id = ?", (stars, ticket_id))
+
+
+def report_row_status(db, ticket_id: int, status: str, finished_at: str | None) -> None:
+    """Set a summary row's status and when it finished."""
+    db.execute("UPDATE report_tickets SET status = ?, finished_at = ? WHERE ticket_id = ?",
+               (status, finished_at, ticket_id))
+
+
+def delete_report_rows(db) -> None:
+    """Delete every summary row (before replaying the log)."""
+    db.execute("DELETE FROM report_tickets")
+
+
+def ticket_events(db) -> Iterator[dict]:
+    """Every event of a ticket, oldest first, read one at a time: id, at, name, ticket, desk, user, details."""
+    return database.each(db, "SELECT id, at, name, ticket_id, desk_id, user_id, details FROM events"
+                             " WHERE ticket_id IS NOT NULL ORDER BY id")
+
+
+# The audit view
+
+def audit_events(db, office_id: str, *, since: str | None = None, until: str | None = None,
+                 kind: str | None = None, name: str | None = None, desk_id: int | None = None,
+                 before_id: int | None = None, username: str | None = None, number: str | None = None,
+                 limit: int = 100) -> list[dict]:
+    """An office's events, newest first, with who, where and which service (kind: one of AUDIT_KINDS)."""
+    sql, params = [AUDIT_SELECT], [office_id]
+    if since is not None:
+        sql.append("AND e.at >= ? AND e.at < ?")
+        params += [since, until]
+    if kind:
+        clause, values = AUDIT_KINDS[kind]
+        sql.append("AND " + clause)
+        params += list(values) if isinstance(values, tuple) else [values]
+    for clause, value in (("e.name = ?", name), ("e.desk_id = ?", desk_id), ("e.id < ?", before_id),
+                          ("u.username = ?", username)):
+        if value is not None:
+            sql.append("AND " + clause)
+            params.append(value)
+    if number is not None:
+        sql.append("AND e.details LIKE ?")
+        params.append(f'%"number": {json.dumps(number, ensure_ascii=False)}%')
+    sql.append("ORDER BY e.id DESC LIMIT ?")
+    params.append(limit)
+    return database.rows(db, " ".join(sql), params)

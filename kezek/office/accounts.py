@@ -13,6 +13,7 @@ from kezek.base import database
 from kezek.base.clock import iso
 from kezek.base.errors import Conflict, Invalid, NotFound
 from kezek.log import chain
+from kezek.office import store
 from kezek.printers.routes import printer_route
 
 ROLES = ("operator", "manager", "admin")
@@ -44,14 +45,13 @@ def create_user(db, username: str, role: str, now: datetime, *, password: str | 
     if len(password) < 8:
         raise Invalid("A password needs at least 8 characters.", "weak_password")
     with database.transaction(db):
-        if database.scalar(db, "SELECT 1 FROM users WHERE username = ?", (username,)):
+        if store.username_taken(db, username):
             raise Conflict("That user name is taken.", "username_taken")
-        user_id = db.execute(
-            "INSERT INTO users (username, password_hash, role, active, created_at) VALUES (?, ?, ?, 1, ?)",
-            (username, generate_password_hash(password, method=PASSWORD_METHOD), role, iso(now))).lastrowid
-        office_ids = offices if offices is not None else [o["id"] for o in db.query("SELECT id FROM offices")]
+        user_id = store.insert_user(db, username, generate_password_hash(password, method=PASSWORD_METHOD), role,
+                                    iso(now))
+        office_ids = offices if offices is not None else store.office_ids(db)
         for office_id in office_ids:
-            db.execute("INSERT INTO user_offices (user_id, office_id) VALUES (?, ?)", (user_id, office_id))
+            store.add_user_office(db, user_id, office_id)
             chain.append(db, now, office_id, "user.created", user_id=by_user_id,
                          details={"username": username, "role": role})
     return get_user(db, user_id), password
@@ -59,27 +59,26 @@ def create_user(db, username: str, role: str, now: datetime, *, password: str | 
 
 def get_user(db, user_id: int) -> dict | None:
     """A user without the password hash, with the offices they work in."""
-    row = database.one(db, "SELECT id, username, role, active, created_at FROM users WHERE id = ?", (user_id,))
+    row = store.user(db, user_id)
     if row:
-        row["offices"] = [r["office_id"] for r in db.query(
-            "SELECT office_id FROM user_offices WHERE user_id = ? ORDER BY office_id", (user_id,))]
+        row["offices"] = store.user_office_ids(db, user_id)
     return row
 
 
 def password_epoch(db, user_id: int) -> str:
     """A short fingerprint of the user's password: sessions opened before a change end."""
-    value = database.scalar(db, "SELECT password_hash FROM users WHERE id = ?", (user_id,))
+    value = store.password_hash(db, user_id)
     return hashlib.sha256(value.encode()).hexdigest()[:16] if value else ""
 
 
 def list_users(db) -> list[dict]:
     """All users, without password hashes."""
-    return [get_user(db, r["id"]) for r in db.query("SELECT id FROM users ORDER BY username")]
+    return [get_user(db, user_id) for user_id in store.user_ids(db)]
 
 
 def authenticate(db, username: str, password: str) -> dict | None:
     """The active user with these credentials, or None."""
-    row = database.one(db, "SELECT id, password_hash, active FROM users WHERE username = ?", (username or "",))
+    row = store.user_by_name(db, username or "")
     if not row or not row["active"] or not check_password_hash(row["password_hash"], password or ""):
         return None
     return get_user(db, row["id"])
@@ -97,12 +96,11 @@ def update_user(db, user_id: int, now: datetime, *, role: str | None = None, act
         if user is None:
             raise NotFound("No such user.", "user_not_found")
         if role is not None:
-            db.execute("UPDATE users SET role = ? WHERE id = ?", (role, user_id))
+            store.set_user_role(db, user_id, role)
         if active is not None:
-            db.execute("UPDATE users SET active = ? WHERE id = ?", (int(bool(active)), user_id))
+            store.set_user_active(db, user_id, active)
         if password is not None:
-            db.execute("UPDATE users SET password_hash = ? WHERE id = ?",
-                       (generate_password_hash(password, method=PASSWORD_METHOD), user_id))
+            store.set_user_password(db, user_id, generate_password_hash(password, method=PASSWORD_METHOD))
         for office_id in user["offices"]:
             chain.append(db, now, office_id, "user.changed", user_id=by_user_id,
                          details={"username": user["username"], "role": role, "active": active,
@@ -121,13 +119,10 @@ def create_device(db, office_id: str, kind: str, name: str, now: datetime, *, pr
     _check_printer_url(printer_url)
     token = secrets.token_urlsafe(24)
     with database.transaction(db):
-        if not database.scalar(db, "SELECT 1 FROM offices WHERE id = ?", (office_id,)):
+        if not store.office_exists(db, office_id):
             raise NotFound("No such office.", "office_not_found")
-        device_id = db.execute(
-            "INSERT INTO devices (office_id, kind, name, token_hash, printer_url, settings, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (office_id, kind, name, token_hash(token), printer_url or "none",
-             json.dumps(settings or {}, ensure_ascii=False), iso(now))).lastrowid
+        device_id = store.insert_device(db, office_id, kind, name, token_hash(token), printer_url or "none",
+                                        json.dumps(settings or {}, ensure_ascii=False), iso(now))
         chain.append(db, now, office_id, "device.created", device_id=device_id, user_id=by_user_id,
                      details={"kind": kind, "name": name})
     return get_device(db, device_id), token
@@ -150,23 +145,19 @@ def _device_row(row: dict | None) -> dict | None:
 
 def get_device(db, device_id: int) -> dict | None:
     """A device without its token hash."""
-    return _device_row(database.one(db, "SELECT * FROM devices WHERE id = ?", (device_id,)))
+    return _device_row(store.device(db, device_id))
 
 
 def device_by_token(db, token: str) -> dict | None:
     """The active (not revoked) device with this token, or None."""
     if not token:
         return None
-    return _device_row(database.one(db, "SELECT * FROM devices WHERE token_hash = ? AND revoked_at IS NULL",
-                                 (token_hash(token),)))
+    return _device_row(store.device_by_token_hash(db, token_hash(token)))
 
 
 def list_devices(db, office_id: str | None = None) -> list[dict]:
     """Devices, optionally of one office."""
-    if office_id:
-        rows = db.query("SELECT * FROM devices WHERE office_id = ? ORDER BY id", (office_id,))
-    else:
-        rows = db.query("SELECT * FROM devices ORDER BY id")
+    rows = store.devices_of_office(db, office_id) if office_id else store.all_devices(db)
     return [_device_row(r) for r in rows]
 
 
@@ -181,16 +172,15 @@ def update_device(db, device_id: int, now: datetime, *, name: str | None = None,
         if name is not None:
             if not name.strip() or len(name) > 80:
                 raise Invalid("A device needs a name (80 characters at most).", "bad_name")
-            db.execute("UPDATE devices SET name = ? WHERE id = ?", (name.strip(), device_id))
+            store.set_device_name(db, device_id, name.strip())
         if printer_url is not None:
             _check_printer_url(printer_url)
-            db.execute("UPDATE devices SET printer_url = ? WHERE id = ?", (printer_url or "none", device_id))
+            store.set_device_printer_url(db, device_id, printer_url or "none")
             if (printer_url or "none") != device["printer_url"]:
                 # The old printer's state says nothing of the new one: unknown until it is read.
-                db.execute("DELETE FROM printer_state WHERE device_id = ?", (device_id,))
+                store.forget_printer_state(db, device_id)
         if settings is not None:
-            db.execute("UPDATE devices SET settings = ? WHERE id = ?",
-                       (json.dumps(settings, ensure_ascii=False), device_id))
+            store.set_device_settings(db, device_id, json.dumps(settings, ensure_ascii=False))
         chain.append(db, now, device["office_id"], "device.changed", device_id=device_id,
                      user_id=by_user_id, details={"name": name, "printer_url": printer_url})
     return get_device(db, device_id)
@@ -202,8 +192,7 @@ def revoke_device(db, device_id: int, now: datetime, *, by_user_id: int | None =
         device = get_device(db, device_id)
         if device is None:
             raise NotFound("No such device.", "device_not_found")
-        db.execute("UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
-                   (iso(now), device_id))
+        store.revoke_device(db, device_id, iso(now))
         chain.append(db, now, device["office_id"], "device.revoked", device_id=device_id,
                      user_id=by_user_id, details={"name": device["name"]})
     return get_device(db, device_id)

@@ -13,10 +13,8 @@ from kezek.office import store
 
 HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 OFFICE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
-SERVICE_FIELDS = ("prefix", "name_kk", "name_ru", "name_en", "group_kk", "group_ru", "group_en",
-                  "active", "daily_limit", "opens", "closes", "target_wait_s", "sort_order")
-OFFICE_FIELDS = ("name_kk", "name_ru", "name_en", "timezone", "languages", "default_lang", "ticker_kk",
-                 "ticker_ru", "ticker_en", "target_wait_s", "priority_wait_limit_s", "opens", "closes")
+SERVICE_FIELDS = store.SERVICE_COLUMNS
+OFFICE_FIELDS = store.OFFICE_COLUMNS
 
 
 def _text(values: dict, key: str, limit: int, required: bool) -> None:
@@ -83,13 +81,9 @@ def create_service(db, office_id: str, values: dict, now: datetime, *, by_user_i
     with database.transaction(db):
         if not store.office(db, office_id):
             raise NotFound("No such office.", "office_not_found")
-        if database.scalar(db, "SELECT 1 FROM services WHERE office_id = ? AND prefix = ?",
-                        (office_id, values["prefix"])):
+        if store.prefix_taken(db, office_id, values["prefix"]):
             raise Conflict("Another service already uses this prefix.", "duplicate_prefix", field="prefix")
-        cols = ["office_id", *values]
-        service_id = db.execute(
-            f"INSERT INTO services ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
-            [office_id, *values.values()]).lastrowid
+        service_id = store.insert_service(db, office_id, values)
         chain.append(db, now, office_id, "service.created", service_id=service_id, user_id=by_user_id,
                      details=values)
     return store.service(db, service_id)
@@ -102,13 +96,11 @@ def update_service(db, service_id: int, values: dict, now: datetime, *, by_user_
         service = store.service(db, service_id)
         if service is None:
             raise NotFound("No such service.", "service_not_found")
-        if "prefix" in values and database.scalar(
-                db, "SELECT 1 FROM services WHERE office_id = ? AND prefix = ? AND id != ?",
-                (service["office_id"], values["prefix"], service_id)):
+        if "prefix" in values and store.prefix_taken(db, service["office_id"], values["prefix"],
+                                                     other_than=service_id):
             raise Conflict("Another service already uses this prefix.", "duplicate_prefix", field="prefix")
         if values:
-            sets = ", ".join(f"{k} = ?" for k in values)
-            db.execute(f"UPDATE services SET {sets} WHERE id = ?", [*values.values(), service_id])
+            store.set_service_fields(db, service_id, values)
         chain.append(db, now, service["office_id"], "service.changed", service_id=service_id,
                      user_id=by_user_id, details=values)
     return store.service(db, service_id)
@@ -140,18 +132,11 @@ def _check_desk(db, office_id: str, values: dict, creating: bool) -> dict:
 
 def _save_desk(db, desk_id: int, values: dict) -> None:
     if "name" in values:
-        db.execute("UPDATE desks SET name = ? WHERE id = ?", (values["name"], desk_id))
+        store.set_desk_name(db, desk_id, values["name"])
     if "active" in values:
-        db.execute("UPDATE desks SET active = ? WHERE id = ?", (int(values["active"]), desk_id))
+        store.set_desk_active(db, desk_id, values["active"])
     if "service_ids" in values:
-        db.execute("DELETE FROM desk_services WHERE desk_id = ?", (desk_id,))
-        for service_id in sorted(set(values["service_ids"])):
-            db.execute("INSERT INTO desk_services (desk_id, service_id) VALUES (?, ?)", (desk_id, service_id))
-
-
-def _name_taken(db, office_id: str, name: str, desk_id: int | None) -> bool:
-    return bool(database.scalar(db, "SELECT 1 FROM desks WHERE office_id = ? AND name = ? AND id IS NOT ?",
-                             (office_id, name, desk_id)))
+        store.set_desk_services(db, desk_id, sorted(set(values["service_ids"])))
 
 
 def create_desk(db, office_id: str, values: dict, now: datetime, *, by_user_id=None) -> dict:
@@ -160,10 +145,9 @@ def create_desk(db, office_id: str, values: dict, now: datetime, *, by_user_id=N
         if not store.office(db, office_id):
             raise NotFound("No such office.", "office_not_found")
         values = _check_desk(db, office_id, values, creating=True)
-        if _name_taken(db, office_id, values["name"], None):
+        if store.desk_name_taken(db, office_id, values["name"], None):
             raise Conflict("Another desk has this name.", "duplicate_desk", field="name")
-        desk_id = db.execute("INSERT INTO desks (office_id, name, changed_at) VALUES (?, ?, NULL)",
-                             (office_id, values["name"])).lastrowid
+        desk_id = store.insert_desk(db, office_id, values["name"])
         _save_desk(db, desk_id, values)
         chain.append(db, now, office_id, "desk.created", desk_id=desk_id, user_id=by_user_id, details=values)
     return store.desk(db, desk_id)
@@ -176,7 +160,7 @@ def update_desk(db, desk_id: int, values: dict, now: datetime, *, by_user_id=Non
         if desk is None:
             raise NotFound("No such desk.", "desk_not_found")
         values = _check_desk(db, desk["office_id"], values, creating=False)
-        if "name" in values and _name_taken(db, desk["office_id"], values["name"], desk_id):
+        if "name" in values and store.desk_name_taken(db, desk["office_id"], values["name"], desk_id):
             raise Conflict("Another desk has this name.", "duplicate_desk", field="name")
         _save_desk(db, desk_id, values)
         chain.append(db, now, desk["office_id"], "desk.changed_config", desk_id=desk_id,
@@ -192,9 +176,7 @@ def create_office(db, office_id: str, values: dict, now: datetime) -> dict:
     with database.transaction(db):
         if store.office(db, office_id):
             raise Conflict("That office exists.", "office_exists")
-        cols = ["id", *values]
-        db.execute(f"INSERT INTO offices ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
-                   [office_id, *values.values()])
+        store.insert_office(db, office_id, values)
         chain.append(db, now, office_id, "office.created", details=values)
     return store.office(db, office_id)
 
@@ -234,7 +216,6 @@ def update_office(db, office_id: str, values: dict, now: datetime, *, by_user_id
         if not store.office(db, office_id):
             raise NotFound("No such office.", "office_not_found")
         if values:
-            sets = ", ".join(f"{k} = ?" for k in values)
-            db.execute(f"UPDATE offices SET {sets} WHERE id = ?", [*values.values(), office_id])
+            store.set_office_fields(db, office_id, values)
         chain.append(db, now, office_id, "office.changed", user_id=by_user_id, details=values)
     return store.office(db, office_id)

@@ -1,8 +1,16 @@
-"""The SQL of the office's configuration: offices, services, desks."""
+"""The SQL of the office: offices, services, desks, users and devices."""
 from __future__ import annotations
 
 from kezek.base import database
 
+# The columns config may write: the fields an office or a service is configured with.
+SERVICE_COLUMNS = ("prefix", "name_kk", "name_ru", "name_en", "group_kk", "group_ru", "group_en",
+                   "active", "daily_limit", "opens", "closes", "target_wait_s", "sort_order")
+OFFICE_COLUMNS = ("name_kk", "name_ru", "name_en", "timezone", "languages", "default_lang", "ticker_kk",
+                  "ticker_ru", "ticker_en", "target_wait_s", "priority_wait_limit_s", "opens", "closes")
+
+
+# Offices, services, desks as they are read
 
 def office(db, office_id: str) -> dict | None:
     """One office row."""
@@ -21,16 +29,16 @@ def service(db, service_id: int) -> dict | None:
 
 def services(db, office_id: str) -> list[dict]:
     """An office's services in display order."""
-    return database.rows(db, 
-        "SELECT * FROM services WHERE office_id = ? ORDER BY sort_order, prefix", (office_id,))
+    return database.rows(db, "SELECT * FROM services WHERE office_id = ? ORDER BY sort_order, prefix",
+                         (office_id,))
 
 
 def desk(db, desk_id: int) -> dict | None:
     """One desk row with the ids of the services it serves."""
     row = database.one(db, "SELECT * FROM desks WHERE id = ?", (desk_id,))
     if row:
-        row["service_ids"] = [r["service_id"] for r in database.rows(db, 
-            "SELECT service_id FROM desk_services WHERE desk_id = ? ORDER BY service_id", (desk_id,))]
+        row["service_ids"] = [r["service_id"] for r in database.rows(
+            db, "SELECT service_id FROM desk_services WHERE desk_id = ? ORDER BY service_id", (desk_id,))]
     return row
 
 
@@ -38,10 +46,214 @@ def desks(db, office_id: str) -> list[dict]:
     """An office's desks, each with its service ids."""
     rows = database.rows(db, "SELECT * FROM desks WHERE office_id = ? ORDER BY id", (office_id,))
     links: dict[int, list[int]] = {}
-    for r in database.rows(db, 
-            "SELECT ds.desk_id, ds.service_id FROM desk_services ds JOIN desks d ON d.id = ds.desk_id"
+    for r in database.rows(
+            db, "SELECT ds.desk_id, ds.service_id FROM desk_services ds JOIN desks d ON d.id = ds.desk_id"
             " WHERE d.office_id = ? ORDER BY ds.service_id", (office_id,)):
         links.setdefault(r["desk_id"], []).append(r["service_id"])
     for row in rows:
         row["service_ids"] = links.get(row["id"], [])
     return rows
+
+
+def _columns(values: dict, allowed: tuple) -> list[str]:
+    """The keys of `values`, each one of the `allowed` column names (no other text reaches the SQL)."""
+    unknown = set(values) - set(allowed)
+    if unknown:
+        raise ValueError(f"not a column: {', '.join(sorted(unknown))}")
+    return list(values)
+
+
+# Offices
+
+def office_exists(db, office_id: str) -> bool:
+    """Whether there is an office with this id."""
+    return bool(database.scalar(db, "SELECT 1 FROM offices WHERE id = ?", (office_id,)))
+
+
+def office_ids(db) -> list[str]:
+    """The ids of all offices."""
+    return [r["id"] for r in database.rows(db, "SELECT id FROM offices")]
+
+
+def insert_office(db, office_id: str, values: dict) -> None:
+    """Add an office row with these configured columns (OFFICE_COLUMNS)."""
+    cols = ["id", *_columns(values, OFFICE_COLUMNS)]
+    db.execute(f"INSERT INTO offices ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
+               [office_id, *values.values()])
+
+
+def set_office_fields(db, office_id: str, values: dict) -> None:
+    """Change some configured columns (OFFICE_COLUMNS) of an office."""
+    sets = ", ".join(f"{k} = ?" for k in _columns(values, OFFICE_COLUMNS))
+    db.execute(f"UPDATE offices SET {sets} WHERE id = ?", [*values.values(), office_id])
+
+
+# Services
+
+def prefix_taken(db, office_id: str, prefix: str, *, other_than: int | None = None) -> bool:
+    """Whether a service of the office (other than `other_than`) uses this prefix."""
+    if other_than is None:
+        return bool(database.scalar(db, "SELECT 1 FROM services WHERE office_id = ? AND prefix = ?",
+                                    (office_id, prefix)))
+    return bool(database.scalar(db, "SELECT 1 FROM services WHERE office_id = ? AND prefix = ? AND id != ?",
+                                (office_id, prefix, other_than)))
+
+
+def insert_service(db, office_id: str, values: dict) -> int:
+    """Add a service with these configured columns (SERVICE_COLUMNS); returns its id."""
+    cols = ["office_id", *_columns(values, SERVICE_COLUMNS)]
+    return db.execute(f"INSERT INTO services ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
+                      [office_id, *values.values()]).lastrowid
+
+
+def set_service_fields(db, service_id: int, values: dict) -> None:
+    """Change some configured columns (SERVICE_COLUMNS) of a service."""
+    sets = ", ".join(f"{k} = ?" for k in _columns(values, SERVICE_COLUMNS))
+    db.execute(f"UPDATE services SET {sets} WHERE id = ?", [*values.values(), service_id])
+
+
+# Desks
+
+def desk_name_taken(db, office_id: str, name: str, desk_id: int | None) -> bool:
+    """Whether a desk of the office other than `desk_id` (None: any desk) has this name."""
+    return bool(database.scalar(db, "SELECT 1 FROM desks WHERE office_id = ? AND name = ? AND id IS NOT ?",
+                                (office_id, name, desk_id)))
+
+
+def insert_desk(db, office_id: str, name: str) -> int:
+    """Add a desk; returns its id."""
+    return db.execute("INSERT INTO desks (office_id, name, changed_at) VALUES (?, ?, NULL)",
+                      (office_id, name)).lastrowid
+
+
+def set_desk_name(db, desk_id: int, name: str) -> None:
+    """Rename a desk."""
+    db.execute("UPDATE desks SET name = ? WHERE id = ?", (name, desk_id))
+
+
+def set_desk_active(db, desk_id: int, active: bool) -> None:
+    """(De)activate a desk."""
+    db.execute("UPDATE desks SET active = ? WHERE id = ?", (int(active), desk_id))
+
+
+def set_desk_services(db, desk_id: int, service_ids: list[int]) -> None:
+    """Replace the services a desk serves."""
+    db.execute("DELETE FROM desk_services WHERE desk_id = ?", (desk_id,))
+    for service_id in service_ids:
+        db.execute("INSERT INTO desk_services (desk_id, service_id) VALUES (?, ?)", (desk_id, service_id))
+
+
+# Users
+
+def username_taken(db, username: str) -> bool:
+    """Whether a user has this name."""
+    return bool(database.scalar(db, "SELECT 1 FROM users WHERE username = ?", (username,)))
+
+
+def insert_user(db, username: str, password_hash: str, role: str, created_at: str) -> int:
+    """Add an active user; returns its id."""
+    return db.execute(
+        "INSERT INTO users (username, password_hash, role, active, created_at) VALUES (?, ?, ?, 1, ?)",
+        (username, password_hash, role, created_at)).lastrowid
+
+
+def add_user_office(db, user_id: int, office_id: str) -> None:
+    """Let a user work in an office."""
+    db.execute("INSERT INTO user_offices (user_id, office_id) VALUES (?, ?)", (user_id, office_id))
+
+
+def user(db, user_id: int) -> dict | None:
+    """One user's id, username, role, active flag and creation time (no password hash)."""
+    return database.one(db, "SELECT id, username, role, active, created_at FROM users WHERE id = ?", (user_id,))
+
+
+def user_office_ids(db, user_id: int) -> list[str]:
+    """The ids of the offices a user works in."""
+    return [r["office_id"] for r in database.rows(
+        db, "SELECT office_id FROM user_offices WHERE user_id = ? ORDER BY office_id", (user_id,))]
+
+
+def password_hash(db, user_id: int) -> str | None:
+    """A user's password hash."""
+    return database.scalar(db, "SELECT password_hash FROM users WHERE id = ?", (user_id,))
+
+
+def user_ids(db) -> list[int]:
+    """The ids of all users, by username."""
+    return [r["id"] for r in database.rows(db, "SELECT id FROM users ORDER BY username")]
+
+
+def user_by_name(db, username: str) -> dict | None:
+    """The id, password hash and active flag of the user with this name."""
+    return database.one(db, "SELECT id, password_hash, active FROM users WHERE username = ?", (username,))
+
+
+def set_user_role(db, user_id: int, role: str) -> None:
+    """Change a user's role."""
+    db.execute("UPDATE users SET role = ? WHERE id = ?", (role, user_id))
+
+
+def set_user_active(db, user_id: int, active: bool) -> None:
+    """(De)activate a user."""
+    db.execute("UPDATE users SET active = ? WHERE id = ?", (int(bool(active)), user_id))
+
+
+def set_user_password(db, user_id: int, password_hash: str) -> None:
+    """Change a user's password hash."""
+    db.execute("UPDATE users SET password_hash = ? WHERE id = ?", (password_hash, user_id))
+
+
+# Devices (kiosks, displays)
+
+def insert_device(db, office_id: str, kind: str, name: str, token_hash: str, printer_url: str, settings: str,
+                  created_at: str) -> int:
+    """Add a device (settings as JSON text); returns its id."""
+    return db.execute(
+        "INSERT INTO devices (office_id, kind, name, token_hash, printer_url, settings, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (office_id, kind, name, token_hash, printer_url, settings, created_at)).lastrowid
+
+
+def device(db, device_id: int) -> dict | None:
+    """One device row, token hash included."""
+    return database.one(db, "SELECT * FROM devices WHERE id = ?", (device_id,))
+
+
+def device_by_token_hash(db, token_hash: str) -> dict | None:
+    """The device row (not revoked) whose token has this hash."""
+    return database.one(db, "SELECT * FROM devices WHERE token_hash = ? AND revoked_at IS NULL", (token_hash,))
+
+
+def devices_of_office(db, office_id: str) -> list[dict]:
+    """An office's device rows."""
+    return database.rows(db, "SELECT * FROM devices WHERE office_id = ? ORDER BY id", (office_id,))
+
+
+def all_devices(db) -> list[dict]:
+    """Every device row."""
+    return database.rows(db, "SELECT * FROM devices ORDER BY id")
+
+
+def set_device_name(db, device_id: int, name: str) -> None:
+    """Rename a device."""
+    db.execute("UPDATE devices SET name = ? WHERE id = ?", (name, device_id))
+
+
+def set_device_printer_url(db, device_id: int, printer_url: str) -> None:
+    """Change the printer a device uses."""
+    db.execute("UPDATE devices SET printer_url = ? WHERE id = ?", (printer_url, device_id))
+
+
+def forget_printer_state(db, device_id: int) -> None:
+    """Forget the last known state of a device's printer."""
+    db.execute("DELETE FROM printer_state WHERE device_id = ?", (device_id,))
+
+
+def set_device_settings(db, device_id: int, settings: str) -> None:
+    """Replace a device's settings (JSON text)."""
+    db.execute("UPDATE devices SET settings = ? WHERE id = ?", (settings, device_id))
+
+
+def revoke_device(db, device_id: int, revoked_at: str) -> None:
+    """Mark a device revoked at `revoked_at` (once)."""
+    db.execute("UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", (revoked_at, device_id))

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from kezek.printers.drawing import LAYOUTS, TicketPrint, encode_escpos, render_ticket
+from kezek.printers.links import open_link
 
 log = logging.getLogger(__name__)
 
@@ -232,8 +233,6 @@ def printer_status(spec: PrinterSpec) -> PrinterStatus:
         return PrinterStatus("none", "no printer configured")
 
     def work(deadline):
-        from kezek.printers.links import open_link
-
         with open_link(spec, deadline) as link:
             if not (spec.status and link.can_read):
                 return PrinterStatus("unknown", f"{spec.kind} printers do not report status")
@@ -255,8 +254,6 @@ def print_ticket(spec: PrinterSpec, t: TicketPrint) -> PrintResult:
         return PrintResult(False, PrinterStatus("unknown", "ticket not drawn"), _fault(exc))
 
     def work(deadline):
-        from kezek.printers.links import open_link
-
         with open_link(spec, deadline) as link:
             checked = spec.status and link.can_read
             if checked:

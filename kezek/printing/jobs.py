@@ -18,6 +18,7 @@ from kezek.office import store as office_store
 from kezek.printers.drawing import TicketPrint
 from kezek.printers.driver import PrinterSpec
 from kezek.printers.routes import printer_route
+from kezek.printing import store
 from kezek.queue import appointments, views
 
 # Last known states in which a new ticket is not even tried: the kiosk shows it on screen at once.
@@ -63,10 +64,6 @@ def ticket_print(db, ticket: dict, url: str, now: datetime) -> TicketPrint:
         appointment_at=parse(booked["appointment_at"]) if booked.get("appointment_at") else None)
 
 
-def _state_row(db, device_id: int) -> dict | None:
-    return database.one(db, "SELECT state, detail FROM printer_state WHERE device_id = ?", (device_id,))
-
-
 def _set_state(db, device: dict, printer_state: str, detail: str, now: datetime) -> Event | None:
     """Write the printer's state (inside a transaction); printer.changed if it differs."""
     if printer_state in ("none", "no_agent", "timeout", "expired"):
@@ -75,12 +72,10 @@ def _set_state(db, device: dict, printer_state: str, detail: str, now: datetime)
             return None
         printer_state, detail = "offline", detail or AGENT_GONE
     detail = (detail or "")[:300]
-    old = _state_row(db, device["id"])
+    old = store.state_and_detail(db, device["id"])
     if old and old["state"] == printer_state and old["detail"] == detail:
         return None
-    db.execute("INSERT INTO printer_state (device_id, state, detail, changed_at) VALUES (?, ?, ?, ?)"
-               " ON CONFLICT(device_id) DO UPDATE SET state = excluded.state, detail = excluded.detail,"
-               " changed_at = excluded.changed_at", (device["id"], printer_state, detail, iso(now)))
+    store.save_printer_state(db, device["id"], printer_state, detail, iso(now))
     if old and old["state"] == printer_state:
         return None  # only the wording changed: not worth a log row or a push
     chain.append(db, now, device["office_id"], "printer.changed", device_id=device["id"],
@@ -134,5 +129,5 @@ def printer_state(db, device: dict) -> dict:
     """A kiosk's printer as last seen: state ('none' when it has no printer), detail, when."""
     if device["printer_url"] in ("", "none"):
         return {"state": "none", "detail": "", "changed_at": None}
-    row = database.one(db, "SELECT state, detail, changed_at FROM printer_state WHERE device_id = ?", (device["id"],))
+    row = store.printer_state(db, device["id"])
     return row or {"state": "unknown", "detail": "", "changed_at": None}

@@ -15,10 +15,7 @@ def mark(db, waiting: list[dict]) -> int:
     """Set `appointment_at` on the waiting rows issued at a booking's check-in; returns how many."""
     if not waiting:
         return 0
-    marks = ",".join("?" for _ in waiting)
-    found = {r["ticket_id"]: r["slot_at"] for r in db.query(
-        f"SELECT ticket_id, slot_at FROM ticket_appointments WHERE ticket_id IN ({marks})",
-        [t["id"] for t in waiting])}
+    found = store.appointment_slots(db, [t["id"] for t in waiting])
     for t in waiting:
         if t["id"] in found:
             t["appointment_at"] = found[t["id"]]
@@ -31,13 +28,9 @@ def desk_streak(db, office: dict, desk_id: int, now: datetime, limit: int) -> in
         return 0
     tz = ZoneInfo(office["timezone"])
     day_start = datetime.combine(date.fromisoformat(local_day(now, office["timezone"])), time(0), tz)
-    rows = db.execute(
-        "SELECT ta.ticket_id FROM events e LEFT JOIN ticket_appointments ta ON ta.ticket_id = e.ticket_id"
-        " WHERE e.office_id = ? AND e.name = 'ticket.called' AND e.desk_id = ? AND e.at >= ?"
-        " ORDER BY e.id DESC LIMIT ?", (office["id"], desk_id, iso(day_start), limit)).fetchall()
     streak = 0
-    for (appointment,) in rows:
-        if appointment is None:
+    for call in store.latest_desk_calls(db, office["id"], desk_id, iso(day_start), limit):
+        if call["ticket_id"] is None:
             break
         streak += 1
     return streak

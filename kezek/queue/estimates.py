@@ -32,12 +32,8 @@ def visit_times(db, service_id: int, now: datetime) -> list[float]:
     """Seconds from call to end of the service's latest visits (done or no-show), newest first."""
     # Call to end, not start to end: walking to the desk and waiting for a no-show occupy
     # the desk too. Times are parsed here rather than with SQL date functions (portable SQL).
-    rows = db.execute(
-        "SELECT called_at, finished_at FROM tickets WHERE service_id = ? AND status IN ('done', 'no_show')"
-        " AND called_at IS NOT NULL AND finished_at >= ? AND finished_at <= ?"
-        " ORDER BY finished_at DESC LIMIT ?",
-        (service_id, iso(now - HISTORY), iso(now), SAMPLES)).fetchall()
-    return [max(0.0, (parse(end) - parse(called)).total_seconds()) for called, end in rows]
+    visits = store.recent_visits(db, service_id, iso(now - HISTORY), iso(now), SAMPLES)
+    return [max(0.0, (parse(v["finished_at"]) - parse(v["called_at"])).total_seconds()) for v in visits]
 
 
 def typical_visit_s(db, service_id: int, now: datetime) -> float:

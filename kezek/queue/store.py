@@ -1,4 +1,4 @@
-"""The SQL of the queue: tickets, counters, desks and services (no logic here)."""
+"""The SQL of the queue: tickets, counters, desks, visit times and appointment tickets (no logic here)."""
 from __future__ import annotations
 
 from kezek.base import database
@@ -67,6 +67,12 @@ def insert_ticket(db, row: dict) -> int:
     return cur.lastrowid
 
 
+def insert_ticket_appointment(db, ticket_id: int, booking_id: int, slot_at: str) -> None:
+    """Tie a ticket to the booking it was issued for (UNIQUE booking_id: one ticket per booking)."""
+    db.execute("INSERT INTO ticket_appointments (ticket_id, booking_id, slot_at) VALUES (?, ?, ?)",
+               (ticket_id, booking_id, slot_at))
+
+
 TICKET_COLUMNS = {"status", "service_id", "queued_at", "called_at", "started_at", "finished_at",
                   "desk_id", "user_id", "recalls", "first_in_line", "rating"}
 DESK_COLUMNS = {"paused", "pause_reason", "current_ticket_id", "user_id", "changed_at"}
@@ -114,6 +120,14 @@ def recent_service_times(db, service_id: int, since: str, limit: int = 20) -> li
     return [int(r[0]) for r in rows if r[0] is not None]
 
 
+def recent_visits(db, service_id: int, since: str, until: str, limit: int) -> list[dict]:
+    """called_at and finished_at of a service's latest visits (done or no-show) in a period, newest first."""
+    return database.rows(db,
+        "SELECT called_at, finished_at FROM tickets WHERE service_id = ? AND status IN ('done', 'no_show')"
+        " AND called_at IS NOT NULL AND finished_at >= ? AND finished_at <= ?"
+        " ORDER BY finished_at DESC LIMIT ?", (service_id, since, until, limit))
+
+
 def serving_desks(db, service_id: int) -> int:
     """How many active, unpaused desks serve a service right now."""
     return database.scalar(db,
@@ -125,3 +139,20 @@ def appointments_in_row(db, office_id: str, default: int) -> int:
     """The office's K for the walk-ins' fair share (its booking settings), else `default`."""
     value = database.scalar(db, "SELECT appointments_in_row FROM booking_settings WHERE office_id = ?", (office_id,))
     return int(value) if value is not None else default
+
+
+def appointment_slots(db, ticket_ids: list[int]) -> dict[int, str]:
+    """ticket id -> slot start, for those of the tickets issued at a booking's check-in."""
+    if not ticket_ids:
+        return {}
+    marks = ",".join("?" for _ in ticket_ids)
+    return {r["ticket_id"]: r["slot_at"] for r in database.rows(db,
+        f"SELECT ticket_id, slot_at FROM ticket_appointments WHERE ticket_id IN ({marks})", list(ticket_ids))}
+
+
+def latest_desk_calls(db, office_id: str, desk_id: int, since: str, limit: int) -> list[dict]:
+    """The desk's latest calls since a moment, newest first: ticket_id of an appointment ticket, else None."""
+    return database.rows(db,
+        "SELECT ta.ticket_id FROM events e LEFT JOIN ticket_appointments ta ON ta.ticket_id = e.ticket_id"
+        " WHERE e.office_id = ? AND e.name = 'ticket.called' AND e.desk_id = ? AND e.at >= ?"
+        " ORDER BY e.id DESC LIMIT ?", (office_id, desk_id, since, limit))

@@ -144,8 +144,7 @@ def issue(db, service_id: int, now: datetime, *, priority: bool = False, priorit
         extra = {}
         if appointment:
             # UNIQUE booking_id: a second check-in of the same booking rolls back here.
-            db.execute("INSERT INTO ticket_appointments (ticket_id, booking_id, slot_at) VALUES (?, ?, ?)",
-                       (ticket_id, appointment["booking_id"], appointment["slot_at"]))
+            store.insert_ticket_appointment(db, ticket_id, appointment["booking_id"], appointment["slot_at"])
             extra = {"appointment_at": appointment["slot_at"]}
         ticket = store.ticket(db, ticket_id)
         _log(db, now, "ticket.issued", ticket, user_id=user_id, device_id=device_id,

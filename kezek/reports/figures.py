@@ -6,7 +6,7 @@ the last `ticket.started` → `ticket.finished`. Served, no-show, cancelled come
 ticket's latest event; desk and operator are the ones that last called the ticket. A transfer
 counts for the desk and operator that made it (the `ticket.transferred` event); ratings come
 from `ticket.rated`. These per-ticket facts are folded from the log as it is written
-(kezek/report_facts.py, table report_tickets), so a month's report reads one narrow row per
+(kezek/log/report_facts.py, table report_tickets), so a month's report reads one narrow row per
 ticket. Percentiles use the nearest-rank method: the ⌈p·n⌉-th smallest value.
 """
 from __future__ import annotations
@@ -20,6 +20,7 @@ from kezek.base.clock import iso, local_day, utc_bounds
 from kezek.base.errors import Invalid
 from kezek.office import store as office_store
 from kezek.queue import store as queue_store
+from kezek.reports import store
 
 DIMENSIONS = ("day", "hour", "service", "desk", "operator")
 COLUMNS = ("issued", "served", "no_show", "cancelled", "transferred",
@@ -27,17 +28,6 @@ COLUMNS = ("issued", "served", "no_show", "cancelled", "transferred",
            "service_mean_s", "service_median_s", "service_p90_s",
            "within_target", "rated", "rating_mean")
 MAX_DAYS = 400
-
-# One narrow summary row per ticket issued in the period (kept by kezek/report_facts.py).
-TICKET_FACTS = """
-SELECT day, hour, service_id, desk_id, user_id, status, wait_s, service_s, rating, ticket_id
-FROM report_tickets
-WHERE office_id = ? AND day >= ? AND day <= ?
-"""
-TRANSFERS = """
-SELECT e.ticket_id, e.desk_id, e.user_id FROM events e
-WHERE e.office_id = ? AND e.name = 'ticket.transferred' AND e.at >= ? AND e.at < ?
-"""
 
 
 def parse_period(start: str | None, end: str | None, today: str) -> tuple[str, str]:
@@ -122,9 +112,11 @@ def report(db, office_id: str, start: str, end: str) -> dict:
     services = {s["id"]: s for s in office_store.services(db, office_id)}
     desks = {d["id"]: d for d in office_store.desks(db, office_id)}
     targets = {sid: s["target_wait_s"] or office["target_wait_s"] for sid, s in services.items()}
-    rows = db.execute(TICKET_FACTS, (office_id, start, end)).fetchall()
+    # One narrow summary row per ticket issued in the period (kept by kezek/log/report_facts.py).
+    facts = store.ticket_facts(db, office_id, start, end)
     (days, hours, service_ids, desk_ids, user_ids, status, waits, service_s, ratings,
-     ticket_ids) = (list(c) for c in zip(*rows)) if rows else ([] for _ in range(10))
+     ticket_ids) = (facts[c] for c in ("day", "hour", "service_id", "desk_id", "user_id", "status", "wait_s",
+                                       "service_s", "rating", "ticket_id"))
     service_s = [s if st == "done" else None for s, st in zip(service_s, status)]
     at_desk = [d if st in AT_DESK else None for d, st in zip(desk_ids, status)]
     by_user = [u if d is not None else None for u, d in zip(user_ids, at_desk)]
@@ -138,7 +130,7 @@ def report(db, office_id: str, start: str, end: str) -> dict:
     place = {tid: i for i, tid in enumerate(ticket_ids)}
     moved = {dim: Counter() for dim in ("total", *DIMENSIONS)}
     later = iso(datetime.fromisoformat(until.replace("Z", "+00:00")) + timedelta(days=1))
-    for e in db.query(TRANSFERS, (office_id, since, later)):
+    for e in store.transfers(db, office_id, since, later):
         i = place.get(e["ticket_id"])
         if i is None:
             continue
@@ -184,9 +176,7 @@ def report(db, office_id: str, start: str, end: str) -> dict:
 def _usernames(db, user_ids: set[int]) -> dict[int, str]:
     if not user_ids:
         return {}
-    marks = ",".join("?" for _ in user_ids)
-    return {r["id"]: r["username"] for r in db.query(f"SELECT id, username FROM users WHERE id IN ({marks})",
-                                                      sorted(user_ids))}
+    return {r["id"]: r["username"] for r in store.usernames_of(db, sorted(user_ids))}
 
 
 def today_board(db, office_id: str, now: datetime) -> dict:

@@ -9,6 +9,7 @@ from kezek.office import store as office_store
 from kezek.printing import jobs as print_jobs
 from kezek.queue import store as queue_store
 from kezek.queue import views
+from kezek.reports import store
 
 
 def monitor(db, office_id: str, now: datetime) -> dict:
@@ -31,7 +32,7 @@ def monitor(db, office_id: str, now: datetime) -> dict:
             "name_en": s["name_en"], "active": bool(s["active"]), "waiting": len(mine),
             "longest_wait_s": max((t["waited_s"] for t in mine), default=0),
             "over_target": sum(t["over_target"] for t in mine), "target_wait_s": target[s["id"]]})
-    users = {u["id"]: u["username"] for u in db.query("SELECT id, username FROM users")}
+    users = {u["id"]: u["username"] for u in store.usernames(db)}
     desks = []
     for d in office_store.desks(db, office_id):
         current = queue_store.ticket(db, d["current_ticket_id"]) if d["current_ticket_id"] else None

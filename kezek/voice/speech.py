@@ -5,7 +5,7 @@ Recorded clips (human voice) replace synthesis call by call. They live in
 
 * `call-intro` — kk «Талон нөмірі», ru «Клиент номер», en "Ticket";
 * `letter-<name>` — a ticket letter (`letter-a` А, `letter-b` Б, `letter-q` Қ … see
-  `kezek.voice.LETTERS`); `letter-latin-<x>` for a Latin letter in English;
+  `kezek.voice.words.LETTERS`); `letter-latin-<x>` for a Latin letter in English;
 * `num-<value>` — one numeral word: kk `num-10` «он», `num-7` «жеті» (17 = num-10 num-7);
   ru `num-17` «семнадцать», `num-200` «двести»; en `num-0`…`num-19`, tens, `num-100` and `and`;
 * `ord-<value>` — a Kazakh ordinal word (`ord-5` «бесінші», `ord-20` «жиырмасыншы»);
