@@ -15,9 +15,19 @@ import json  # noqa: E402
 import os  # noqa: E402
 import signal  # noqa: E402
 import socket as socketlib  # noqa: E402
+import sqlite3  # noqa: E402
 from pathlib import Path  # noqa: E402
 
+from kezek import demo  # noqa: E402
+from kezek.base import database  # noqa: E402
+from kezek.base.clock import utcnow  # noqa: E402
+from kezek.base.errors import KezekError  # noqa: E402
+from kezek.log import chain  # noqa: E402
+from kezek.office import accounts  # noqa: E402
+from kezek.office import store as office_store  # noqa: E402
+from kezek.printers import agent as print_agent  # noqa: E402
 from kezek.web.app import create_app, socketio  # noqa: E402,F401  (the factory and the Socket.IO server)
+from kezek.web.live import background  # noqa: E402
 
 __all__ = ["create_app", "socketio", "main"]
 
@@ -27,7 +37,6 @@ def _env(name: str, default: str) -> str:
 
 
 def _open(args):
-    from kezek.base import database
     return database.init_db(args.db)
 
 
@@ -40,9 +49,6 @@ def cmd_init_db(args) -> int:
 
 def cmd_demo(args) -> int:
     """Load the demo office into a fresh database and print its credentials."""
-    from kezek import demo
-    from kezek.base.clock import utcnow
-    from kezek.office import store as office_store
     db = _open(args)
     try:
         if office_store.offices(db):
@@ -65,9 +71,6 @@ def cmd_demo(args) -> int:
 
 def cmd_create_user(args) -> int:
     """Create a user; prints the password once when it was generated."""
-    from kezek.base.clock import utcnow
-    from kezek.base.errors import KezekError
-    from kezek.office import accounts
     db = _open(args)
     try:
         user, password = accounts.create_user(db, args.name, args.role, utcnow(), password=args.password)
@@ -84,10 +87,6 @@ def cmd_create_user(args) -> int:
 
 def cmd_create_device(args) -> int:
     """Create a kiosk or display; its token alone on the last line."""
-    from kezek.base.clock import utcnow
-    from kezek.base.errors import KezekError
-    from kezek.office import accounts
-    from kezek.office import store as office_store
     db = _open(args)
     try:
         offices = [o["id"] for o in office_store.offices(db)]
@@ -110,7 +109,6 @@ def cmd_create_device(args) -> int:
 
 def cmd_verify_log(args) -> int:
     """Check the event log's hash chain: exit 0 when whole."""
-    from kezek.log import chain
     db = _open(args)
     try:
         result = chain.verify(db)
@@ -125,7 +123,6 @@ def cmd_verify_log(args) -> int:
 
 def cmd_backup(args) -> int:
     """Copy the database while the server runs (SQLite's online backup: a consistent snapshot)."""
-    import sqlite3
     target = Path(args.to)
     if target.exists():
         print(f"error: {target} exists; choose a new file", file=sys.stderr)
@@ -141,8 +138,6 @@ def cmd_backup(args) -> int:
     finally:
         copy.close()
         source.close()
-    from kezek.base import database
-    from kezek.log import chain
     db = database.open_db(target)
     try:
         log = chain.verify(db)
@@ -155,8 +150,6 @@ def cmd_backup(args) -> int:
 
 def cmd_addresses(args) -> int:
     """Print every screen's address (and the demo credentials when a file of them is given)."""
-    from kezek.office import accounts
-    from kezek.office import store as office_store
     db = _open(args)
     try:
         offices = office_store.offices(db)
@@ -185,10 +178,11 @@ def cmd_addresses(args) -> int:
 
 
 def _serve_gevent(app, host: str, port: int, quiet: bool) -> None:
+    # Not a cycle: gevent is imported here, not at the top, because only this server mode uses it
+    # (KEZEK_ASYNC_MODE=threading runs without it); the `run` command monkey-patched it in first.
     import gevent
     from gevent import pywsgi
 
-    from kezek.base import database
     # A commit's fsync runs in a native thread, so the hub serves other requests meanwhile.
     database.commit_runner = lambda fn, *args: gevent.get_hub().threadpool.apply(fn, args)
 
@@ -212,7 +206,6 @@ def cmd_run(args) -> int:
     """Run the server."""
     mode = _env("ASYNC_MODE", "gevent")
     app = create_app({"DB": args.db, "ASYNC_MODE": mode})
-    from kezek.web import background
     background.start(app)
     print(f"Kezek serving on http://{args.host}:{args.port}/ (async mode {mode}, database {app.config['DB']})",
           flush=True)
@@ -225,7 +218,6 @@ def cmd_run(args) -> int:
 
 def cmd_print_agent(args) -> int:
     """Print this kiosk's tickets on a local (USB) printer."""
-    from kezek.printers import agent as print_agent
     return print_agent.run(args.server, args.token, args.printer)
 
 

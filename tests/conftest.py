@@ -32,7 +32,7 @@ class Clock:
 @pytest.fixture(autouse=True)
 def fresh_rate_limits():
     """Rate limits live in the server process; each test starts with none used."""
-    from kezek.web import api
+    from kezek.web.api import queue as api
     for window in (api.login_failures, api.issues_per_device, api.token_lookups):
         window.hits.clear()
     yield

@@ -179,7 +179,7 @@ def test_every_string_of_the_admin_and_board_pages_exists_in_kazakh_and_russian(
     from kezek.base import i18n
     i18n.compile_catalogues()
     root = Path(__file__).resolve().parent.parent
-    strings = importlib.import_module(f"kezek.web.screen_{screen}").STRINGS
+    strings = importlib.import_module(f"kezek.web.screens.{screen}").STRINGS
     shown = set(re.findall(r'data-i18n(?:-label)?="([^"]+)"', (root / screen / "index.html").read_text()))
     assert shown <= set(strings), shown - set(strings)
     table = i18n.catalogue(strings)

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from kezek.base import i18n
-from kezek.web import screen_display
+from kezek.web.screens import display as screen_display
 
 
 def page_strings(html: str) -> dict:

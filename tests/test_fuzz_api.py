@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, settings
 from kezek import demo
 from kezek.base import database
 from kezek.base.clock import utcnow
-from kezek.web import api
+from kezek.web.api import queue as api
 from kezek.web.app import create_app
 
 PASSWORD = "fuzz-pass-1234"

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from kezek.base import i18n
-from kezek.web.screen_kiosk import STRINGS
+from kezek.web.screens.kiosk import STRINGS
 
 PLACEHOLDER = re.compile(r"%\(\w+\)s")
 

@@ -8,7 +8,7 @@ from babel.messages.pofile import read_po
 
 from kezek.printers import driver
 from kezek.queue import desks
-from kezek.web import screen_operator
+from kezek.web.screens import operator as screen_operator
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -60,6 +60,6 @@ def test_printer_problems_named_on_the_screen_are_real_printer_states():
 
 def test_every_error_code_the_screen_explains_is_one_the_server_sends():
     source = "\n".join(p.read_text() for p in (ROOT / "kezek").rglob("*.py")
-                       if p.name != "screen_operator.py")
+                       if p.name != "operator.py")
     unknown = [code for code in screen_operator.ERROR_MESSAGES if f'"{code}"' not in source]
     assert unknown == []

@@ -16,7 +16,7 @@ from e2e.conftest import LiveServer
 
 from kezek.base import database
 from kezek.log import chain
-from kezek.web.printing_web import JOB_TTL_S
+from kezek.web.live.printing import JOB_TTL_S
 from tests.escpos_raster import decode_paper
 from tests.fakes.fake_printer import FakePrinter
 

@@ -12,7 +12,8 @@ from kezek.log import chain
 from kezek.office import accounts
 from kezek.printers import job_messages, routes
 from kezek.printing import jobs as print_jobs
-from kezek.web import api, printing_web
+from kezek.web.api import queue as api
+from kezek.web.live import printing as printing_web
 from tests.escpos_raster import decode_paper
 from tests.fakes.fake_printer import FakePrinter
 

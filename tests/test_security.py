@@ -11,7 +11,7 @@ from helpers import DEMO_PASSWORD, login
 
 from kezek.base import database
 from kezek.office import accounts
-from kezek.web import api
+from kezek.web.api import queue as api
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from kezek.web import api
+from kezek.web.api import queue as api
 
 
 @pytest.fixture(autouse=True)

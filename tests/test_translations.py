@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kezek.base import i18n
-from kezek.web import screens
+from kezek.web.screens import rendering as screens
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE_CALL = re.compile(r"""\b_\(\s*(["'])(.+?)\1\s*[,)]""")
@@ -28,8 +28,8 @@ def catalogue_ids(lang: str) -> dict[str, str]:
 def browser_strings() -> set[str]:
     messages = set(screens.COMMON_STRINGS)
     for screen in screens.SCREENS:
-        if (ROOT / "kezek" / "web" / f"screen_{screen}.py").exists():
-            messages |= set(importlib.import_module(f"kezek.web.screen_{screen}").STRINGS)
+        if (ROOT / "kezek" / "web" / "screens" / f"{screen}.py").exists():
+            messages |= set(importlib.import_module(f"kezek.web.screens.{screen}").STRINGS)
     return messages
 
 

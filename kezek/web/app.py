@@ -1,4 +1,4 @@
-"""The application factory, the Socket.IO server, and what every request shares."""
+"""The application factory: settings, the database pool, headers, errors, every blueprint, Socket.IO last."""
 from __future__ import annotations
 
 import os
@@ -8,42 +8,40 @@ from pathlib import Path
 
 from flask import Flask, g, jsonify, request
 from flask_babel import Babel
-from flask_socketio import SocketIO
 from jinja2 import ChoiceLoader, FileSystemLoader
 from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from kezek.base import database, i18n
 from kezek.base import store as base_store
-from kezek.base.clock import utcnow
 from kezek.base.errors import KezekError
+from kezek.web import auth
+from kezek.web.api import bookings as api_bookings
+from kezek.web.api import config as api_config
+from kezek.web.api import openapi
+from kezek.web.api import printing as api_printing
+from kezek.web.api import queue as api_queue
+from kezek.web.api import reports as api_reports
+from kezek.web.context import ROOT, error_body, get_db, settings_from_env
+from kezek.web.live import broadcast, connect, printing
+from kezek.web.live.broadcast import socketio
+from kezek.web.screens import admin, board, book, display, kiosk, operator, routes, ticket
 
-ROOT = Path(__file__).resolve().parents[2]
-socketio = SocketIO()
+# Every blueprint, in the order they are registered.
+BLUEPRINTS = (api_queue.bp, api_config.bp, api_reports.bp, api_printing.bp, api_bookings.bp, book.bp, openapi.bp,
+              kiosk.bp, display.bp, operator.bp, ticket.bp, admin.bp, board.bp)
 
-DEFAULTS = {
-    "DB": "kezek.db",
-    "PUBLIC_URL": "",
-    "ISSUE_RATE_LIMIT": 30,
-    "ASYNC_MODE": "threading",
-    "SESSION_HOURS": 12,
-    "LOGIN_ATTEMPTS": 5,
-    "TICKET_LOOKUPS_PER_MINUTE": 120,
-    "KIOSK_IDLE_S": 20,
-    "PROXY_HOPS": 0,
-    "QUEUE_PUSH_DELAY_S": 0.25,
-}
+# The Socket.IO handlers, attached once to the process's server: each init_app hands them to its new server.
+socketio.on("connect")(connect.on_connect)
+socketio.on("disconnect")(connect.on_disconnect)
+socketio.on("snapshot")(connect.on_snapshot)
+socketio.on("print.ack")(printing.on_agent_ack)   # the print agents' acknowledgements and status reports
+socketio.on("printer.status")(printing.on_agent_status)
 
-
-def settings_from_env(config: dict | None) -> dict:
-    """Settings: the given config, then KEZEK_* environment variables, then defaults."""
-    merged = dict(DEFAULTS)
-    for key in DEFAULTS:
-        env = os.environ.get(f"KEZEK_{key}")
-        if env is not None:
-            merged[key] = type(DEFAULTS[key])(env) if isinstance(DEFAULTS[key], int) else env
-    merged.update(config or {})
-    return merged
+# The OpenAPI document's paths beyond its core ones, each described by the module that serves them.
+openapi.EXTRA_PATHS.extend([api_reports.openapi_paths, api_printing.openapi_paths, api_bookings.openapi_paths,
+                            display.openapi_paths, ticket.openapi_paths])
 
 
 def _secret_key(db_path: str) -> str:
@@ -60,21 +58,6 @@ def _secret_key(db_path: str) -> str:
         return key
     finally:
         db.close()
-
-
-def get_db():
-    """This request's database connection (from the pool on first use, back at teardown)."""
-    if "db" not in g:
-        from flask import current_app
-        g.db = current_app.extensions["kezek_pool"].get()
-    return g.db
-
-
-def now():
-    """The current time (tests may replace app.config['CLOCK'])."""
-    from flask import current_app
-    clock = current_app.config.get("CLOCK")
-    return clock() if clock else utcnow()
 
 
 class SqliteInt(IntegerConverter):
@@ -94,7 +77,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(settings)
     if int(settings["PROXY_HOPS"]):
         # Behind nginx: the visitor's address (rate limits) and https (ticket URLs) come from X-Forwarded-*.
-        from werkzeug.middleware.proxy_fix import ProxyFix
         hops = int(settings["PROXY_HOPS"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.config["DB"] = str(Path(settings["DB"]).resolve())
@@ -119,7 +101,6 @@ def create_app(config: dict | None = None) -> Flask:
 
     @app.before_request
     def _open():
-        from kezek.web import auth
         g.kezek_db_path = app.config["DB"]
         auth.load_identity(get_db())
 
@@ -146,22 +127,13 @@ def create_app(config: dict | None = None) -> Flask:
 
     _register_errors(app)
     app.url_map.converters["int"] = SqliteInt
-    from kezek.web.auth import access
-    app.view_functions["static"] = access("public")(app.view_functions["static"])   # every route has a rule
-    from kezek.web import api, api_config, live, openapi, screens
-    app.register_blueprint(api.bp)
-    app.register_blueprint(api_config.bp)
-    from kezek.web import api_stats
-    app.register_blueprint(api_stats.bp)
-    from kezek.web import printing_web
-    app.register_blueprint(printing_web.bp)
-    from kezek.web import api_bookings
-    api_bookings.register(app)   # the bookings API and the /book/ page
-    app.register_blueprint(openapi.bp)
-    screens.register(app)
+    app.view_functions["static"] = auth.access("public")(app.view_functions["static"])   # every route has a rule
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    routes.register(app)   # each screen folder's static files, the vendored browser packages, the index page
+    broadcast.bind(app)   # publish() pushes through this app's server from now on
     socketio.init_app(app, async_mode=settings["ASYNC_MODE"], cors_allowed_origins=[],
                       ping_interval=10, ping_timeout=10, max_http_buffer_size=64 * 1024)
-    live.register(socketio, app)
     return app
 
 
@@ -170,14 +142,6 @@ def _locale():
     if not lang and getattr(g, "device", None):
         lang = g.device["settings"].get("lang")
     return i18n.normalise_lang(lang)
-
-
-def error_body(code: str, message: str, **details) -> dict:
-    """The JSON shape of every error answer."""
-    body = {"error": {"code": code, "message": message}}
-    if details:
-        body["error"]["details"] = details
-    return body
 
 
 def _register_errors(app: Flask) -> None:

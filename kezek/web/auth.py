@@ -1,7 +1,8 @@
-"""Who is calling: device tokens, cookie sessions with CSRF, roles, the office in play."""
+"""Who is calling: device tokens, cookie sessions with CSRF, roles, the office in play; the shared rate limits."""
 from __future__ import annotations
 
 import functools
+import os
 import secrets
 import threading
 import time
@@ -171,3 +172,26 @@ def client_ip() -> str:
 def issue_limit() -> int:
     """Tickets a kiosk may issue a minute (0: no limit)."""
     return int(current_app.config["ISSUE_RATE_LIMIT"])
+
+
+# The ticket-lookup budget per address, shared by the ticket API, the ticket page, its QR code and its
+# live connection: a 404 on any of them must not become a token oracle.
+token_lookups = SlidingWindow(window=60)
+
+
+def lookup_allowed() -> bool:
+    """One more ticket lookup from this address; False over the limit."""
+    return token_lookups.hit(f"ip:{client_ip()}", current_app.config["TICKET_LOOKUPS_PER_MINUTE"])
+
+
+# Limits of the public booking pages and API (per address; a kiosk's failed check-ins per device).
+BOOKING_LIMITS = {"BOOKINGS_PER_HOUR": 6, "BOOKING_LOOKUPS_PER_10_MIN": 30, "SLOT_READS_PER_MINUTE": 120,
+                  "CHECKIN_FAILURES_PER_MINUTE": 20}
+# A booking code's lookups in ten minutes, shared by the bookings API and the booking's QR code.
+lookups_per_ip = SlidingWindow(window=600)
+
+
+def booking_limit(name: str) -> int:
+    """A booking rate limit: app config, else KEZEK_<name>, else the default (0 turns it off)."""
+    value = current_app.config.get(name, os.environ.get(f"KEZEK_{name}"))
+    return int(value) if value is not None else BOOKING_LIMITS[name]

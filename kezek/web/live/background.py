@@ -1,15 +1,15 @@
-"""Background work of a running server: expiring yesterday's tickets (and, later, printer polling)."""
+"""Background work of a running server: expiring yesterday's tickets, polling the printers the server drives."""
 from __future__ import annotations
 
 from kezek.base import database
 from kezek.base.clock import utcnow
 from kezek.office import store as office_store
 from kezek.queue import tickets
-from kezek.web.app import socketio
-from kezek.web.live import publish
+from kezek.web.live import printing
+from kezek.web.live.broadcast import publish, socketio
 
 EXPIRY_EVERY_S = 60
-TASKS = []   # other modules append (function(app), ) to run beside the expiry loop
+TASKS = (printing.poll_loop,)   # run beside the expiry loop, each function(app)
 
 
 def _expiry_loop(app) -> None:

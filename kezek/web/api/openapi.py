@@ -1,7 +1,8 @@
 """The OpenAPI document of /api/v1, served at /api/v1/openapi.json.
 
-Each API module may add its own paths in `EXTRA_PATHS` (see `paths()`), so that the
-document grows with the routes; a test checks that every /api/v1 route is described.
+A module with routes of its own describes them in `openapi_paths()`, listed in `EXTRA_PATHS`
+by kezek/web/app.py, so that the document grows with the routes; a test checks that every
+/api/v1 route is described.
 """
 from __future__ import annotations
 
@@ -110,7 +111,7 @@ def _core_paths() -> dict:
     }
 
 
-EXTRA_PATHS: list = []   # other API modules append callables returning {path: item}
+EXTRA_PATHS: list = []   # callables returning {path: item}, each module's own (kezek/web/app.py lists them)
 
 
 def document() -> dict:

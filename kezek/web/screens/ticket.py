@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, current_app, jsonify, make_response, request
+from flask import Blueprint, jsonify, make_response, request
 from flask_babel import force_locale
 from markupsafe import Markup
 
@@ -11,11 +11,12 @@ from kezek.base.i18n import DEFAULT_LANG, LANGS, N_, normalise_lang
 from kezek.office import store as office_store
 from kezek.queue import ratings
 from kezek.queue import store as queue_store
-from kezek.web import api, auth, openapi
-from kezek.web.app import get_db, now
-from kezek.web.auth import access
-from kezek.web.common import body, ticket_json
-from kezek.web.screens import render_screen
+from kezek.web import auth
+from kezek.web.api import openapi
+from kezek.web.auth import access, lookup_allowed
+from kezek.web.context import get_db, now
+from kezek.web.payloads import body, ticket_json
+from kezek.web.screens.rendering import render_screen
 
 bp = Blueprint("screen_ticket", __name__)
 
@@ -40,11 +41,6 @@ STRINGS: list[str] = [
     N_("Check the address, or scan the QR code on your ticket again."),
     N_("Too many requests. Please wait a minute."),
 ]
-
-
-def lookup_allowed() -> bool:
-    """One more ticket lookup from this address; False over the limit (shared with the API)."""
-    return api.token_lookups.hit(f"ip:{auth.client_ip()}", current_app.config["TICKET_LOOKUPS_PER_MINUTE"])
 
 
 def _visitor_lang(ticket: dict | None) -> str:
@@ -107,7 +103,8 @@ def rate(token):
     return jsonify({"stars": rating.stars, "comment": rating.comment}), 201
 
 
-def _openapi_paths() -> dict:
+def openapi_paths() -> dict:
+    """This module's part of the OpenAPI document."""
     token = openapi._path_param("token", "string")
     schema = {"type": "object", "required": ["stars"], "properties": {
         "stars": {"type": "integer", "minimum": 1, "maximum": 5},
@@ -116,5 +113,3 @@ def _openapi_paths() -> dict:
         "Rate a finished visit once (public; 409 when rated already or not finished)", "public",
         schema, "201", body=schema, params=[token])}}
 
-
-openapi.EXTRA_PATHS.append(_openapi_paths)

@@ -10,9 +10,10 @@ from kezek.base.errors import Invalid
 from kezek.log import audit, chain
 from kezek.office import store as office_store
 from kezek.reports import export, figures, monitor
-from kezek.web import auth, openapi
-from kezek.web.app import get_db, now
+from kezek.web import auth
+from kezek.web.api import openapi
 from kezek.web.auth import access
+from kezek.web.context import get_db, now
 
 bp = Blueprint("api_stats", __name__, url_prefix="/api/v1")
 CSV = "text/csv"
@@ -87,7 +88,8 @@ def board():
     return jsonify(figures.today_board(db, auth.office_id(db), now()))
 
 
-def _paths() -> dict:
+def openapi_paths() -> dict:
+    """This module's part of the OpenAPI document."""
     q = lambda name, kind="string": {"name": name, "in": "query", "required": False,  # noqa: E731
                                      "schema": {"type": kind}}
     period = [openapi.OFFICE_Q, q("from"), q("to")]
@@ -107,5 +109,3 @@ def _paths() -> dict:
                                              "public", params=[openapi.OFFICE_Q])},
     }
 
-
-openapi.EXTRA_PATHS.append(_paths)

@@ -1,41 +1,19 @@
-"""Socket.IO: screens connect with `auth`, join their rooms, get a snapshot; events after commit."""
+"""Screens connecting over Socket.IO: `auth` says which screen, it joins its rooms and gets a snapshot."""
 from __future__ import annotations
-
-import threading
 
 from flask import current_app, request, session
 from flask_socketio import ConnectionRefusedError, disconnect, emit, join_room
 
-from kezek.base import database, events
+from kezek.base import database
 from kezek.base import store as base_store
-from kezek.base.clock import utcnow
 from kezek.office import accounts
 from kezek.office import store as office_store
 from kezek.printing import jobs as print_jobs
 from kezek.queue import store as queue_store
-from kezek.queue import tickets, views
-
-_socketio = None
-_device_sids: dict[int, set[str]] = {}
-_sids_lock = threading.Lock()
-
-
-_app = None
-_queue_pending: set[str] = set()
-_queue_lock = threading.Lock()
-
-
-def publish(outcome_events) -> None:
-    """Push committed events to their rooms (never call inside a transaction)."""
-    if _socketio is None:
-        return
-    for event in outcome_events:
-        if event.name == "queue.changed" and "services" not in event.data:
-            _queue_changed(event.office_id)
-            continue
-        for room, payload in events.deliveries(event):
-            _socketio.emit(event.name, payload, to=room)
-
+from kezek.queue import views
+from kezek.web import auth as web_auth
+from kezek.web.context import now as current_time
+from kezek.web.live import broadcast, printing
 
 _display_cache: dict[str, tuple] = {}
 
@@ -50,59 +28,6 @@ def _display_snapshot(db, office: str, now) -> dict:
     snapshot = views.display_snapshot(db, office, now)
     _display_cache[office] = (key, snapshot)
     return snapshot
-
-
-def _queue_changed(office_id: str) -> None:
-    """Push the office's counts soon: changes within QUEUE_PUSH_DELAY_S make one push."""
-    delay = float(_app.config.get("QUEUE_PUSH_DELAY_S", 0.25))
-    if delay <= 0:
-        _push_queue(office_id)
-        return
-    with _queue_lock:
-        if office_id in _queue_pending:
-            return
-        _queue_pending.add(office_id)
-    _socketio.start_background_task(_push_queue_later, office_id, delay)
-
-
-def _push_queue_later(office_id: str, delay: float) -> None:
-    _socketio.sleep(delay)
-    with _queue_lock:
-        # Cleared before counting: a change made while we count schedules the next push.
-        _queue_pending.discard(office_id)
-    try:
-        _push_queue(office_id)
-    except Exception:   # a failed push must not stop later ones
-        _app.logger.exception("queue.changed push failed")
-
-
-def _push_queue(office_id: str) -> None:
-    db = database.open_db(_app.config["DB"])
-    try:
-        clock = _app.config.get("CLOCK")
-        data = tickets.queue_counts(db, office_id, clock() if clock else utcnow())
-    finally:
-        db.close()
-    for room, payload in events.deliveries(events.Event("queue.changed", office_id, data=data)):
-        _socketio.emit("queue.changed", payload, to=room)
-
-
-def disconnect_device(device_id: int) -> None:
-    """Drop the live connections of a revoked device."""
-    with _sids_lock:
-        sids = _device_sids.pop(device_id, set())
-    for sid in sids:
-        _socketio.server.disconnect(sid, namespace="/")
-
-
-def disconnect_user(user_id: int) -> None:
-    """Drop the live screens of a user who was disabled or got a new password."""
-    disconnect_device(("user", user_id))   # the same registry, keyed apart from device ids
-
-
-def _now():
-    clock = current_app.config.get("CLOCK")
-    return clock() if clock else utcnow()
 
 
 def _office(db, auth: dict, user: dict | None = None) -> str:
@@ -122,7 +47,7 @@ def _office(db, auth: dict, user: dict | None = None) -> str:
 def _connect_screen(db, auth: dict) -> tuple[str, dict]:
     """Join the rooms of the screen named in `auth`; returns (event name, snapshot)."""
     screen = auth.get("screen")
-    now = _now()
+    now = current_time()
     for key in ("token", "office"):
         if auth.get(key) is not None and not isinstance(auth[key], str):
             raise ConnectionRefusedError(f"{key} must be a string")   # else a hostile payload raises inside
@@ -143,8 +68,7 @@ def _connect_screen(db, auth: dict) -> tuple[str, dict]:
                             "services": views.services_view(db, office, now)}
     if screen == "ticket":
         # Each try counts against the address's ticket lookups, as the ticket page and API do.
-        from kezek.web.screen_ticket import lookup_allowed
-        if not lookup_allowed():
+        if not web_auth.lookup_allowed():
             raise ConnectionRefusedError("too many requests")
         ticket = queue_store.ticket_by_token(db, str(auth.get("token") or ""))
         if ticket is None:
@@ -180,58 +104,46 @@ def _connect_screen(db, auth: dict) -> tuple[str, dict]:
             join_room(f"desk:{desk_id}")
         return "snapshot", views.operator_snapshot(db, office, now, desk_id)
     if screen == "print-agent":
-        # The print agent of a kiosk PC (kezek/print_agent.py), with the kiosk's token.
-        from kezek.web import printing_web
+        # The print agent of a kiosk PC (kezek/printers/agent.py), with the kiosk's token.
         device = accounts.device_by_token(db, str(auth.get("token") or ""))
         if device is None or device["kind"] != "kiosk":
             raise ConnectionRefusedError("bad kiosk token")
         _track(device["id"])
         join_room(f"agent:{device['id']}")
-        return "snapshot", printing_web.agent_connected(db, device, request.sid)
+        return "snapshot", printing.agent_connected(db, device, request.sid)
     raise ConnectionRefusedError("unknown screen")
 
 
-def _track(device_id: int) -> None:
-    with _sids_lock:
-        _device_sids.setdefault(device_id, set()).add(request.sid)
+def _track(key) -> None:
+    broadcast.track(key, request.sid)
 
 
-def register(socketio, app=None) -> None:
-    """Attach the handlers to the Socket.IO server."""
-    global _socketio, _app
-    _socketio = socketio
-    _app = app
-    from kezek.web import printing_web
-    printing_web.register(socketio)  # print agents' acknowledgements and status reports
+def on_connect(auth=None):
+    """A screen connects: refused unless `auth` names a screen it may open; else its rooms and snapshot."""
+    if not isinstance(auth, dict):
+        raise ConnectionRefusedError("say which screen in auth")
+    db = database.open_db(current_app.config["DB"])
+    try:
+        name, snapshot = _connect_screen(db, auth)
+    finally:
+        db.close()
+    emit(name, snapshot)
 
-    @socketio.on("connect")
-    def on_connect(auth=None):
-        if not isinstance(auth, dict):
-            raise ConnectionRefusedError("say which screen in auth")
-        db = database.open_db(current_app.config["DB"])
-        try:
-            name, snapshot = _connect_screen(db, auth)
-        finally:
-            db.close()
-        emit(name, snapshot)
 
-    @socketio.on("disconnect")
-    def on_disconnect(reason=None):
-        with _sids_lock:
-            for sids in _device_sids.values():
-                sids.discard(request.sid)
-        from kezek.web import printing_web
-        printing_web.agent_disconnected(request.sid)
+def on_disconnect(reason=None):
+    """A connection closed: forget it (and the print agent it may have been)."""
+    broadcast.forget(request.sid)
+    printing.agent_disconnected(request.sid)
 
-    @socketio.on("snapshot")
-    def on_snapshot(auth=None):
-        """A screen may ask for a fresh snapshot (e.g. after waking up)."""
-        db = database.open_db(current_app.config["DB"])
-        try:
-            name, snapshot = _connect_screen(db, auth if isinstance(auth, dict) else {})
-        except ConnectionRefusedError:
-            disconnect()
-            return
-        finally:
-            db.close()
-        emit(name, snapshot)
+
+def on_snapshot(auth=None):
+    """A screen may ask for a fresh snapshot (e.g. after waking up)."""
+    db = database.open_db(current_app.config["DB"])
+    try:
+        name, snapshot = _connect_screen(db, auth if isinstance(auth, dict) else {})
+    except ConnectionRefusedError:
+        disconnect()
+        return
+    finally:
+        db.close()
+    emit(name, snapshot)

@@ -8,10 +8,10 @@ from kezek.office import accounts, config
 from kezek.office import store as office_store
 from kezek.queue.tickets import queue_event
 from kezek.web import auth
-from kezek.web.app import get_db, now
 from kezek.web.auth import access
-from kezek.web.common import body, field
-from kezek.web.live import publish
+from kezek.web.context import get_db, now
+from kezek.web.live.broadcast import disconnect_device, disconnect_user, publish
+from kezek.web.payloads import body, field
 
 bp = Blueprint("api_config", __name__, url_prefix="/api/v1")
 
@@ -120,7 +120,6 @@ def update_user(user_id):
                                 active=field(data, "active", bool), password=field(data, "password", str),
                                 by_user_id=_by())
     if data.get("active") is False or "password" in data or "role" in data:
-        from kezek.web.live import disconnect_user
         disconnect_user(user_id)   # a live operator screen must not outlive the access it was opened with
     return jsonify({"user": user})
 
@@ -157,7 +156,6 @@ def update_device(device_id):
                                     settings=field(data, "settings", dict), by_user_id=_by())
     if "settings" in data:
         # The device reconnects at once and its new snapshot carries the new settings.
-        from kezek.web.live import disconnect_device
         disconnect_device(device_id)
     return jsonify({"device": device})
 
@@ -167,6 +165,5 @@ def update_device(device_id):
 def revoke_device(device_id):
     _own(accounts.get_device(get_db(), device_id), "device")
     device = accounts.revoke_device(get_db(), device_id, now(), by_user_id=_by())
-    from kezek.web.live import disconnect_device
     disconnect_device(device_id)
     return jsonify({"device": device})

@@ -1,22 +1,20 @@
 """The public booking page on a phone: /book/ to book, /book/<code> to see, move or cancel; the booking's QR."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Blueprint, Response, abort, make_response, request, send_from_directory
 
 from kezek.base.i18n import DEFAULT_LANG, LANGS, N_, normalise_lang
 from kezek.bookings import reservations
 from kezek.office import store as office_store
 from kezek.web import auth
-from kezek.web.api_bookings import booking_url, limit, lookups_per_ip
-from kezek.web.app import get_db
-from kezek.web.auth import access
-from kezek.web.screen_kiosk import qr_svg
-from kezek.web.screens import render_screen
+from kezek.web.auth import access, booking_limit, lookups_per_ip
+from kezek.web.context import ROOT, get_db
+from kezek.web.payloads import booking_url
+from kezek.web.screens.kiosk import qr_svg
+from kezek.web.screens.rendering import render_screen
 
 bp = Blueprint("screen_book", __name__)
-STATIC = Path(__file__).resolve().parents[2] / "book" / "static"
+STATIC = ROOT / "book" / "static"
 
 # Every string the booking page's script shows (kk/ru in translations/book; msgid = English).
 STRINGS: list[str] = [
@@ -91,7 +89,7 @@ def static_file(filename):
 @access("public")
 def booking_qr(code):
     """The QR code of a booking's page (the kiosk's scanner reads the code from it); 404 when unknown."""
-    if not lookups_per_ip.hit(f"ip:{auth.client_ip()}", limit("BOOKING_LOOKUPS_PER_10_MIN")):
+    if not lookups_per_ip.hit(f"ip:{auth.client_ip()}", booking_limit("BOOKING_LOOKUPS_PER_10_MIN")):
         abort(429)
     normal = reservations.normalise_code(code)
     booking = reservations.get(get_db(), normal) if normal else None

@@ -6,9 +6,9 @@ from flask_babel import get_locale
 
 from kezek.base.i18n import N_
 from kezek.office import store as office_store
-from kezek.web.app import get_db
 from kezek.web.auth import access
-from kezek.web.screens import render_screen
+from kezek.web.context import get_db
+from kezek.web.screens.rendering import render_screen
 
 bp = Blueprint("screen_board", __name__)
 STRINGS: list[str] = [

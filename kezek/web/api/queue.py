@@ -10,15 +10,16 @@ from kezek.office import store as office_store
 from kezek.queue import desks, tickets, views
 from kezek.queue import store as queue_store
 from kezek.web import auth
-from kezek.web.app import get_db, now
-from kezek.web.auth import access
-from kezek.web.common import body, claimed_ticket, field, idempotent, interrupted, replay_ticket, ticket_json
-from kezek.web.live import publish
+from kezek.web.auth import access, token_lookups
+from kezek.web.context import get_db, now
+from kezek.web.live.broadcast import publish
+from kezek.web.live.printing import start_print
+from kezek.web.payloads import body, field, ticket_json
+from kezek.web.retries import claimed_ticket, idempotent, interrupted, replay_ticket
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 login_failures = auth.SlidingWindow(window=300)
 issues_per_device = auth.SlidingWindow(window=60)
-token_lookups = auth.SlidingWindow(window=60)
 
 
 def _outcome(outcome, status=200, public=False):
@@ -76,8 +77,7 @@ def _replay_issue(event):
     ticket = claimed_ticket(event)
     answer = ticket_json(ticket)
     if g.device:
-        from kezek.web import printing_web
-        answer["print"] = printing_web.start_print(ticket, g.device, reprint=True)
+        answer["print"] = start_print(ticket, g.device, reprint=True)
     return jsonify(answer), 201
 
 
@@ -104,11 +104,10 @@ def issue_ticket():
                             device_id=g.device["id"] if g.device else None,
                             user_id=g.user["id"] if g.user else None)
     if g.device:
-        # A kiosk's ticket is printed in the background after this answer (kezek/web/printing_web.py).
-        from kezek.web import printing_web
+        # A kiosk's ticket is printed in the background after this answer (kezek/web/live/printing.py).
         publish(outcome.events)
         answer = ticket_json(outcome.ticket)
-        answer["print"] = printing_web.start_print(outcome.ticket, g.device)
+        answer["print"] = start_print(outcome.ticket, g.device)
         return jsonify(answer), 201
     return _outcome(outcome, 201)
 

@@ -1,32 +1,28 @@
-"""Printing in the running office: a kiosk's ticket printed after the answer, reprints, print agents, polling.
+"""Printing in the running office: a kiosk's ticket printed after the answer, print agents, printer polling.
 
 The issue answer never waits for paper: the job runs in a background task and ends with
 `ticket.printed` to the kiosk. The server drives tcp:// and cups:// printers itself; other
-printers are driven by the print agent on the kiosk PC (kezek/print_agent.py), which
-connects over Socket.IO as screen "print-agent". See docs/printing.md.
+printers are driven by the print agent on the kiosk PC (kezek/printers/agent.py), which
+connects over Socket.IO as screen "print-agent". The reprint route is kezek/web/api/printing.py.
+See docs/printing.md.
 """
 from __future__ import annotations
 
 import threading
 import uuid
 
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import current_app, request
 
 from kezek.base import database
 from kezek.base.clock import iso, utcnow
-from kezek.base.errors import Conflict, NotFound
 from kezek.office import accounts
 from kezek.printers import driver, job_messages, routes
 from kezek.printing import jobs as print_jobs
 from kezek.queue import store as queue_store
-from kezek.queue import views
-from kezek.web import auth, background, openapi
-from kezek.web.app import get_db, socketio
-from kezek.web.auth import access
-from kezek.web.common import idempotent, ticket_url
-from kezek.web.live import publish
-
-bp = Blueprint("printing", __name__, url_prefix="/api/v1")
+from kezek.web.auth import SlidingWindow
+from kezek.web.context import get_db
+from kezek.web.live.broadcast import publish, socketio
+from kezek.web.payloads import ticket_url
 
 ACK_TIMEOUT_S = 8  # no acknowledgement from the agent by then: the on-screen ticket stands
 JOB_TTL_S = 10  # an agent drops a job older than this: the visitor has left with the on-screen ticket
@@ -40,7 +36,7 @@ _agents: dict[int, list[str]] = {}  # kiosk device id -> its agents' sids, newes
 _agent_of: dict[str, int] = {}  # agent sid -> kiosk device id
 _pending: dict[str, dict] = {}  # job id -> {"device_id", "done": Event, "result"}
 _printer_locks: dict[int, threading.Lock] = {}
-reprints = auth.SlidingWindow(window=60)
+reprints = SlidingWindow(window=60)   # a kiosk's reprints (the reprint route's budget)
 
 
 def _clock(app):
@@ -193,7 +189,7 @@ def agent_disconnected(sid: str) -> None:
         db.close()
 
 
-def _on_ack(data=None):
+def on_agent_ack(data=None):
     """An agent acknowledges a job: {job_id, ticket_id, ok, state, detail}."""
     device_id = _agent_of.get(request.sid)
     result = _agent_report(data)
@@ -218,7 +214,7 @@ def _on_ack(data=None):
         db.close()
 
 
-def _on_status(data=None):
+def on_agent_status(data=None):
     """An agent reports its printer's state: {state, detail}."""
     device_id = _agent_of.get(request.sid)
     result = _agent_report(data)
@@ -231,12 +227,6 @@ def _on_status(data=None):
             publish(print_jobs.record_state(db, device, result["state"], result["detail"], _clock(current_app)))
     finally:
         db.close()
-
-
-def register(server) -> None:
-    """Attach the print agents' handlers to the Socket.IO server (called on every create_app)."""
-    server.on("print.ack")(_on_ack)
-    server.on("printer.status")(_on_status)
 
 
 def poll_once(app) -> list:
@@ -268,34 +258,3 @@ def poll_loop(app) -> None:
         except Exception:  # one bad round must not stop polling for the day
             app.logger.exception("printer polling failed")
         socketio.sleep(POLL_EVERY_S)
-
-
-background.TASKS.append(poll_loop)
-
-
-@bp.post("/tickets/<int:ticket_id>/reprint")
-@access("kiosk")
-@idempotent
-def reprint(ticket_id):
-    db = get_db()
-    ticket = queue_store.ticket(db, ticket_id)
-    if ticket is None or ticket["device_id"] != g.device["id"]:
-        raise NotFound("No such ticket.", "ticket_not_found")
-    if ticket["status"] not in print_jobs.REPRINTABLE:
-        raise Conflict("Only a waiting or called ticket can be printed again.", "not_reprintable",
-                       status=ticket["status"])
-    if not reprints.hit(f"device:{g.device['id']}", REPRINTS_PER_MINUTE):
-        raise auth.TooMany("Too many reprints from this kiosk: wait a minute.", "reprint_rate_limited")
-    return jsonify({"ticket_id": ticket_id, "print": start_print(ticket, g.device, reprint=True)}), 202
-
-
-def _paths() -> dict:
-    print_state = {"type": "object", "properties": {"state": {"type": "string",
-                                                              "enum": ["pending", "none", "unavailable"]}}}
-    answer = {"type": "object", "properties": {"ticket_id": {"type": "integer"}, "print": print_state}}
-    return {"/api/v1/tickets/{ticket_id}/reprint": {"post": openapi._op(
-        "Print a kiosk's own waiting or called ticket again (ticket.printed follows)", "kiosk", answer, "202",
-        params=[openapi._path_param("ticket_id"), openapi.IDEMPOTENCY])}}
-
-
-openapi.EXTRA_PATHS.append(_paths)

@@ -1,10 +1,7 @@
-"""Bookings API: free slots, book/cancel/move (public, rate-limited per address), kiosk check-in,
-staff booking for a caller, the bookings report and booking configuration."""
+"""Bookings API: free slots, book/cancel/move (public, rate-limited), kiosk check-in, staff booking, report, rules."""
 from __future__ import annotations
 
-import os
-
-from flask import Blueprint, Flask, current_app, g, jsonify, request
+from flask import Blueprint, g, jsonify, request
 
 from kezek.base.clock import local_day
 from kezek.base.errors import Invalid, NotFound
@@ -12,38 +9,26 @@ from kezek.base.i18n import normalise_lang
 from kezek.bookings import report as booking_report
 from kezek.bookings import reservations, rules, slots
 from kezek.office import store as office_store
-from kezek.web import auth, openapi
-from kezek.web.app import get_db, now
-from kezek.web.auth import access
-from kezek.web.common import body, field, idempotent, ticket_json
-from kezek.web.live import publish
+from kezek.web import auth
+from kezek.web.api import openapi
+from kezek.web.auth import access, booking_limit, lookups_per_ip
+from kezek.web.context import get_db, now
+from kezek.web.live.broadcast import publish
+from kezek.web.live.printing import start_print
+from kezek.web.payloads import body, booking_url, field, ticket_json
+from kezek.web.retries import idempotent
 
 bp = Blueprint("api_bookings", __name__, url_prefix="/api/v1")
 # In memory, per server process (as the other limits): an address's bookings an hour, its code
-# lookups in ten minutes, and a kiosk's failed check-ins a minute (no code oracle at the kiosk).
+# lookups in ten minutes (auth.lookups_per_ip, shared with the booking's QR code), its slot reads a
+# minute, and a kiosk's failed check-ins a minute (no code oracle at the kiosk).
 bookings_per_ip = auth.SlidingWindow(window=3600)
-lookups_per_ip = auth.SlidingWindow(window=600)
 slot_reads_per_ip = auth.SlidingWindow(window=60)
 kiosk_failures = auth.SlidingWindow(window=60)
-LIMITS = {"BOOKINGS_PER_HOUR": 6, "BOOKING_LOOKUPS_PER_10_MIN": 30, "SLOT_READS_PER_MINUTE": 120,
-          "CHECKIN_FAILURES_PER_MINUTE": 20}
-
-
-def register(app: Flask) -> None:
-    """The bookings API and the public booking page (one line in create_app)."""
-    from kezek.web import screen_book
-    app.register_blueprint(bp)
-    app.register_blueprint(screen_book.bp)
-
-
-def limit(name: str) -> int:
-    """A rate limit: app config, else KEZEK_<name>, else the default (0 turns it off)."""
-    value = current_app.config.get(name, os.environ.get(f"KEZEK_{name}"))
-    return int(value) if value is not None else LIMITS[name]
 
 
 def _hit(window: auth.SlidingWindow, name: str, message: str) -> None:
-    if not window.hit(f"ip:{auth.client_ip()}", limit(name)):
+    if not window.hit(f"ip:{auth.client_ip()}", booking_limit(name)):
         raise auth.TooMany(message, "booking_rate_limited")
 
 
@@ -66,12 +51,6 @@ def _view(booking: dict, status: int = 200):
     answer["url"] = booking_url(booking["code"])
     answer["qr"] = f"/qr/booking/{booking['code']}.svg"
     return jsonify(answer), status
-
-
-def booking_url(code: str) -> str:
-    """The absolute address of a booking's own page."""
-    base = current_app.config.get("PUBLIC_URL") or request.host_url
-    return f"{base.rstrip('/')}/book/{code}"
 
 
 @bp.get("/booking/services")
@@ -164,7 +143,7 @@ def check_in(code):
     if lang is not None and normalise_lang(lang, "") != lang:
         raise Invalid("lang: kk, ru or en.", "bad_field", field="lang")
     key = f"device:{g.device['id']}"
-    if kiosk_failures.count(key) >= limit("CHECKIN_FAILURES_PER_MINUTE"):
+    if kiosk_failures.count(key) >= booking_limit("CHECKIN_FAILURES_PER_MINUTE"):
         raise auth.TooMany("Too many wrong codes: wait a minute.", "checkin_rate_limited")
     db = get_db()
     try:
@@ -175,8 +154,8 @@ def check_in(code):
     publish(result.events)
     answer = ticket_json(result.ticket)
     answer["appointment"] = reservations.view(db, result.booking, now()) | {"again": result.again}
-    from kezek.web import printing_web  # printed like any kiosk ticket, after this answer
-    answer["print"] = printing_web.start_print(result.ticket, g.device, reprint=result.again)
+    # Printed like any kiosk ticket, after this answer.
+    answer["print"] = start_print(result.ticket, g.device, reprint=result.again)
     return jsonify(answer), 200 if result.again else 201
 
 
@@ -259,7 +238,8 @@ def reopen_slots(closed_id):
     return jsonify({"ok": True})
 
 
-def _openapi_paths() -> dict:
+def openapi_paths() -> dict:
+    """This module's part of the OpenAPI document."""
     op, param, q = openapi._op, openapi._path_param, openapi.OFFICE_Q
     sid, code = param("service_id"), param("code", "string")
     day_q = {"name": "day", "in": "query", "required": False, "schema": {"type": "string", "format": "date"}}
@@ -303,5 +283,3 @@ def _openapi_paths() -> dict:
                                                                    params=[param("closed_id"), q])},
     }
 
-
-openapi.EXTRA_PATHS.append(_openapi_paths)

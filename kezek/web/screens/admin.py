@@ -6,7 +6,7 @@ from flask_babel import get_locale
 
 from kezek.base.i18n import N_
 from kezek.web.auth import access
-from kezek.web.screens import render_screen
+from kezek.web.screens.rendering import render_screen
 
 bp = Blueprint("screen_admin", __name__)
 # The bookings report card and the Bookings tab (admin_bookings.js).

@@ -1,4 +1,4 @@
-"""What the API handlers share: JSON input, ticket JSON with its url, Idempotency-Key."""
+"""Retried writes: a request repeated with the same Idempotency-Key gets the first answer, and runs once."""
 from __future__ import annotations
 
 import functools
@@ -9,50 +9,11 @@ from flask import current_app, g, jsonify, request
 from kezek.base import idempotency
 from kezek.base.errors import Conflict, Invalid
 from kezek.queue import store as queue_store
-from kezek.queue import views
-from kezek.web.app import get_db, now
+from kezek.web.context import get_db, now
+from kezek.web.payloads import ticket_json
 
 _key_locks: dict[tuple[str, str], threading.Lock] = {}
 _key_locks_guard = threading.Lock()
-
-
-def body() -> dict:
-    """The request's JSON object, or a 400 JSON error."""
-    data = request.get_json(silent=True)
-    if request.content_length and data is None:
-        raise Invalid("The body is not valid JSON.", "invalid_json")
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise Invalid("The body must be a JSON object.", "invalid_json")
-    return data
-
-
-def field(data: dict, name: str, kind, *, required: bool = False, default=None):
-    """One typed field of a JSON body (bool is not an int here)."""
-    if name not in data or data[name] is None:
-        if required:
-            raise Invalid(f"{name} is required.", "missing_field", field=name)
-        return default
-    value = data[name]
-    if (kind is int and isinstance(value, bool)) or not isinstance(value, kind):
-        raise Invalid(f"{name} has the wrong type.", "bad_field", field=name)
-    if kind is int and not -2**63 <= value < 2**63:   # SQLite's INTEGER: larger would be a 500
-        raise Invalid(f"{name} is out of range.", "bad_field", field=name)
-    return value
-
-
-def ticket_url(token: str) -> str:
-    """The absolute address of a ticket's page."""
-    base = current_app.config.get("PUBLIC_URL") or request.host_url
-    return f"{base.rstrip('/')}/t/{token}"
-
-
-def ticket_json(ticket: dict, public: bool = False) -> dict:
-    """A ticket as the API answers it."""
-    view = views.ticket_view(get_db(), ticket, now())
-    view["url"] = ticket_url(ticket["token"])
-    return views.public_ticket_view(view) if public else view
 
 
 def interrupted() -> Conflict:
@@ -93,7 +54,7 @@ def idempotent(view=None, *, replay=None):
     """A retried write with the same Idempotency-Key gets the first answer, and runs once.
 
     replay(event) rebuilds the answer for a retry whose first run committed its change
-    but never stored its answer (the server died in between; kezek/idempotency.py);
+    but never stored its answer (the server died in between; kezek/base/idempotency.py);
     `event` is the claimed event row or None. Without it such a retry runs the view
     again: only for views whose second run changes nothing.
     """

@@ -13,10 +13,10 @@ from kezek.base.errors import Invalid
 from kezek.base.i18n import N_
 from kezek.office import store as office_store
 from kezek.voice import speech, words
-from kezek.web import openapi
-from kezek.web.app import error_body, get_db
+from kezek.web.api import openapi
 from kezek.web.auth import access
-from kezek.web.screens import render_screen
+from kezek.web.context import error_body, get_db
+from kezek.web.screens.rendering import render_screen
 
 bp = Blueprint("screen_display", __name__)
 
@@ -130,7 +130,8 @@ def voice_status():
                     "clips_dir": str(clips_dir)})
 
 
-def _openapi_paths() -> dict:
+def openapi_paths() -> dict:
+    """This module's part of the OpenAPI document."""
     return {"/api/v1/voice/status": {"get": {
         "summary": "Voice status for admins: is espeak-ng installed (else displays play the chime alone)",
         "x-access": "manager, admin",
@@ -140,5 +141,3 @@ def _openapi_paths() -> dict:
             "clips": {"type": "object", "additionalProperties": {"type": "integer"}},
             "clips_dir": {"type": "string"}}})}}}
 
-
-openapi.EXTRA_PATHS.append(_openapi_paths)

@@ -10,11 +10,11 @@ from flask_babel import get_locale
 
 from kezek.base.i18n import N_
 from kezek.queue import store as queue_store
-from kezek.web import api, auth
-from kezek.web.app import get_db
+from kezek.web import auth
 from kezek.web.auth import access
-from kezek.web.common import ticket_url
-from kezek.web.screens import render_screen
+from kezek.web.context import get_db
+from kezek.web.payloads import ticket_url
+from kezek.web.screens.rendering import render_screen
 
 bp = Blueprint("screen_kiosk", __name__)
 
@@ -44,7 +44,7 @@ STRINGS: list[str] = [
     N_("Too many tickets from this kiosk: please wait a minute."),
     N_("Something went wrong. Please try again."),
     N_("OK"), N_("Please wait"),
-    # "I have a booking": check-in with the booking code (kezek/bookings.py)
+    # "I have a booking": check-in with the booking code (kezek/bookings/reservations.py)
     N_("I have a booking"), N_("Enter your booking code"), N_("8 digits from your booking, or scan its QR code"),
     N_("Erase"), N_("Check in"), N_("Booking at %(time)s"), N_("You are early. Please come back at %(time)s."),
     N_("Booking not found. Please check the code."), N_("This booking was cancelled."),
@@ -77,7 +77,7 @@ def qr_svg(text: str) -> bytes:
 def ticket_qr(token):
     """The QR code of a ticket's page; 404 for an unknown token."""
     # The same per-address limit as the ticket API: a 404 must not become a token oracle.
-    if not api.token_lookups.hit(f"ip:{auth.client_ip()}", current_app.config["TICKET_LOOKUPS_PER_MINUTE"]):
+    if not auth.lookup_allowed():
         abort(429)
     ticket = queue_store.ticket_by_token(get_db(), token)
     if ticket is None:

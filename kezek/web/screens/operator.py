@@ -11,7 +11,7 @@ from flask_babel import get_locale
 
 from kezek.base.i18n import N_
 from kezek.web.auth import access
-from kezek.web.screens import render_screen
+from kezek.web.screens.rendering import render_screen
 
 bp = Blueprint("screen_operator", __name__)
 

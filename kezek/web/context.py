@@ -1,0 +1,56 @@
+"""What every handler shares, importing nothing of kezek.web: settings, the request's database and clock, errors."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import current_app, g
+
+from kezek.base.clock import utcnow
+
+ROOT = Path(__file__).resolve().parents[2]   # the repository: schema, screen folders, node_modules
+
+DEFAULTS = {
+    "DB": "kezek.db",
+    "PUBLIC_URL": "",
+    "ISSUE_RATE_LIMIT": 30,
+    "ASYNC_MODE": "threading",
+    "SESSION_HOURS": 12,
+    "LOGIN_ATTEMPTS": 5,
+    "TICKET_LOOKUPS_PER_MINUTE": 120,
+    "KIOSK_IDLE_S": 20,
+    "PROXY_HOPS": 0,
+    "QUEUE_PUSH_DELAY_S": 0.25,
+}
+
+
+def settings_from_env(config: dict | None) -> dict:
+    """Settings: the given config, then KEZEK_* environment variables, then defaults."""
+    merged = dict(DEFAULTS)
+    for key in DEFAULTS:
+        env = os.environ.get(f"KEZEK_{key}")
+        if env is not None:
+            merged[key] = type(DEFAULTS[key])(env) if isinstance(DEFAULTS[key], int) else env
+    merged.update(config or {})
+    return merged
+
+
+def get_db():
+    """This request's database connection (from the pool on first use, back at teardown)."""
+    if "db" not in g:
+        g.db = current_app.extensions["kezek_pool"].get()
+    return g.db
+
+
+def now():
+    """The current time (tests may replace app.config['CLOCK'])."""
+    clock = current_app.config.get("CLOCK")
+    return clock() if clock else utcnow()
+
+
+def error_body(code: str, message: str, **details) -> dict:
+    """The JSON shape of every error answer."""
+    body = {"error": {"code": code, "message": message}}
+    if details:
+        body["error"]["details"] = details
+    return body

@@ -1,0 +1,97 @@
+"""The Socket.IO server and what it pushes: events after commit, coalesced queue counts, dropped connections."""
+from __future__ import annotations
+
+import threading
+
+from flask_socketio import SocketIO
+
+from kezek.base import database, events
+from kezek.base.clock import utcnow
+from kezek.queue import tickets
+
+socketio = SocketIO()   # bound to the app by socketio.init_app, create_app's last step
+
+_app = None   # the app publish() pushes through (the newest create_app's)
+_queue_pending: set[str] = set()
+_queue_lock = threading.Lock()
+_device_sids: dict[int | tuple, set[str]] = {}
+_sids_lock = threading.Lock()
+
+
+def bind(app) -> None:
+    """Push through this app from now on (its database, its clock, its settings)."""
+    global _app
+    _app = app
+
+
+def publish(outcome_events) -> None:
+    """Push committed events to their rooms (never call inside a transaction)."""
+    if _app is None:
+        return
+    for event in outcome_events:
+        if event.name == "queue.changed" and "services" not in event.data:
+            _queue_changed(event.office_id)
+            continue
+        for room, payload in events.deliveries(event):
+            socketio.emit(event.name, payload, to=room)
+
+
+def _queue_changed(office_id: str) -> None:
+    """Push the office's counts soon: changes within QUEUE_PUSH_DELAY_S make one push."""
+    delay = float(_app.config.get("QUEUE_PUSH_DELAY_S", 0.25))
+    if delay <= 0:
+        _push_queue(office_id)
+        return
+    with _queue_lock:
+        if office_id in _queue_pending:
+            return
+        _queue_pending.add(office_id)
+    socketio.start_background_task(_push_queue_later, office_id, delay)
+
+
+def _push_queue_later(office_id: str, delay: float) -> None:
+    socketio.sleep(delay)
+    with _queue_lock:
+        # Cleared before counting: a change made while we count schedules the next push.
+        _queue_pending.discard(office_id)
+    try:
+        _push_queue(office_id)
+    except Exception:   # a failed push must not stop later ones
+        _app.logger.exception("queue.changed push failed")
+
+
+def _push_queue(office_id: str) -> None:
+    db = database.open_db(_app.config["DB"])
+    try:
+        clock = _app.config.get("CLOCK")
+        data = tickets.queue_counts(db, office_id, clock() if clock else utcnow())
+    finally:
+        db.close()
+    for room, payload in events.deliveries(events.Event("queue.changed", office_id, data=data)):
+        socketio.emit("queue.changed", payload, to=room)
+
+
+def track(key: int | tuple, sid: str) -> None:
+    """Remember a live connection of a device (its id) or a user (("user", id)), to drop it later."""
+    with _sids_lock:
+        _device_sids.setdefault(key, set()).add(sid)
+
+
+def forget(sid: str) -> None:
+    """Forget a closed connection."""
+    with _sids_lock:
+        for sids in _device_sids.values():
+            sids.discard(sid)
+
+
+def disconnect_device(device_id: int) -> None:
+    """Drop the live connections of a revoked device."""
+    with _sids_lock:
+        sids = _device_sids.pop(device_id, set())
+    for sid in sids:
+        socketio.server.disconnect(sid, namespace="/")
+
+
+def disconnect_user(user_id: int) -> None:
+    """Drop the live screens of a user who was disabled or got a new password."""
+    disconnect_device(("user", user_id))   # the same registry, keyed apart from device ids

@@ -1,0 +1,53 @@
+"""JSON in and out of the handlers: the request body and its typed fields, tickets as answered, page addresses."""
+from __future__ import annotations
+
+from flask import current_app, request
+
+from kezek.base.errors import Invalid
+from kezek.queue import views
+from kezek.web.context import get_db, now
+
+
+def body() -> dict:
+    """The request's JSON object, or a 400 JSON error."""
+    data = request.get_json(silent=True)
+    if request.content_length and data is None:
+        raise Invalid("The body is not valid JSON.", "invalid_json")
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise Invalid("The body must be a JSON object.", "invalid_json")
+    return data
+
+
+def field(data: dict, name: str, kind, *, required: bool = False, default=None):
+    """One typed field of a JSON body (bool is not an int here)."""
+    if name not in data or data[name] is None:
+        if required:
+            raise Invalid(f"{name} is required.", "missing_field", field=name)
+        return default
+    value = data[name]
+    if (kind is int and isinstance(value, bool)) or not isinstance(value, kind):
+        raise Invalid(f"{name} has the wrong type.", "bad_field", field=name)
+    if kind is int and not -2**63 <= value < 2**63:   # SQLite's INTEGER: larger would be a 500
+        raise Invalid(f"{name} is out of range.", "bad_field", field=name)
+    return value
+
+
+def ticket_url(token: str) -> str:
+    """The absolute address of a ticket's page."""
+    base = current_app.config.get("PUBLIC_URL") or request.host_url
+    return f"{base.rstrip('/')}/t/{token}"
+
+
+def ticket_json(ticket: dict, public: bool = False) -> dict:
+    """A ticket as the API answers it."""
+    view = views.ticket_view(get_db(), ticket, now())
+    view["url"] = ticket_url(ticket["token"])
+    return views.public_ticket_view(view) if public else view
+
+
+def booking_url(code: str) -> str:
+    """The absolute address of a booking's own page."""
+    base = current_app.config.get("PUBLIC_URL") or request.host_url
+    return f"{base.rstrip('/')}/book/{code}"
