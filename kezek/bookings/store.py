@@ -17,10 +17,7 @@ def booking_settings(db, office_id: str) -> dict | None:
 def save_settings(db, office_id: str, values: dict) -> None:
     """Create or replace the office's booking settings (`values` holds every SETTINGS_COLUMNS)."""
     assert set(values) == SETTINGS_COLUMNS, values
-    cols = list(values)
-    db.execute(f"INSERT INTO booking_settings (office_id, {', '.join(cols)}) VALUES (?, {', '.join('?' for _ in cols)})"
-               f" ON CONFLICT (office_id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in cols)}",
-               [office_id, *values.values()])
+    _upsert(db, "booking_settings", "office_id", office_id, values)
 
 
 def booking_rule(db, service_id: int) -> dict | None:
@@ -31,10 +28,15 @@ def booking_rule(db, service_id: int) -> dict | None:
 def save_rule(db, service_id: int, values: dict) -> None:
     """Create or replace a service's booking rule (`values` holds every RULE_COLUMNS)."""
     assert set(values) == RULE_COLUMNS, values
+    _upsert(db, "booking_rules", "service_id", service_id, values)
+
+
+def _upsert(db, table: str, key_column: str, key, values: dict) -> None:
+    """Insert or replace one row keyed by `key_column` (table and columns are the fixed names above)."""
     cols = list(values)
-    db.execute(f"INSERT INTO booking_rules (service_id, {', '.join(cols)}) VALUES (?, {', '.join('?' for _ in cols)})"
-               f" ON CONFLICT (service_id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in cols)}",
-               [service_id, *values.values()])
+    db.execute(f"INSERT INTO {table} ({key_column}, {', '.join(cols)}) VALUES (?, {', '.join('?' for _ in cols)})"
+               f" ON CONFLICT ({key_column}) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in cols)}",
+               [key, *values.values()])
 
 
 def is_holiday(db, office_id: str, day: str) -> bool:

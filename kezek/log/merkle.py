@@ -92,6 +92,13 @@ def consistency_proof(subtree: Subtree, old: int, new: int) -> list[bytes]:
     return path[::-1]
 
 
+def _up_the_right_edge(fn: int, sn: int) -> tuple[int, int]:
+    """On the tree's right edge a node has no sibling: climb until fn is a right child (or the root)."""
+    while not (fn & 1 or fn == 0):
+        fn, sn = fn >> 1, sn >> 1
+    return fn, sn
+
+
 def verify_inclusion(leaf: bytes, index: int, size: int, proof: list[bytes], expected_root: bytes) -> None:
     """Raise ProofError unless `proof` puts `leaf` at `index` of the tree with `expected_root` (§2.1.3.2)."""
     if not 0 <= index < size:
@@ -102,9 +109,7 @@ def verify_inclusion(leaf: bytes, index: int, size: int, proof: list[bytes], exp
             raise ProofError("the proof is too long")
         if fn & 1 or fn == sn:
             r = node_hash(p, r)
-            if not fn & 1:
-                while not (fn & 1 or fn == 0):
-                    fn, sn = fn >> 1, sn >> 1
+            fn, sn = _up_the_right_edge(fn, sn)
         else:
             r = node_hash(r, p)
         fn, sn = fn >> 1, sn >> 1
@@ -138,9 +143,7 @@ def verify_consistency(old: int, new: int, old_root: bytes, new_root: bytes, pro
             raise ProofError("the proof is too long")
         if fn & 1 or fn == sn:
             fr, sr = node_hash(c, fr), node_hash(c, sr)
-            if not fn & 1:
-                while not (fn & 1 or fn == 0):
-                    fn, sn = fn >> 1, sn >> 1
+            fn, sn = _up_the_right_edge(fn, sn)
         else:
             sr = node_hash(sr, c)
         fn, sn = fn >> 1, sn >> 1
