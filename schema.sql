@@ -258,3 +258,15 @@ CREATE TABLE IF NOT EXISTS ticket_appointments (
     booking_id INTEGER NOT NULL UNIQUE REFERENCES bookings(id),
     slot_at TEXT NOT NULL
 );
+-- Signed-in people (kezek/office/sessions.py): the cookie carries only the session's id; its
+-- sha256 is kept here, so a copied database opens no session. Logout, disabling a user and a
+-- new password set ended_at at once.
+CREATE TABLE IF NOT EXISTS user_sessions (
+    id_hash TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    csrf TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    seen_at TEXT NOT NULL,
+    ended_at TEXT
+);
+CREATE INDEX IF NOT EXISTS user_sessions_open ON user_sessions (user_id) WHERE ended_at IS NULL;

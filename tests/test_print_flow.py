@@ -47,7 +47,8 @@ class Inbox:
 def set_printer(app, url: str, device_id: int | None = None) -> None:
     db = database.open_db(app.config["DB"])
     try:
-        accounts.update_device(db, device_id or app.demo["kiosk_id"], utcnow(), printer_url=url)
+        accounts.update_device(db, device_id or app.demo["kiosk_id"], utcnow(), printer_url=url,
+                               allow_local_printer=True)   # the fake printer listens on 127.0.0.1
     finally:
         db.close()
 
@@ -235,7 +236,7 @@ def test_an_operator_issued_ticket_has_no_print_state(client, operator):
 @pytest.mark.parametrize("url, route", [
     ("tcp://10.0.5.21:9100", "server"), ("cups://Kiosk", "server"), ("usb://04b8:0e15", "agent"),
     ("serial:///dev/ttyUSB0", "agent"), ("file:///dev/usb/lp0", "agent"), ("agent", "agent"),
-    ("tcp://10.0.5.21?via=agent&profile=TM-T20II", "agent"), ("usb://04b8:0e15?via=server", "server"),
+    ("tcp://10.0.5.21?via=agent&profile=TM-T20II", "agent"), ("cups://Kiosk?via=server", "server"),
     ("none", "none"), ("", "none")])
 def test_the_printer_url_says_whether_the_server_or_the_agent_prints(url, route):
     found = routes.printer_route(url)

@@ -10,11 +10,13 @@ from datetime import datetime
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from kezek.base import database
+from kezek.base import store as base_store
 from kezek.base.clock import iso
 from kezek.base.errors import Conflict, Invalid, NotFound
 from kezek.log import chain
 from kezek.office import store
-from kezek.printers.routes import printer_route
+from kezek.printers.guard import DEFAULT_PORTS
+from kezek.printers.routes import printer_route, server_target_error
 
 ROLES = ("operator", "manager", "admin")
 RANK = {"operator": 1, "manager": 2, "admin": 3}
@@ -76,12 +78,28 @@ def list_users(db) -> list[dict]:
     return [get_user(db, user_id) for user_id in store.user_ids(db)]
 
 
+# Checked when the name is unknown, so that an unknown name costs the same hashing as a known one.
+_DUMMY_HASH: dict[str, str] = {}
+
+
+def _dummy_hash() -> str:
+    if PASSWORD_METHOD not in _DUMMY_HASH:
+        _DUMMY_HASH[PASSWORD_METHOD] = generate_password_hash(secrets.token_urlsafe(12), method=PASSWORD_METHOD)
+    return _DUMMY_HASH[PASSWORD_METHOD]
+
+
 def authenticate(db, username: str, password: str) -> dict | None:
-    """The active user with these credentials, or None."""
+    """The active user with these credentials, or None; as slow for an unknown name as for a known one."""
     row = store.user_by_name(db, username or "")
-    if not row or not row["active"] or not check_password_hash(row["password_hash"], password or ""):
+    matches = check_password_hash(row["password_hash"] if row else _dummy_hash(), password or "")
+    if not row or not row["active"] or not matches:
         return None
     return get_user(db, row["id"])
+
+
+def within_scope(user: dict, offices) -> bool:
+    """Whether every office of `user` is among `offices` (an admin may change only such a user)."""
+    return set(user["offices"]) <= set(offices)
 
 
 def update_user(db, user_id: int, now: datetime, *, role: str | None = None, active: bool | None = None,
@@ -101,6 +119,8 @@ def update_user(db, user_id: int, now: datetime, *, role: str | None = None, act
             store.set_user_active(db, user_id, active)
         if password is not None:
             store.set_user_password(db, user_id, generate_password_hash(password, method=PASSWORD_METHOD))
+        if password is not None or active is False:
+            store.end_user_sessions(db, user_id, iso(now))   # every browser signed in as them signs in again
         for office_id in user["offices"]:
             chain.append(db, now, office_id, "user.changed", user_id=by_user_id,
                          details={"username": user["username"], "role": role, "active": active,
@@ -108,15 +128,33 @@ def update_user(db, user_id: int, now: datetime, *, role: str | None = None, act
     return get_user(db, user_id)
 
 
+def printer_ports(db, office_id: str) -> tuple[int, ...]:
+    """The TCP ports the server may print to for this office's kiosks (default 9100)."""
+    text = base_store.get_setting(db, f"printer_ports:{office_id}")
+    return tuple(int(p) for p in text.split(",")) if text else DEFAULT_PORTS
+
+
+def set_printer_ports(db, office_id: str, ports, now: datetime, *, by_user_id: int | None = None) -> tuple:
+    """Set the office's printer ports (a list of 1–65535, at most 8)."""
+    if (not isinstance(ports, list) or not 1 <= len(ports) <= 8
+            or not all(isinstance(p, int) and not isinstance(p, bool) and 0 < p < 65536 for p in ports)):
+        raise Invalid("printer_ports: a list of 1 to 8 TCP ports.", "bad_field", field="printer_ports")
+    with database.transaction(db):
+        base_store.set_setting(db, f"printer_ports:{office_id}", ",".join(str(p) for p in sorted(set(ports))))
+        chain.append(db, now, office_id, "office.changed", user_id=by_user_id, details={"printer_ports": ports})
+    return printer_ports(db, office_id)
+
+
 def create_device(db, office_id: str, kind: str, name: str, now: datetime, *, printer_url: str = "none",
-                  settings: dict | None = None, by_user_id: int | None = None) -> tuple[dict, str]:
+                  settings: dict | None = None, by_user_id: int | None = None,
+                  allow_local_printer: bool = False) -> tuple[dict, str]:
     """Create a kiosk or display; returns (device, token). The token is shown only now."""
     if kind not in DEVICE_KINDS:
         raise Invalid("A device is a kiosk or a display.", "bad_kind", allowed=list(DEVICE_KINDS))
     name = (name or "").strip()
     if not name or len(name) > 80:
         raise Invalid("A device needs a name (80 characters at most).", "bad_name")
-    _check_printer_url(printer_url)
+    _check_printer_url(db, office_id, printer_url, allow_local_printer)
     token = secrets.token_urlsafe(24)
     with database.transaction(db):
         if not store.office_exists(db, office_id):
@@ -128,11 +166,12 @@ def create_device(db, office_id: str, kind: str, name: str, now: datetime, *, pr
     return get_device(db, device_id), token
 
 
-def _check_printer_url(printer_url: str | None) -> None:
-    """Refuse a printer URL the kiosk could never print with (it would only show up later)."""
+def _check_printer_url(db, office_id: str, printer_url: str | None, allow_local: bool) -> None:
+    """Refuse a printer URL the kiosk could never print with, or one the server must not drive."""
     route = printer_route(printer_url)
-    if route.error:
-        raise Invalid(f"printer_url: {route.error}", "bad_printer_url", field="printer_url")
+    error = route.error or server_target_error(route, printer_ports(db, office_id), allow_local=allow_local)
+    if error:
+        raise Invalid(f"printer_url: {error}", "bad_printer_url", field="printer_url")
 
 
 def _device_row(row: dict | None) -> dict | None:
@@ -163,7 +202,7 @@ def list_devices(db, office_id: str | None = None) -> list[dict]:
 
 def update_device(db, device_id: int, now: datetime, *, name: str | None = None,
                   printer_url: str | None = None, settings: dict | None = None,
-                  by_user_id: int | None = None) -> dict:
+                  by_user_id: int | None = None, allow_local_printer: bool = False) -> dict:
     """Change a device's name, printer or settings."""
     with database.transaction(db):
         device = get_device(db, device_id)
@@ -174,7 +213,7 @@ def update_device(db, device_id: int, now: datetime, *, name: str | None = None,
                 raise Invalid("A device needs a name (80 characters at most).", "bad_name")
             store.set_device_name(db, device_id, name.strip())
         if printer_url is not None:
-            _check_printer_url(printer_url)
+            _check_printer_url(db, device["office_id"], printer_url, allow_local_printer)
             store.set_device_printer_url(db, device_id, printer_url or "none")
             if (printer_url or "none") != device["printer_url"]:
                 # The old printer's state says nothing of the new one: unknown until it is read.

@@ -257,3 +257,34 @@ def set_device_settings(db, device_id: int, settings: str) -> None:
 def revoke_device(db, device_id: int, revoked_at: str) -> None:
     """Mark a device revoked at `revoked_at` (once)."""
     db.execute("UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", (revoked_at, device_id))
+
+
+def insert_session(db, id_hash: str, user_id: int, csrf: str, at: str) -> None:
+    """Record a new sign-in."""
+    db.execute("INSERT INTO user_sessions (id_hash, user_id, csrf, created_at, seen_at) VALUES (?, ?, ?, ?, ?)",
+               (id_hash, user_id, csrf, at, at))
+
+
+def open_session(db, id_hash: str) -> dict | None:
+    """A session that has not ended, by the hash of its id."""
+    return database.one(db, "SELECT * FROM user_sessions WHERE id_hash = ? AND ended_at IS NULL", (id_hash,))
+
+
+def touch_session(db, id_hash: str, at: str) -> None:
+    """The session was used at `at` (its idle time starts again)."""
+    db.execute("UPDATE user_sessions SET seen_at = ? WHERE id_hash = ?", (at, id_hash))
+
+
+def end_session(db, id_hash: str, at: str) -> None:
+    """End one session."""
+    db.execute("UPDATE user_sessions SET ended_at = ? WHERE id_hash = ? AND ended_at IS NULL", (at, id_hash))
+
+
+def end_user_sessions(db, user_id: int, at: str) -> None:
+    """End every open session of a user."""
+    db.execute("UPDATE user_sessions SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL", (at, user_id))
+
+
+def forget_sessions_before(db, at: str) -> None:
+    """Delete sessions that ended or began before `at` (they can no longer be used)."""
+    db.execute("DELETE FROM user_sessions WHERE created_at < ? OR ended_at < ?", (at, at))

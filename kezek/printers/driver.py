@@ -49,6 +49,10 @@ class PrinterSpec:
     status: bool = True  # read DLE EOT status before and after printing
     cut: str = "full"
     options: dict = field(default_factory=dict, compare=False)
+    # Set when the server itself drives the printer: the office's printer ports, checked at every
+    # connect with the address (kezek/printers/guard.py). None: the print agent's own printer.
+    allowed_ports: tuple[int, ...] | None = None
+    allow_local: bool = False
 
     @property
     def layout_width(self) -> int:

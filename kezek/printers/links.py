@@ -4,6 +4,8 @@ from __future__ import annotations
 import contextlib
 import socket
 
+from kezek.printers import guard
+
 
 class Link:
     """A connection that writes bytes and, when the printer talks back, reads them."""
@@ -126,6 +128,10 @@ def open_link(spec, deadline):
     """An open Link to the printer of `spec`, closed (and, for CUPS, submitted) on exit."""
     printer, link_class = _make(spec, deadline)
     if link_class is NetworkLink:
+        if spec.allowed_ports is not None:
+            # The server's own print: to the address checked now, not to whatever the name resolves to next.
+            printer.host = guard.checked_addresses(spec.target, spec.port, spec.allowed_ports,
+                                                   allow_local=spec.allow_local)[0]
         NetworkLink.connect(printer, min(spec.timeout, deadline.left()))
     else:
         printer.open()  # raises DeviceNotFoundError (or RuntimeError: driver missing) on failure

@@ -1,8 +1,10 @@
 """Who drives a kiosk's printer: the server itself (network printers) or the print agent on the kiosk PC."""
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from kezek.printers import guard
 from kezek.printers.driver import PrinterSpec, parse_printer_url
 
 ROUTES = ("none", "server", "agent")
@@ -41,8 +43,32 @@ def printer_route(printer_url: str | None) -> Route:
         spec = parse_printer_url(url)
     except ValueError as exc:
         return Route("server", error=f"bad printer URL: {exc}")
+    if via == "server" and spec.kind in AGENT_KINDS:
+        # The server writing to a device path would write to any file it can open (its own database).
+        return Route("server", error=f"{spec.kind}:// printers are attached to the kiosk PC and only the print "
+                                     f"agent there drives them: via=server is refused")
     if via == "agent" or (via is None and spec.kind in AGENT_KINDS):
         return Route("agent", spec)
     if spec.kind == "none":
         return Route("none")
     return Route("server", spec)
+
+
+def server_target_error(route: Route, ports, *, allow_local: bool = False) -> str | None:
+    """Why the server must not drive this route's printer (its own machine, a port not allowed), or None."""
+    if route.route != "server" or route.spec is None or route.spec.kind != "tcp":
+        return None
+    try:
+        guard.checked_addresses(route.spec.target, route.spec.port, ports, allow_local=allow_local,
+                                must_resolve=False)
+    except guard.Refused as exc:
+        return str(exc)
+    return None
+
+
+def guarded(route: Route, ports, *, allow_local: bool = False) -> Route:
+    """The route with its spec checked again at every connect against the office's printer ports."""
+    if route.spec is None or route.route != "server":
+        return route
+    spec = replace(route.spec, allowed_ports=tuple(ports or guard.DEFAULT_PORTS), allow_local=allow_local)
+    return Route(route.route, spec, route.error)

@@ -17,7 +17,7 @@ from kezek.office import accounts
 from kezek.office import store as office_store
 from kezek.printers.drawing import TicketPrint
 from kezek.printers.driver import PrinterSpec
-from kezek.printers.routes import printer_route
+from kezek.printers.routes import Route, guarded, printer_route
 from kezek.printing import store
 from kezek.queue import appointments, views
 
@@ -113,13 +113,20 @@ def record_print(db, device: dict, ticket: dict, ok: bool, printer_state: str, d
     return out
 
 
-def pollable_kiosks(db) -> list[tuple[dict, PrinterSpec]]:
+def server_route(db, device: dict, *, allow_local: bool = False) -> Route:
+    """Who drives the kiosk's printer; a server-driven spec carries the office's printer ports,
+    so every connect checks the address again (a name may resolve elsewhere since it was set)."""
+    return guarded(printer_route(device["printer_url"]), accounts.printer_ports(db, device["office_id"]),
+                   allow_local=allow_local)
+
+
+def pollable_kiosks(db, *, allow_local: bool = False) -> list[tuple[dict, PrinterSpec]]:
     """Kiosks whose printer the server drives and can ask for status, with their specs."""
     out = []
     for device in accounts.list_devices(db):
         if device["kind"] != "kiosk" or device["revoked_at"]:
             continue
-        route = printer_route(device["printer_url"])
+        route = server_route(db, device, allow_local=allow_local)
         if route.route == "server" and route.spec is not None and route.spec.status:
             out.append((device, route.spec))
     return out

@@ -88,6 +88,9 @@ def create_app(config: dict | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_NAME="kezek_session",
+        # Behind https the session cookie never travels over plain http (a café Wi-Fi, a stripped redirect).
+        SESSION_COOKIE_SECURE=str(settings["PUBLIC_URL"]).lower().startswith("https://"),
+        SESSION_REFRESH_EACH_REQUEST=False,   # the expiry is the server's record's, from sign-in
         PERMANENT_SESSION_LIFETIME=timedelta(hours=int(settings["SESSION_HOURS"])),
         JSON_AS_ASCII=False,
     )

@@ -6,11 +6,13 @@ import os
 import secrets
 import threading
 import time
+from datetime import timedelta
 
 from flask import current_app, g, request, session
 
+from kezek.base.clock import utcnow
 from kezek.base.errors import KezekError, NotFound
-from kezek.office import accounts
+from kezek.office import accounts, sessions
 from kezek.office import store as office_store
 
 LEVELS = ("public", "kiosk", "display", "operator", "manager", "admin")
@@ -39,36 +41,52 @@ class TooMany(KezekError):
 
 
 def load_identity(db) -> None:
-    """Resolve g.device (Bearer token) or g.user (session cookie) for this request."""
-    g.device = g.user = None
+    """Resolve g.device (Bearer token) or g.user (the server-side session named by the cookie) for this request."""
+    g.device = g.user = g.session = None
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
         g.device = accounts.device_by_token(db, header[7:].strip())
         g.bearer_given = True
         return
     g.bearer_given = False
-    user_id = session.get("user_id")
-    if user_id:
-        user = accounts.get_user(db, user_id)
-        if user and user["active"] and session.get("password_epoch") == _epoch(db, user_id):
-            g.user = user
+    if session:
+        g.session = sessions.current(db, session.get("sid"), _now(), lifetime())
+        if g.session is not None:
+            g.user = g.session.user
         else:
             session.clear()
 
 
-def _epoch(db, user_id) -> str:
-    # A session ends when the user's password changes.
-    return accounts.password_epoch(db, user_id)
+def _now():
+    # As kezek.web.context.now (a sibling layer: not imported here); tests may set app.config['CLOCK'].
+    clock = current_app.config.get("CLOCK")
+    return clock() if clock else utcnow()
+
+
+def lifetime() -> sessions.Lifetime:
+    """KEZEK_SESSION_HOURS from sign-in, KEZEK_SESSION_IDLE_MINUTES unused."""
+    return sessions.Lifetime(absolute=timedelta(hours=int(current_app.config["SESSION_HOURS"])),
+                             idle=timedelta(minutes=int(current_app.config["SESSION_IDLE_MINUTES"])))
 
 
 def start_session(db, user: dict) -> str:
-    """Open a cookie session for a user; returns its CSRF token."""
+    """Open a server-side session for a user (the cookie carries only its id); returns its CSRF token."""
     session.clear()
     session.permanent = True
-    session["user_id"] = user["id"]
-    session["password_epoch"] = _epoch(db, user["id"])
-    session["csrf"] = secrets.token_urlsafe(24)
-    return session["csrf"]
+    session["sid"], csrf = sessions.start(db, user["id"], _now(), lifetime())
+    return csrf
+
+
+def end_session(db) -> str | None:
+    """Sign out: the session ends on the server, the cookie is cleared; the key of its live connections."""
+    key = sessions.end(db, session.get("sid"), _now())
+    session.clear()
+    return key
+
+
+def csrf_token() -> str:
+    """The CSRF token of this request's session ('' without one)."""
+    return g.session.csrf if getattr(g, "session", None) else ""
 
 
 def allowed(levels: tuple[str, ...]) -> bool:
@@ -98,7 +116,7 @@ def access(*levels: str):
             # (signing in again, cancelling one's ticket from a browser a clerk is signed in on).
             if levels != ("public",) and g.user is not None and g.device is None and request.method in WRITE_METHODS:
                 token = request.headers.get("X-CSRF-Token", "")
-                if not token or not secrets.compare_digest(token, session.get("csrf", "")):
+                if not token or not secrets.compare_digest(token, csrf_token()):
                     raise Forbidden("Missing or wrong CSRF token: reload the page.", "csrf")
             return view(*args, **kwargs)
 

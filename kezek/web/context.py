@@ -21,6 +21,8 @@ DEFAULTS = {
     "KIOSK_IDLE_S": 20,
     "PROXY_HOPS": 0,
     "QUEUE_PUSH_DELAY_S": 0.25,
+    "PRINTER_ALLOW_LOCAL": 0,     # the server owner's: a printer simulator on the server itself (tests, demos)
+    "SESSION_IDLE_MINUTES": 60,   # a session unused this long ends (KEZEK_SESSION_HOURS: from sign-in)
 }
 
 

@@ -30,7 +30,7 @@ class LiveServer(ServerProcess):
     """`python server.py run` on a demo database (bench/_load.py); can be stopped and started again."""
 
     def __init__(self, tmp: Path, env: dict | None = None):
-        super().__init__(tmp, env={"KEZEK_SECRET_KEY": "e2e-secret", **(env or {})})
+        super().__init__(tmp, env={"KEZEK_SECRET_KEY": "e2e-secret", "KEZEK_PRINTER_ALLOW_LOCAL": "1", **(env or {})})
 
     def issue(self, service: int, **extra) -> dict:
         """A ticket from the demo kiosk, as the kiosk's API call would issue it."""

@@ -1,14 +1,14 @@
 """Configuration API (admin role): services, desks, users, devices, the office."""
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify
+from flask import Blueprint, current_app, g, jsonify
 
 from kezek.base.errors import Invalid, NotFound
 from kezek.office import accounts, config
 from kezek.office import store as office_store
 from kezek.queue.tickets import queue_event
 from kezek.web import auth
-from kezek.web.auth import access
+from kezek.web.auth import Forbidden, access
 from kezek.web.context import get_db, now
 from kezek.web.live.broadcast import disconnect_device, disconnect_user, publish
 from kezek.web.payloads import body, field
@@ -35,7 +35,13 @@ def list_offices():
 def update_office(office_id):
     if office_id not in g.user["offices"]:
         raise NotFound("No such office.", "office_not_found")
-    return jsonify(config.update_office(get_db(), office_id, body(), now(), by_user_id=_by()))
+    data = dict(body())
+    ports = data.pop("printer_ports", None)
+    if ports is not None:
+        accounts.set_printer_ports(get_db(), office_id, ports, now(), by_user_id=_by())
+    office = config.update_office(get_db(), office_id, data, now(), by_user_id=_by()) if data or ports is None \
+        else office_store.office(get_db(), office_id)
+    return jsonify(office | {"printer_ports": list(accounts.printer_ports(get_db(), office_id))})
 
 
 @bp.post("/services")
@@ -82,6 +88,11 @@ def update_desk(desk_id):
     return jsonify(config.update_desk(get_db(), desk_id, body(), now(), by_user_id=_by()))
 
 
+def _allow_local() -> bool:
+    """The server owner's KEZEK_PRINTER_ALLOW_LOCAL: a printer simulator on the server itself."""
+    return bool(int(current_app.config["PRINTER_ALLOW_LOCAL"]))
+
+
 def _colleague(user: dict | None) -> bool:
     """Whether a user works in one of the signed-in admin's offices."""
     return bool(user) and bool(set(user["offices"]) & set(g.user["offices"]))
@@ -112,8 +123,12 @@ def update_user(user_id):
     unknown = set(data) - {"role", "active", "password"}
     if unknown:
         raise Invalid(f"Unknown fields: {', '.join(sorted(unknown))}.", "unknown_field")
-    if not _colleague(accounts.get_user(get_db(), user_id)):
+    target = accounts.get_user(get_db(), user_id)
+    if not _colleague(target):
         raise NotFound("No such user.", "user_not_found")
+    if not accounts.within_scope(target, g.user["offices"]):
+        # Else an admin of one office takes over another through a user who works in both.
+        raise Forbidden("This user also works in offices you do not administer: ask their admin.", "out_of_scope")
     if user_id == g.user["id"] and (data.get("active") is False or data.get("role", "admin") != "admin"):
         raise Invalid("You cannot disable yourself or drop your own admin role.", "self_lockout")
     user = accounts.update_user(get_db(), user_id, now(), role=field(data, "role", str),
@@ -139,7 +154,8 @@ def create_device():
     printer = field(data, "printer_url", str, default="none")
     settings = field(data, "settings", dict, default={})
     device, token = accounts.create_device(get_db(), auth.office_id(get_db()), kind, name, now(),
-                                           printer_url=printer, settings=settings, by_user_id=_by())
+                                           printer_url=printer, settings=settings, by_user_id=_by(),
+                                           allow_local_printer=_allow_local())
     return jsonify({"device": device, "token": token, "pairing_path": f"/{kind}/?token={token}"}), 201
 
 
@@ -153,7 +169,8 @@ def update_device(device_id):
         raise Invalid(f"Unknown fields: {', '.join(sorted(unknown))}.", "unknown_field")
     device = accounts.update_device(get_db(), device_id, now(), name=field(data, "name", str),
                                     printer_url=field(data, "printer_url", str),
-                                    settings=field(data, "settings", dict), by_user_id=_by())
+                                    settings=field(data, "settings", dict), by_user_id=_by(),
+                                    allow_local_printer=_allow_local())
     if "settings" in data:
         # The device reconnects at once and its new snapshot carries the new settings.
         disconnect_device(device_id)

@@ -1,7 +1,7 @@
 """The queue API under /api/v1: services, tickets, desks, state, login."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, jsonify, request, session
+from flask import Blueprint, current_app, g, jsonify, request
 
 from kezek.base.errors import Invalid, NotFound
 from kezek.base.i18n import normalise_lang
@@ -12,7 +12,7 @@ from kezek.queue import store as queue_store
 from kezek.web import auth
 from kezek.web.auth import access, token_lookups
 from kezek.web.context import get_db, now
-from kezek.web.live.broadcast import publish
+from kezek.web.live.broadcast import disconnect_session, publish
 from kezek.web.live.printing import start_print
 from kezek.web.payloads import body, field, ticket_json
 from kezek.web.retries import claimed_ticket, idempotent, interrupted, replay_ticket
@@ -51,7 +51,9 @@ def login():
 @bp.post("/logout")
 @access("operator")
 def logout():
-    session.clear()
+    key = auth.end_session(get_db())
+    if key:
+        disconnect_session(key)   # this browser's live screens end with it
     return jsonify({"ok": True})
 
 
@@ -62,7 +64,7 @@ def me():
     # (GET /api/v1/offices is for managers).
     offices = [{k: o[k] for k in ("id", "name_kk", "name_ru", "name_en")}
                for o in office_store.offices(get_db()) if o["id"] in g.user["offices"]]
-    return jsonify({"user": g.user, "role": g.user["role"], "csrf_token": session.get("csrf"), "offices": offices})
+    return jsonify({"user": g.user, "role": g.user["role"], "csrf_token": auth.csrf_token(), "offices": offices})
 
 
 @bp.get("/services")

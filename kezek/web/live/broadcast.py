@@ -95,3 +95,8 @@ def disconnect_device(device_id: int) -> None:
 def disconnect_user(user_id: int) -> None:
     """Drop the live screens of a user who was disabled or got a new password."""
     disconnect_device(("user", user_id))   # the same registry, keyed apart from device ids
+
+
+def disconnect_session(key: str) -> None:
+    """Drop the live screens opened with one session (signed out)."""
+    disconnect_device(("session", key))

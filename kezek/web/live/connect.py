@@ -6,7 +6,7 @@ from flask_socketio import ConnectionRefusedError, disconnect, emit, join_room
 
 from kezek.base import database
 from kezek.base import store as base_store
-from kezek.office import accounts
+from kezek.office import accounts, sessions
 from kezek.office import store as office_store
 from kezek.printing import jobs as print_jobs
 from kezek.queue import store as queue_store
@@ -89,10 +89,12 @@ def _connect_screen(db, auth: dict) -> tuple[str, dict]:
                             "services": views.services_view(db, office["id"], now),
                             "printer": print_jobs.printer_state(db, device)}
     if screen == "operator":
-        user = accounts.get_user(db, session.get("user_id")) if session.get("user_id") else None
-        if not user or not user["active"] or session.get("password_epoch") != accounts.password_epoch(db, user["id"]):
+        signed_in = sessions.current(db, session.get("sid"), now, web_auth.lifetime())
+        if signed_in is None:
             raise ConnectionRefusedError("sign in first")
+        user = signed_in.user
         _track(("user", user["id"]))
+        _track(("session", signed_in.key))
         office = _office(db, auth, user)
         join_room(f"operators:{office}")
         desk_id = auth.get("desk")

@@ -93,7 +93,7 @@ def _job(app, device_id: int, ticket_id: int, url: str, reprint: bool) -> None:
     try:
         device, ticket = accounts.get_device(db, device_id), queue_store.ticket(db, ticket_id)
         try:
-            route = routes.printer_route(device["printer_url"])
+            route = print_jobs.server_route(db, device, allow_local=bool(int(app.config["PRINTER_ALLOW_LOCAL"])))
             paper = print_jobs.ticket_print(db, ticket, url, _clock(app))
             if route.route == "server":
                 ok, printer_state, detail = _print_here(app, device_id, route.spec, paper)
@@ -234,7 +234,7 @@ def poll_once(app) -> list:
     pushed = []
     db = database.open_db(app.config["DB"])
     try:
-        for device, spec in print_jobs.pollable_kiosks(db):
+        for device, spec in print_jobs.pollable_kiosks(db, allow_local=bool(int(app.config["PRINTER_ALLOW_LOCAL"]))):
             lock = _printer_lock(device["id"])
             if not lock.acquire(blocking=False):
                 continue  # printing now: the job reports the state itself
