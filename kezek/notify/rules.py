@@ -1,0 +1,164 @@
+"""When to tell whom: the live events and the clock turned into messages, and personal data removed on time."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from kezek.base import database
+from kezek.base.clock import local_day, local_time
+from kezek.base.events import Event
+from kezek.base.i18n import normalise_lang
+from kezek.notify import messages, store
+from kezek.notify.messages import Message
+from kezek.office import store as office_store
+from kezek.queue import store as queue_store
+from kezek.queue import tickets
+from kezek.reports import monitor
+
+# The visitor's events worth a message, and the ends of a ticket (its subscriptions go after them).
+TOLD = {"ticket.called": "called", "ticket.recalled": "recalled", "ticket.transferred": "transferred",
+        "ticket.no_show": "no_show"}
+ENDS = ("ticket.finished", "ticket.no_show", "ticket.cancelled", "ticket.expired")
+CLOSING_NOTICE = timedelta(minutes=15)
+BAD_PRINTER = ("paper_out", "cover_open", "offline")   # kezek.printing.jobs.UNAVAILABLE
+
+
+def _message(sub: dict, kind: str, ticket: dict, url: str, **values) -> Message:
+    lang = normalise_lang(sub["lang"])
+    title, body = messages.ticket_text(kind, lang, ticket, **values)
+    return Message(sub["office_id"], sub["channel"], sub["address"], title, body, sub["id"],
+                   tag=f"kezek-{ticket['display_number']}", url=url)
+
+
+def _service_name(db, service_id: int, lang: str) -> str:
+    service = office_store.service(db, service_id)
+    return service[f"name_{lang}"] if service else ""
+
+
+def react(db, events: list[Event], now: datetime, ticket_url=lambda token: "") -> list[Message]:
+    """The messages that committed events call for; ended tickets' subscriptions are deleted here."""
+    out: list[Message] = []
+    offices: set[str] = set()
+    ended: set[int] = set()
+    for event in events:
+        if event.name == "queue.changed":
+            offices.add(event.office_id)
+            continue
+        if event.name == "printer.changed":
+            out += printer_alert(db, event, now)
+            continue
+        ticket = event.ticket
+        if ticket is None or "token" not in ticket:
+            continue
+        kind = TOLD.get(event.name)
+        subs = store.for_ticket(db, ticket["id"]) if kind or event.name in ENDS else []
+        for sub in subs if kind else []:
+            extra = {"desk": ticket.get("desk") or ""}
+            if kind == "transferred":
+                extra["service"] = _service_name(db, ticket["service_id"], normalise_lang(sub["lang"]))
+            out.append(_message(sub, kind, ticket, ticket_url(ticket["token"]), **extra))
+        if event.name == "ticket.transferred" and subs:
+            with database.transaction(db, durable=False):
+                store.mark_told_ahead(db, [s["id"] for s in subs], told=False)   # the new queue is told anew
+        if event.name in ENDS:
+            ended.add(ticket["id"])
+    if ended:
+        with database.transaction(db, durable=False):
+            for ticket_id in ended:
+                store.remove_for_ticket(db, ticket_id)
+    for office_id in sorted(offices):
+        out += ahead_messages(db, office_id, now, ticket_url)
+    return out
+
+
+def ahead_messages(db, office_id: str, now: datetime, ticket_url=lambda token: "") -> list[Message]:
+    """Tell each subscribed waiting ticket, once, that N or fewer people are ahead of it."""
+    out, told = [], []
+    places: dict[int, int] = {}
+    for sub in store.waiting_subscribed(db, office_id):
+        ticket = queue_store.ticket(db, sub["ticket_id"])
+        if ticket is None or ticket["status"] != "waiting":
+            continue
+        if ticket["id"] not in places:
+            places[ticket["id"]] = tickets.people_ahead(db, ticket, now)[0]
+        ahead = places[ticket["id"]]
+        if ahead <= sub["ahead"]:
+            out.append(_message(sub, "ahead", ticket, ticket_url(ticket["token"]), count=ahead))
+            told.append(sub["id"])
+    if told:
+        with database.transaction(db, durable=False):
+            store.mark_told_ahead(db, told)
+    return out
+
+
+def closing_messages(db, office_id: str, now: datetime, ticket_url=lambda token: "") -> list[Message]:
+    """Within CLOSING_NOTICE of the office's closing time, tell each subscribed waiting ticket once."""
+    office = office_store.office(db, office_id)
+    if not office or not office["closes"]:
+        return []
+    closes = office["closes"]
+    soon = local_time(now + CLOSING_NOTICE, office["timezone"])
+    if not (local_time(now, office["timezone"]) < closes <= soon):
+        return []
+    out, told = [], []
+    for sub in store.closing_subscribed(db, office_id):
+        ticket = queue_store.ticket(db, sub["ticket_id"])
+        if ticket is not None:
+            out.append(_message(sub, "closing", ticket, ticket_url(ticket["token"]), time=closes))
+            told.append(sub["id"])
+    if told:
+        with database.transaction(db, durable=False):
+            store.mark_told_closing(db, told)
+    return out
+
+
+def _to_managers(db, office_id: str, kind: str, tag: str, **values) -> list[Message]:
+    out = []
+    for sub in store.managers(db, office_id):
+        title, body = messages.manager_text(kind, normalise_lang(sub["lang"]), **values)
+        out.append(Message(office_id, sub["channel"], sub["address"], title, body, sub["id"], tag=tag))
+    return out
+
+
+def wait_alerts(db, office_id: str, now: datetime) -> list[Message]:
+    """Managers told, once a service a day, when a service's longest wait passes its target."""
+    if not store.managers(db, office_id):
+        return []
+    view = monitor.monitor(db, office_id, now)
+    day = local_day(now, view["office"]["timezone"])
+    out = []
+    for service in view["services"]:
+        if service["longest_wait_s"] <= service["target_wait_s"]:
+            continue
+        with database.transaction(db, durable=False):
+            first = store.claim_alert(db, office_id, day, f"wait:{service['id']}", now.isoformat())
+        if first:
+            for sub in store.managers(db, office_id):
+                lang = normalise_lang(sub["lang"])
+                title, body = messages.manager_text(
+                    "wait", lang, service=service[f"name_{lang}"], minutes=service["longest_wait_s"] // 60,
+                    target=service["target_wait_s"] // 60)
+                out.append(Message(office_id, sub["channel"], sub["address"], title, body, sub["id"],
+                                   tag=f"kezek-wait-{service['id']}"))
+    return out
+
+
+def printer_alert(db, event: Event, now: datetime) -> list[Message]:
+    """Managers told when a kiosk's printer stops printing (once per kiosk and state a day)."""
+    state = event.data.get("state")
+    if state not in BAD_PRINTER or not store.managers(db, event.office_id):
+        return []
+    office = office_store.office(db, event.office_id)
+    with database.transaction(db, durable=False):
+        first = store.claim_alert(db, event.office_id, local_day(now, office["timezone"]),
+                                  f"printer:{event.data.get('device_id')}:{state}", now.isoformat())
+    if not first:
+        return []
+    return _to_managers(db, event.office_id, "printer", f"kezek-printer-{event.data.get('device_id')}",
+                        kiosk=event.data.get("name") or "", state=state)
+
+
+def purge(db, now: datetime) -> int:
+    """Delete every visitor's subscription whose ticket has ended or whose day is over; answer how many."""
+    today = {o["id"]: local_day(now, o["timezone"]) for o in office_store.offices(db)}
+    with database.transaction(db, durable=False):
+        return store.remove_ended(db, today)

@@ -1,0 +1,57 @@
+"""Delivering one message on its channel (push, Telegram, SMS) with the server's keys, tokens and timeouts."""
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import requests
+
+from kezek.notify import push, sms, telegram
+from kezek.notify.messages import Message
+
+
+@dataclass
+class Senders:
+    """What the channels need: the VAPID key, the Telegram API, the SMS gateway, the timeouts."""
+
+    vapid: object | None = None                 # py_vapid.Vapid02, None: no Web Push
+    vapid_subject: str = "mailto:admin@localhost"
+    push_ttl_s: int = 3600
+    timeout_s: float = 5.0
+    telegram_api: str = telegram.DEFAULT_API
+    telegram_token: Callable[[str], str | None] = lambda office_id: None   # an office's bot token
+    gateway: sms.Gateway | None = None
+    _local: threading.local = field(default_factory=threading.local)
+
+    def _session(self) -> requests.Session:
+        # One keep-alive session per worker thread (requests' sessions are not thread-safe).
+        if not hasattr(self._local, "session"):
+            self._local.session = requests.Session()
+        return self._local.session
+
+    def channels(self, office_id: str) -> dict:
+        """Which channels this server can use for an office."""
+        return {"push": self.vapid is not None, "telegram": bool(self.telegram_token(office_id)),
+                "sms": self.gateway is not None}
+
+    def deliver(self, message: Message) -> str:
+        """Send one message; answer sent, gone, retry or failed (exceptions mean retry, to the outbox)."""
+        if message.channel == "push":
+            if self.vapid is None:
+                return "failed"
+            payload = {"title": message.title, "body": message.body, "tag": message.tag, "url": message.url}
+            return push.send(message.address, payload, self.vapid, self.vapid_subject, timeout=self.timeout_s,
+                             ttl=self.push_ttl_s, session=self._session())
+        if message.channel == "telegram":
+            token = self.telegram_token(message.office_id)
+            if not token:
+                return "failed"
+            return telegram.send_message(self.telegram_api, token, message.address, message.text(),
+                                         timeout=self.timeout_s, session=self._session())
+        if message.channel == "sms":
+            if self.gateway is None:
+                return "failed"
+            return sms.send(self.gateway, message.address, message.text(), timeout=self.timeout_s,
+                            session=self._session())
+        return "failed"

@@ -1,0 +1,262 @@
+"""The notifier of a running server: published events in, messages out through the bounded outbox, on its own threads.
+
+publish() hands each committed batch to `hand_over` (a put that never waits); a dispatcher thread
+turns batches into messages with the engine's rules, the outbox's workers send them, a ticker
+tells of closing offices and long waits, purges ended tickets' personal data and writes the
+counts; Telegram updates come by long polling here or by the webhook (kezek/web/api/notify.py).
+"""
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+from kezek.base import database
+from kezek.base.clock import local_day, utcnow
+from kezek.notify import push, rules, sms, store, telegram
+from kezek.notify.messages import Message
+from kezek.notify.outbox import Outbox
+from kezek.notify.sending import Senders
+from kezek.office import store as office_store
+from kezek.web.live import broadcast
+
+_current: Notifier | None = None
+
+
+class Notifier:
+    """The threads, queues and counts of one app's notifications."""
+
+    def __init__(self, app):
+        self.app = app
+        config = app.config
+        self.events: queue.Queue = queue.Queue(maxsize=int(config["NOTIFY_QUEUE"]))
+        key_file = config.get("VAPID_KEY_FILE")
+        vapid = push.load_key(key_file) if key_file and Path(key_file).exists() else None
+        gateway = None
+        if config.get("SMS_URL"):
+            gateway = sms.Gateway(config["SMS_URL"], config.get("SMS_USER", ""), config.get("SMS_PASSWORD", ""),
+                                  config.get("SMS_TOKEN", ""), config.get("SMS_TEMPLATE") or sms.DEFAULT_TEMPLATE)
+        self.senders = Senders(vapid=vapid, vapid_subject=config["VAPID_SUBJECT"],
+                               timeout_s=float(config["NOTIFY_TIMEOUT_S"]), telegram_api=config["TELEGRAM_API"],
+                               telegram_token=self._bot_token, gateway=gateway)
+        self.outbox = Outbox(self.senders.deliver, self._done, size=int(config["NOTIFY_QUEUE"]),
+                             workers=int(config["NOTIFY_WORKERS"]), attempts=int(config["NOTIFY_ATTEMPTS"]),
+                             backoff_s=float(config["NOTIFY_BACKOFF_S"]),
+                             on_error=lambda err: app.logger.info("notification not sent: %r", err))
+        self.counts: Counter = Counter()
+        self._counts_lock = threading.Lock()
+        self._stop = threading.Event()
+        self._tokens: dict[str, str | None] = {}
+        self._threads = [threading.Thread(target=self._dispatch, name="kezek-notify-dispatch", daemon=True),
+                         threading.Thread(target=self._tick, name="kezek-notify-tick", daemon=True)]
+        if config["TELEGRAM_MODE"] == "polling":
+            self._threads.append(threading.Thread(target=self._poll, name="kezek-telegram-poll", daemon=True))
+
+    def _clock(self):
+        clock = self.app.config.get("CLOCK")
+        return clock() if clock else utcnow()
+
+    def _db(self):
+        return database.open_db(self.app.config["DB"])
+
+    def _bot_token(self, office_id: str) -> str | None:
+        if office_id not in self._tokens:
+            db = self._db()
+            try:
+                self._tokens[office_id] = store.settings(db, office_id)["telegram_token"]
+            finally:
+                db.close()
+        return self._tokens[office_id]
+
+    def settings_changed(self) -> None:
+        """Forget cached bot tokens (the admin changed them)."""
+        self._tokens.clear()
+
+    def ticket_url(self, token: str) -> str:
+        """The ticket page a tapped notification opens (relative when no public address is set)."""
+        return f"{self.app.config.get('PUBLIC_URL', '').rstrip('/')}/t/{token}"
+
+    def hand_over(self, events) -> None:
+        """Take a committed batch of events without ever waiting (a full queue drops it, counted)."""
+        try:
+            self.events.put_nowait(list(events))
+        except queue.Full:
+            offices = {e.office_id for e in events}
+            with self._counts_lock:
+                for office_id in offices:
+                    self.counts[(office_id, "all", "dropped")] += 1
+
+    def handle(self, events, db=None) -> None:
+        """Turn one batch into queued messages (the dispatcher's work; tests may call it directly)."""
+        own = db is None
+        db = db or self._db()
+        try:
+            for message in rules.react(db, events, self._clock(), self.ticket_url):
+                self.outbox.put(message)
+        finally:
+            if own:
+                db.close()
+
+    def _dispatch(self) -> None:
+        while not self._stop.is_set():
+            batch = self.events.get()
+            if batch is None:
+                return
+            taken = 1
+            while len(batch) < 500:   # a rush: one pass over several batches
+                try:
+                    more = self.events.get_nowait()
+                except queue.Empty:
+                    break
+                taken += 1
+                if more is None:
+                    self._stop.set()
+                    break
+                batch += more
+            try:
+                self.handle(batch)
+            except Exception:
+                self.app.logger.exception("notifications: a batch failed")
+            finally:
+                for _ in range(taken):
+                    self.events.task_done()
+
+    def _done(self, message, outcome: str) -> None:
+        with self._counts_lock:
+            self.counts[(message.office_id, message.channel, outcome)] += 1
+        if outcome == "gone" and message.subscription_id:
+            db = self._db()
+            try:
+                with database.transaction(db, durable=False):
+                    store.remove(db, message.subscription_id)
+            finally:
+                db.close()
+
+    def flush_counts(self) -> None:
+        """Add the counts so far to the database (the monitor reads them there)."""
+        with self._counts_lock:
+            counts, self.counts = self.counts, Counter()
+        if not counts:
+            return
+        db = self._db()
+        try:
+            zones = {o["id"]: o["timezone"] for o in office_store.offices(db)}
+            now = self._clock()
+            rows = Counter()
+            for (office_id, channel, outcome), n in counts.items():
+                rows[(office_id, local_day(now, zones.get(office_id, "Asia/Almaty")), channel, outcome)] += n
+            with database.transaction(db, durable=False):
+                store.add_counts(db, rows)
+        finally:
+            db.close()
+
+    def tick(self) -> None:
+        """Once a period: closing offices, long waits, personal data of ended tickets, the counts."""
+        db = self._db()
+        try:
+            now = self._clock()
+            for office in office_store.offices(db):
+                for message in (rules.closing_messages(db, office["id"], now, self.ticket_url)
+                                + rules.wait_alerts(db, office["id"], now)):
+                    self.outbox.put(message)
+            rules.purge(db, now)
+        finally:
+            db.close()
+        self.flush_counts()
+
+    def _tick(self) -> None:
+        every = float(self.app.config["NOTIFY_TICK_S"])
+        while not self._stop.wait(every):
+            try:
+                self.tick()
+            except Exception:
+                self.app.logger.exception("notifications: the periodic check failed")
+
+    def telegram_update(self, office_id: str, update: dict) -> None:
+        """Answer one bot update (webhook or polling); publish what a /cancel changed."""
+        db = self._db()
+        try:
+            reply = telegram.handle_update(db, office_id, update, self._clock())
+        finally:
+            db.close()
+        if reply is None:
+            return
+        broadcast.publish(reply.events)
+        token = self._bot_token(office_id)
+        if token:
+            self.outbox.put(telegram_reply(office_id, reply))
+
+    def _poll(self) -> None:
+        offsets: dict[str, int] = {}
+        wait_s = int(self.app.config["TELEGRAM_POLL_S"])
+        while not self._stop.is_set():
+            db = self._db()
+            try:
+                bots = store.telegram_offices(db)
+            finally:
+                db.close()
+            if not bots:
+                self._stop.wait(10)
+                continue
+            for bot in bots:
+                try:
+                    updates = telegram.get_updates(self.senders.telegram_api, bot["telegram_token"],
+                                                   offsets.get(bot["office_id"], 0), wait_s=wait_s)
+                except Exception as err:   # Telegram unreachable: try again shortly
+                    self.app.logger.info("telegram polling: %r", err)
+                    self._stop.wait(5)
+                    continue
+                for update in updates:
+                    offsets[bot["office_id"]] = max(offsets.get(bot["office_id"], 0), int(update["update_id"]) + 1)
+                    try:
+                        self.telegram_update(bot["office_id"], update)
+                    except Exception:
+                        self.app.logger.exception("telegram update failed")
+
+    def start(self) -> Notifier:
+        """Start the threads and receive every published batch from now on."""
+        self.outbox.start()
+        for thread in self._threads:
+            thread.start()
+        broadcast.AFTER_PUBLISH.append(self.hand_over)
+        return self
+
+    def stop(self) -> None:
+        """Stop receiving and sending (tests; a server just exits)."""
+        if self.hand_over in broadcast.AFTER_PUBLISH:
+            broadcast.AFTER_PUBLISH.remove(self.hand_over)
+        self._stop.set()
+        self.events.put(None)
+        self.outbox.stop()
+        for thread in self._threads[:2]:
+            thread.join(2)
+
+
+def telegram_reply(office_id: str, reply) -> Message:
+    """The bot's answer as a message for the outbox."""
+    return Message(office_id, "telegram", reply.chat_id, reply.text, "", None, tag="kezek-reply")
+
+
+def start(app) -> Notifier:
+    """Start this app's notifier (the server's background start; tests start their own)."""
+    global _current
+    _current = Notifier(app).start()
+    app.extensions["kezek_notifier"] = _current
+    return _current
+
+
+def current(app) -> Notifier | None:
+    """The app's running notifier, if any."""
+    return app.extensions.get("kezek_notifier")
+
+
+def wait_idle(notifier: Notifier, timeout: float = 10.0) -> bool:
+    """Wait until nothing is queued or being retried (tests, the bench)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if notifier.events.unfinished_tasks == 0 and notifier.outbox.pending() == 0:
+            return True
+        time.sleep(0.02)
+    return False
