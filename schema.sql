@@ -270,3 +270,62 @@ CREATE TABLE IF NOT EXISTS user_sessions (
     ended_at TEXT
 );
 CREATE INDEX IF NOT EXISTS user_sessions_open ON user_sessions (user_id) WHERE ended_at IS NULL;
+
+-- A witness (kezek/log/witness.py, C2SP tlog-witness): every checkpoint of another log it
+-- accepted and cosigned (the newest per origin is what the next one must extend), and its alarms:
+-- a signed checkpoint that does not extend what it cosigned (a fork, a rollback, a bad proof).
+CREATE TABLE IF NOT EXISTS witness_checkpoints (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    origin TEXT NOT NULL,                      -- the log's origin line
+    size INTEGER NOT NULL,
+    root TEXT NOT NULL,                        -- base64, as in the checkpoint
+    note TEXT NOT NULL,                        -- the checkpoint as submitted, with the log's signature
+    cosignature TEXT NOT NULL,                 -- this witness's cosignature line
+    accepted_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS witness_checkpoints_origin ON witness_checkpoints (origin, id);
+CREATE INDEX IF NOT EXISTS witness_checkpoints_size ON witness_checkpoints (origin, size);
+CREATE TABLE IF NOT EXISTS witness_alarms (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    kind TEXT NOT NULL,                        -- fork | inconsistent | rollback
+    known_size INTEGER NOT NULL,               -- what this witness had cosigned
+    known_root TEXT,
+    size INTEGER NOT NULL,                     -- what it was offered, validly signed by the log
+    root TEXT NOT NULL,
+    old_size INTEGER NOT NULL,
+    note TEXT NOT NULL,                        -- the evidence: the offered signed checkpoint
+    proof TEXT NOT NULL DEFAULT '',            -- and the proof lines that came with it
+    resolved_at TEXT                           -- 'inconsistent' only: the same checkpoint later proven
+);
+-- A log's side (kezek/log/witness_client.py): the size each witness holds for each origin, and
+-- the cosignatures witnesses returned, served appended to the checkpoint.
+CREATE TABLE IF NOT EXISTS witness_sizes (
+    witness TEXT NOT NULL,                     -- the witness's key name
+    origin TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (witness, origin)
+);
+CREATE TABLE IF NOT EXISTS checkpoint_cosignatures (
+    origin TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    root TEXT NOT NULL,                        -- base64
+    witness TEXT NOT NULL,                     -- the witness's key name
+    line TEXT NOT NULL,                        -- its cosignature line
+    at TEXT NOT NULL,
+    PRIMARY KEY (origin, size, root, witness)
+);
+-- Signed-in people (kezek/office/sessions.py): the cookie carries only the session's id; its
+-- sha256 is kept here, so a copied database opens no session. Logout, disabling a user and a
+-- new password set ended_at at once.
+CREATE TABLE IF NOT EXISTS user_sessions (
+    id_hash TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    csrf TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    seen_at TEXT NOT NULL,
+    ended_at TEXT
+);
+CREATE INDEX IF NOT EXISTS user_sessions_open ON user_sessions (user_id) WHERE ended_at IS NULL;

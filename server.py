@@ -22,7 +22,7 @@ from kezek import demo  # noqa: E402
 from kezek.base import database  # noqa: E402
 from kezek.base.clock import utcnow  # noqa: E402
 from kezek.base.errors import KezekError  # noqa: E402
-from kezek.log import chain  # noqa: E402
+from kezek.log import chain, note, witness  # noqa: E402
 from kezek.office import accounts  # noqa: E402
 from kezek.office import store as office_store  # noqa: E402
 from kezek.printers import agent as print_agent  # noqa: E402
@@ -216,6 +216,23 @@ def cmd_run(args) -> int:
     return 0
 
 
+def cmd_witness_key(args) -> int:
+    """Make this server's witness cosignature key (a file outside the database) and print its public key."""
+    try:
+        signer = witness.write_key(args.key, args.name)
+    except FileExistsError:
+        print(f"error: {args.key} exists; a witness keeps its key (choose another --key to make a new one)",
+              file=sys.stderr)
+        return 1
+    except note.NoteError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    print(f"witness key written: {Path(args.key).resolve()} (mode 600; keep it out of database backups)")
+    print("give this public key to the offices (KEZEK_WITNESSES) and to auditors:")
+    print(signer.verifier().encode())
+    return 0
+
+
 def cmd_print_agent(args) -> int:
     """Print this kiosk's tickets on a local (USB) printer."""
     return print_agent.run(args.server, args.token, args.printer)
@@ -256,6 +273,9 @@ def parser() -> argparse.ArgumentParser:
     command("verify-log", cmd_verify_log, "check the event log's hash chain")
     backup = command("backup", cmd_backup, "copy the database while the server runs")
     backup.add_argument("--to", required=True, help="the new backup file")
+    wkey = command("witness-key", cmd_witness_key, "make this server's witness key; prints its public key")
+    wkey.add_argument("--name", required=True, help="the witness's name, e.g. witness.region.example.kz")
+    wkey.add_argument("--key", default=_env("WITNESS_KEY", "witness.key"), help="key file (KEZEK_WITNESS_KEY)")
     agent = sub.add_parser("print-agent", help="print a kiosk's tickets on a printer attached to this PC")
     agent.add_argument("--server", required=True)
     agent.add_argument("--token", required=True)

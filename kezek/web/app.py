@@ -23,6 +23,7 @@ from kezek.web.api import openapi
 from kezek.web.api import printing as api_printing
 from kezek.web.api import queue as api_queue
 from kezek.web.api import reports as api_reports
+from kezek.web.api import witness as api_witness
 from kezek.web.context import ROOT, error_body, get_db, settings_from_env
 from kezek.web.live import broadcast, connect, printing
 from kezek.web.live.broadcast import socketio
@@ -30,7 +31,8 @@ from kezek.web.screens import admin, board, book, display, kiosk, operator, rout
 
 # Every blueprint, in the order they are registered.
 BLUEPRINTS = (api_queue.bp, api_config.bp, api_reports.bp, api_printing.bp, api_bookings.bp, book.bp, openapi.bp,
-              kiosk.bp, display.bp, operator.bp, ticket.bp, admin.bp, board.bp)
+              kiosk.bp, display.bp, operator.bp, ticket.bp, admin.bp, board.bp, api_witness.bp,
+              api_witness.api_bp)
 
 # The Socket.IO handlers, attached once to the process's server: each init_app hands them to its new server.
 socketio.on("connect")(connect.on_connect)
@@ -41,7 +43,7 @@ socketio.on("printer.status")(printing.on_agent_status)
 
 # The OpenAPI document's paths beyond its core ones, each described by the module that serves them.
 openapi.EXTRA_PATHS.extend([api_reports.openapi_paths, api_printing.openapi_paths, api_bookings.openapi_paths,
-                            display.openapi_paths, ticket.openapi_paths])
+                            display.openapi_paths, ticket.openapi_paths, api_witness.openapi_paths])
 
 
 def _secret_key(db_path: str) -> str:

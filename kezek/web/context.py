@@ -21,6 +21,10 @@ DEFAULTS = {
     "KIOSK_IDLE_S": 20,
     "PROXY_HOPS": 0,
     "QUEUE_PUSH_DELAY_S": 0.25,
+    "WITNESS_LOGS": "",      # a witness: the file of "origin verifier-key" lines of the logs it serves
+    "WITNESS_KEY": "",       # a witness: its cosignature key file (python server.py witness-key)
+    "WITNESS_OFFICE": "",    # a witness: the office whose event log records its alarms (default: the first)
+    "WITNESSES": "",         # a log: the witnesses it pushes checkpoints to ("URL verifier-key", ';' between)
     "PRINTER_ALLOW_LOCAL": 0,     # the server owner's: a printer simulator on the server itself (tests, demos)
     "SESSION_IDLE_MINUTES": 60,   # a session unused this long ends (KEZEK_SESSION_HOURS: from sign-in)
 }
