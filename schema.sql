@@ -146,6 +146,41 @@ CREATE INDEX IF NOT EXISTS events_ticket ON events (ticket_id);
 -- Audit filters and report transfer counts read one event name over a period.
 CREATE INDEX IF NOT EXISTS events_office_name_at ON events (office_id, name, at);
 
+-- The transparency log (kezek/log/tree.py): leaf i of an office's tree is the office's i-th
+-- event (by id). Every complete aligned subtree (level l, index i: leaves i*2^l .. (i+1)*2^l-1)
+-- is kept, so a root or a proof is O(log n) reads. Made outside the hot path (the checkpoint
+-- job, or just before a proof); log_trees.size leaves of each office are in it.
+CREATE TABLE IF NOT EXISTS log_trees (
+    office_id TEXT PRIMARY KEY,
+    size INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS log_nodes (
+    office_id TEXT NOT NULL,
+    level INTEGER NOT NULL,
+    idx INTEGER NOT NULL,
+    hash BLOB NOT NULL,
+    PRIMARY KEY (office_id, level, idx)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS log_leaves (
+    event_id INTEGER PRIMARY KEY,              -- events.id
+    office_id TEXT NOT NULL,
+    idx INTEGER NOT NULL,                      -- its leaf index in the office's tree
+    UNIQUE (office_id, idx)
+);
+-- Signed checkpoints (C2SP tlog-checkpoint) of each office's tree: one every minute while
+-- events are written, and one at the close of each office day (day = that office-local date).
+CREATE TABLE IF NOT EXISTS checkpoints (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    office_id TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    root TEXT NOT NULL,                        -- hex
+    note TEXT NOT NULL,                        -- the signed note, as published
+    made_at TEXT NOT NULL,
+    day TEXT                                   -- the office day it closes (NULL: a minute's checkpoint)
+);
+CREATE INDEX IF NOT EXISTS checkpoints_office ON checkpoints (office_id, id);
+CREATE UNIQUE INDEX IF NOT EXISTS checkpoints_office_day ON checkpoints (office_id, day) WHERE day IS NOT NULL;
+
 -- Reports: one narrow row per ticket, folded from each event as it is logged, in the same
 -- transaction (kezek/report_facts.py). Wait = issue -> first call; service = start -> finish.
 CREATE TABLE IF NOT EXISTS report_tickets (

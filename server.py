@@ -23,6 +23,7 @@ from kezek.base import database  # noqa: E402
 from kezek.base.clock import utcnow  # noqa: E402
 from kezek.base.errors import KezekError  # noqa: E402
 from kezek.log import chain, note, witness  # noqa: E402
+from kezek.log import keyfile, tree_check  # noqa: E402
 from kezek.office import accounts  # noqa: E402
 from kezek.office import store as office_store  # noqa: E402
 from kezek.printers import agent as print_agent  # noqa: E402
@@ -40,11 +41,50 @@ def _open(args):
     return database.init_db(args.db)
 
 
+def _log_key(args) -> tuple[note.Signer, bool]:
+    """The log's signing key (made when missing): --log-key, KEZEK_LOG_KEY, or beside the database."""
+    return keyfile.ensure(args.log_key or keyfile.default_path(args.db),
+                          keyfile.log_name(_env("LOG_NAME", ""), _env("PUBLIC_URL", "")))
+
+
 def cmd_init_db(args) -> int:
-    """Create the database file and its schema (idempotent)."""
+    """Create the database file and its schema (idempotent), and the log's signing key if missing."""
     _open(args).close()
     print(f"database ready: {Path(args.db).resolve()}")
+    signer, made = _log_key(args)
+    print(f"log signing key {'made' if made else 'kept'}: {Path(args.log_key or keyfile.default_path(args.db))}"
+          f" (mode 600, outside the database and its backups; log name {signer.name})")
     return 0
+
+
+def cmd_log_key(args) -> int:
+    """Print each office's log verifier key, for auditors and witnesses to keep."""
+    signer, _made = _log_key(args)
+    db = _open(args)
+    try:
+        offices = [o["id"] for o in office_store.offices(db)]
+    finally:
+        db.close()
+    for office in offices:
+        print(f"{keyfile.origin(signer.name, office)} {keyfile.office_verifier(signer, office).encode()}")
+    return 0
+
+
+def _verify_checkpoints(args, db) -> int:
+    """verify-log's checkpoints: the kept files (--checkpoint) and the stored ones; 0 when the log extends all."""
+    path = Path(args.log_key or keyfile.default_path(args.db))
+    signer = keyfile.load(path) if path.exists() else None
+    if signer is None and not args.key and args.checkpoint:
+        print(f"error: no log key at {path}: give the office's key with --key name+id+base64", file=sys.stderr)
+        return 1
+    try:
+        ok, lines = tree_check.report(db, args.checkpoint, args.key, signer)
+    except (OSError, note.NoteError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    for line in lines:
+        print(line)
+    return 0 if ok else 3
 
 
 def cmd_demo(args) -> int:
@@ -114,11 +154,15 @@ def cmd_verify_log(args) -> int:
         result = chain.verify(db)
     finally:
         db.close()
-    if result.ok:
-        print(f"event log OK: {result.checked} rows, chain whole")
-        return 0
-    print(f"event log BROKEN at row {result.bad_id}: {result.reason} ({result.checked} rows checked before it)")
-    return 2
+    if not result.ok:
+        print(f"event log BROKEN at row {result.bad_id}: {result.reason} ({result.checked} rows checked before it)")
+        return 2
+    print(f"event log OK: {result.checked} rows, chain whole")
+    db = _open(args)
+    try:
+        return _verify_checkpoints(args, db)
+    finally:
+        db.close()
 
 
 def cmd_backup(args) -> int:
@@ -205,7 +249,7 @@ def _serve_gevent(app, host: str, port: int, quiet: bool) -> None:
 def cmd_run(args) -> int:
     """Run the server."""
     mode = _env("ASYNC_MODE", "gevent")
-    app = create_app({"DB": args.db, "ASYNC_MODE": mode})
+    app = create_app({"DB": args.db, "ASYNC_MODE": mode, **({"LOG_KEY": args.log_key} if args.log_key else {})})
     background.start(app)
     print(f"Kezek serving on http://{args.host}:{args.port}/ (async mode {mode}, database {app.config['DB']})",
           flush=True)
@@ -246,6 +290,8 @@ def parser() -> argparse.ArgumentParser:
     def command(name, func, help_text):
         c = sub.add_parser(name, help=help_text)
         c.add_argument("--db", default=_env("DB", "kezek.db"), help="database file (KEZEK_DB)")
+        c.add_argument("--log-key", default=_env("LOG_KEY", ""), help="the log's signing key file (KEZEK_LOG_KEY;"
+                       " default beside the database)")
         c.set_defaults(func=func)
         return c
 
@@ -270,7 +316,13 @@ def parser() -> argparse.ArgumentParser:
     addresses = command("addresses", cmd_addresses, "print the screens' addresses")
     addresses.add_argument("--base", default="http://127.0.0.1:5000")
     addresses.add_argument("--credentials", help="a credentials file written by demo")
-    command("verify-log", cmd_verify_log, "check the event log's hash chain")
+    verify = command("verify-log", cmd_verify_log,
+                     "check the event log's hash chain and kept checkpoints")
+    verify.add_argument("--checkpoint", action="append", default=[], metavar="FILE",
+                        help="a kept checkpoint note the log must extend (repeatable)")
+    verify.add_argument("--key", action="append", default=[], metavar="NAME+ID+BASE64",
+                        help="an office's log key, for an auditor without the key file (repeatable)")
+    command("log-key", cmd_log_key, "print each office's log verifier key")
     backup = command("backup", cmd_backup, "copy the database while the server runs")
     backup.add_argument("--to", required=True, help="the new backup file")
     wkey = command("witness-key", cmd_witness_key, "make this server's witness key; prints its public key")

@@ -33,6 +33,10 @@ EXPECTED = {
     "api_stats.get_stats": {"manager"}, "api_stats.get_audit": {"manager"},
     "api_stats.get_monitor": {"manager"}, "api_stats.board": {"public"},
     "openapi.openapi_json": {"public"},
+    # The transparency log: published to anyone, its entries to managers (tests/test_transparency_log.py).
+    "api_log.checkpoint": {"public"}, "api_log.key": {"public"}, "api_log.consistency": {"public"},
+    "api_log.leaves": {"public"}, "api_log.entries": {"manager"}, "api_log.ticket_proof": {"public"},
+    "screen_board.checkpoint_qr": {"public"},
 }
 
 

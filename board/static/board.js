@@ -53,6 +53,7 @@
     }
     document.getElementById("empty").hidden = data.services.length > 0;
     renderSlots(lang);
+    renderLog();
     // The office's clock, not the viewer's: a phone abroad or a TV set to UTC shows office time.
     const time = new Date().toLocaleTimeString(lang === "en" ? "en-GB" : lang,
       { hour: "2-digit", minute: "2-digit", timeZone: (data.office && data.office.timezone) || undefined });
@@ -83,6 +84,19 @@
     const link = document.getElementById("book-link");
     link.href = "/book/" + query;
     link.textContent = location.host + "/book/";
+  }
+
+  /* The latest signed checkpoint of the office's log: its short form and a QR code of the whole note. */
+  function renderLog() {
+    const section = document.getElementById("log");
+    const cp = data.checkpoint;
+    section.hidden = !cp;
+    if (!cp) return;
+    document.getElementById("log-short").textContent = Kezek.t("Checkpoint %(short)s", { short: cp.short });
+    const img = document.getElementById("log-qr");
+    img.alt = Kezek.t("QR code of the office's latest log checkpoint");
+    const src = "/board/" + encodeURIComponent(data.office.id) + "/checkpoint.svg?size=" + cp.size;
+    if (img.getAttribute("src") !== src) img.src = src;
   }
 
   async function refresh() {

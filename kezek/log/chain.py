@@ -15,10 +15,14 @@ FIELDS = ("id", "at", "office_id", "name", "ticket_id", "service_id", "desk_id",
           "user_id", "device_id", "details", "prev_hash")
 
 
+def canonical(row: dict) -> bytes:
+    """A row's canonical bytes: the JSON array of FIELDS' values, compact, UTF-8 (the transparency log's entry)."""
+    return json.dumps([row[f] for f in FIELDS], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
 def row_hash(row: dict) -> str:
     """The hash of one row: its fields and the previous row's hash."""
-    material = json.dumps([row[f] for f in FIELDS], ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+    return hashlib.sha256(canonical(row)).hexdigest()
 
 
 def append(db, now: datetime, office_id: str, name: str, *, ticket_id=None, service_id=None,

@@ -249,3 +249,118 @@ def cosignatures(db, origin: str, size: int, root: str) -> list[str]:
     return [r["line"] for r in database.rows(db, "SELECT line FROM checkpoint_cosignatures WHERE origin = ?"
                                                  " AND size = ? AND root = ? ORDER BY at, witness",
                                              (origin, size, root))]
+
+
+# The transparency log: each office's tree, its leaves and its checkpoints
+
+def event_rows_after(db, event_id: int, limit: int) -> list[dict]:
+    """The first `limit` event-log rows after `event_id`, every column, oldest first."""
+    return database.rows(db, "SELECT id, at, office_id, name, ticket_id, service_id, desk_id, user_id,"
+                             " device_id, details, prev_hash, hash FROM events WHERE id > ? ORDER BY id LIMIT ?",
+                         (event_id, limit))
+
+
+def office_rows(db, office_id: str) -> Iterator[dict]:
+    """Every event-log row of an office, oldest first, read one at a time."""
+    return database.each(db, "SELECT id, at, office_id, name, ticket_id, service_id, desk_id, user_id,"
+                             " device_id, details, prev_hash, hash FROM events WHERE office_id = ? ORDER BY id",
+                         (office_id,))
+
+
+def event_offices(db) -> list[str]:
+    """Every office that has events (the logs a verifier recomputes)."""
+    return [r["office_id"] for r in database.rows(db, "SELECT DISTINCT office_id FROM events ORDER BY office_id")]
+
+
+def tree_sizes(db) -> dict[str, int]:
+    """Each office's tree size (leaves placed so far)."""
+    return {r["office_id"]: r["size"] for r in database.rows(db, "SELECT office_id, size FROM log_trees")}
+
+
+def set_tree_size(db, office_id: str, size: int) -> None:
+    """Record an office's tree size."""
+    db.execute("INSERT INTO log_trees (office_id, size) VALUES (?, ?)"
+               " ON CONFLICT (office_id) DO UPDATE SET size = excluded.size", (office_id, size))
+
+
+def log_node(db, office_id: str, level: int, idx: int) -> bytes | None:
+    """A complete subtree's hash."""
+    return database.scalar(db, "SELECT hash FROM log_nodes WHERE office_id = ? AND level = ? AND idx = ?",
+                           (office_id, level, idx))
+
+
+def insert_log_nodes(db, nodes: list[tuple]) -> None:
+    """Keep complete subtrees: (office, level, index, hash) each."""
+    db.conn.executemany("INSERT INTO log_nodes (office_id, level, idx, hash) VALUES (?, ?, ?, ?)", nodes)
+
+
+def insert_log_leaves(db, leaves: list[tuple]) -> None:
+    """Record where events are in their office's tree: (event id, office, leaf index) each."""
+    db.conn.executemany("INSERT INTO log_leaves (event_id, office_id, idx) VALUES (?, ?, ?)", leaves)
+
+
+def leaf_positions(db, event_ids: list[int]) -> dict[int, int]:
+    """The leaf index of each event given that is in its office's tree."""
+    marks = ",".join("?" * len(event_ids))
+    return {r["event_id"]: r["idx"] for r in database.rows(
+        db, f"SELECT event_id, idx FROM log_leaves WHERE event_id IN ({marks})", event_ids)} if event_ids else {}
+
+
+def leaf_events(db, office_id: str, start: int, end: int) -> list[dict]:
+    """The events at leaves [start, end) of an office's tree, every column, with their leaf index."""
+    return database.rows(db, "SELECT l.idx, e.id, e.at, e.office_id, e.name, e.ticket_id, e.service_id,"
+                             " e.desk_id, e.user_id, e.device_id, e.details, e.prev_hash, e.hash"
+                             " FROM log_leaves l JOIN events e ON e.id = l.event_id"
+                             " WHERE l.office_id = ? AND l.idx >= ? AND l.idx < ? ORDER BY l.idx",
+                         (office_id, start, end))
+
+
+def leaf_hashes(db, office_id: str, start: int, end: int) -> list[bytes]:
+    """The leaf hashes [start, end) of an office's tree."""
+    return [r["hash"] for r in database.rows(
+        db, "SELECT hash FROM log_nodes WHERE office_id = ? AND level = 0 AND idx >= ? AND idx < ? ORDER BY idx",
+        (office_id, start, end))]
+
+
+def ticket_event_rows(db, ticket_id: int) -> list[dict]:
+    """A ticket's event-log rows, every column, oldest first."""
+    return database.rows(db, "SELECT id, at, office_id, name, ticket_id, service_id, desk_id, user_id,"
+                             " device_id, details, prev_hash, hash FROM events WHERE ticket_id = ? ORDER BY id",
+                         (ticket_id,))
+
+
+def office_events_before(db, office_id: str, at: str) -> int:
+    """How many of an office's events were logged before `at`."""
+    return database.scalar(db, "SELECT count(*) FROM events WHERE office_id = ? AND at < ?", (office_id, at))
+
+
+def insert_checkpoint(db, office_id: str, size: int, root: str, note: str, made_at: str, day: str | None) -> int:
+    """Store a signed checkpoint; its id."""
+    return db.execute("INSERT INTO checkpoints (office_id, size, root, note, made_at, day) VALUES (?,?,?,?,?,?)",
+                      (office_id, size, root, note, made_at, day)).lastrowid
+
+
+def latest_checkpoint(db, office_id: str) -> dict | None:
+    """An office's newest checkpoint."""
+    return database.one(db, "SELECT * FROM checkpoints WHERE office_id = ? ORDER BY id DESC LIMIT 1", (office_id,))
+
+
+def daily_checkpoint(db, office_id: str, day: str) -> dict | None:
+    """The checkpoint that closed an office day."""
+    return database.one(db, "SELECT * FROM checkpoints WHERE office_id = ? AND day = ?", (office_id, day))
+
+
+def office_checkpoints(db, office_id: str) -> list[dict]:
+    """Every checkpoint an office stored, oldest first: size, root and note."""
+    return database.rows(db, "SELECT id, size, root, day, note FROM checkpoints WHERE office_id = ? ORDER BY id",
+                         (office_id,))
+
+
+def office_zones(db) -> dict[str, str]:
+    """Each office's time zone."""
+    return {r["id"]: r["timezone"] for r in database.rows(db, "SELECT id, timezone FROM offices")}
+
+
+def tree_cursor(db) -> int:
+    """The newest event placed in a tree (0 before the first)."""
+    return database.scalar(db, "SELECT max(event_id) FROM log_leaves") or 0

@@ -16,9 +16,11 @@ from werkzeug.routing import IntegerConverter
 from kezek.base import database, i18n
 from kezek.base import store as base_store
 from kezek.base.errors import KezekError
+from kezek.log import keyfile
 from kezek.web import auth
 from kezek.web.api import bookings as api_bookings
 from kezek.web.api import config as api_config
+from kezek.web.api import log as api_log
 from kezek.web.api import openapi
 from kezek.web.api import printing as api_printing
 from kezek.web.api import queue as api_queue
@@ -32,7 +34,7 @@ from kezek.web.screens import admin, board, book, display, kiosk, operator, rout
 # Every blueprint, in the order they are registered.
 BLUEPRINTS = (api_queue.bp, api_config.bp, api_reports.bp, api_printing.bp, api_bookings.bp, book.bp, openapi.bp,
               kiosk.bp, display.bp, operator.bp, ticket.bp, admin.bp, board.bp, api_witness.bp,
-              api_witness.api_bp)
+              api_witness.api_bp, api_log.bp)
 
 # The Socket.IO handlers, attached once to the process's server: each init_app hands them to its new server.
 socketio.on("connect")(connect.on_connect)
@@ -43,7 +45,8 @@ socketio.on("printer.status")(printing.on_agent_status)
 
 # The OpenAPI document's paths beyond its core ones, each described by the module that serves them.
 openapi.EXTRA_PATHS.extend([api_reports.openapi_paths, api_printing.openapi_paths, api_bookings.openapi_paths,
-                            display.openapi_paths, ticket.openapi_paths, api_witness.openapi_paths])
+                            display.openapi_paths, ticket.openapi_paths, api_witness.openapi_paths,
+                            api_log.openapi_paths])
 
 
 def _secret_key(db_path: str) -> str:
@@ -85,6 +88,9 @@ def create_app(config: dict | None = None) -> Flask:
     database.init_db(app.config["DB"]).close()
     app.extensions["kezek_pool"] = database.Pool(app.config["DB"])
     app.config["SECRET_KEY"] = settings.get("SECRET_KEY") or _secret_key(app.config["DB"])
+    app.config["LOG_KEY"] = str(settings["LOG_KEY"] or keyfile.default_path(app.config["DB"]))
+    app.extensions["kezek_log_key"] = keyfile.ensure(
+        app.config["LOG_KEY"], keyfile.log_name(settings["LOG_NAME"], settings["PUBLIC_URL"]))[0]
     app.config.update(
         MAX_CONTENT_LENGTH=64 * 1024,
         SESSION_COOKIE_HTTPONLY=True,

@@ -21,6 +21,8 @@ DEFAULTS = {
     "KIOSK_IDLE_S": 20,
     "PROXY_HOPS": 0,
     "QUEUE_PUSH_DELAY_S": 0.25,
+    "LOG_KEY": "",      # the log's signing key file (default: beside the database, kezek/log/keyfile.py)
+    "LOG_NAME": "",     # the log's name in each office's origin, used when the key is made
     "WITNESS_LOGS": "",      # a witness: the file of "origin verifier-key" lines of the logs it serves
     "WITNESS_KEY": "",       # a witness: its cosignature key file (python server.py witness-key)
     "WITNESS_OFFICE": "",    # a witness: the office whose event log records its alarms (default: the first)

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from kezek.base.clock import local_day
 from kezek.base.errors import Invalid
-from kezek.log import audit, chain
+from kezek.log import audit, chain, checkpoints
 from kezek.office import store as office_store
 from kezek.reports import export, figures, monitor
 from kezek.web import auth
@@ -47,6 +47,8 @@ def get_stats():
     if kind == "xlsx":
         return Response(export.to_xlsx(report), mimetype=XLSX, headers={
             "Content-Disposition": f'attachment; filename="{name}.xlsx"'})
+    report["checkpoint"] = checkpoints.summary(checkpoints.daily(db, office_id, end))   # the day's closing one
+    report["latest_checkpoint"] = checkpoints.summary(checkpoints.latest(db, office_id))
     return jsonify(report)
 
 
@@ -85,7 +87,9 @@ def verify_log():
 @access("public")
 def board():
     db = get_db()
-    return jsonify(figures.today_board(db, auth.office_id(db), now()))
+    office_id = auth.office_id(db)
+    return jsonify({**figures.today_board(db, office_id, now()),
+                    "checkpoint": checkpoints.summary(checkpoints.latest(db, office_id))})
 
 
 def openapi_paths() -> dict:

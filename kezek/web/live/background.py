@@ -5,11 +5,11 @@ from kezek.base import database
 from kezek.base.clock import utcnow
 from kezek.office import store as office_store
 from kezek.queue import tickets
-from kezek.web.live import printing
+from kezek.web.live import checkpointing, printing
 from kezek.web.live.broadcast import publish, socketio
 
 EXPIRY_EVERY_S = 60
-TASKS = (printing.poll_loop,)   # run beside the expiry loop, each function(app)
+TASKS = (printing.poll_loop, checkpointing.checkpoint_loop)   # run beside the expiry loop, each function(app)
 
 
 def _expiry_loop(app) -> None:

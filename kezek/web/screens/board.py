@@ -1,13 +1,15 @@
 """The open board's page: today's waiting counts, mean waits and served counts, public."""
 from __future__ import annotations
 
-from flask import Blueprint, abort
+from flask import Blueprint, Response, abort
 from flask_babel import get_locale
 
 from kezek.base.i18n import N_
+from kezek.log import checkpoints
 from kezek.office import store as office_store
 from kezek.web.auth import access
 from kezek.web.context import get_db
+from kezek.web.screens.kiosk import qr_svg
 from kezek.web.screens.rendering import render_screen
 
 bp = Blueprint("screen_board", __name__)
@@ -18,6 +20,9 @@ STRINGS: list[str] = [
     # Free booking times today (GET /api/v1/slots/today) and where to book.
     N_("Free booking times today"), N_("Free times"), N_("Next free time"), N_("none left today"),
     N_("Book a time on your phone:"),
+    # The office's transparency log: the latest signed checkpoint, to scan and keep (docs/guarantees.md).
+    N_("The office's log"), N_("Checkpoint %(short)s"), N_("QR code of the office's latest log checkpoint"),
+    N_("Scan and keep it: with it anyone can later check that the queue's history was not rewritten."),
 ]
 
 
@@ -25,6 +30,19 @@ STRINGS: list[str] = [
 @access("public")
 def page():
     return render_screen("board", "index.html", STRINGS, lang=str(get_locale()), office=None)
+
+
+@bp.get("/board/<office>/checkpoint.svg")
+@access("public")
+def checkpoint_qr(office):
+    """A QR code of the office's latest signed checkpoint (the whole note, as an auditor keeps it)."""
+    db = get_db()
+    row = checkpoints.latest(db, office)
+    if row is None:
+        abort(404)
+    response = Response(qr_svg(checkpoints.published(db, row)), mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 @bp.get("/board/<office>")

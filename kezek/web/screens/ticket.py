@@ -40,6 +40,7 @@ STRINGS: list[str] = [
     N_("Ticket not found"),
     N_("Check the address, or scan the QR code on your ticket again."),
     N_("Too many requests. Please wait a minute."),
+    N_("Proof that your ticket is in the office's log"),
 ]
 
 
