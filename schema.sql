@@ -90,6 +90,19 @@ CREATE TABLE IF NOT EXISTS devices (
     revoked_at TEXT
 );
 
+-- A visitor at a kiosk asked for help ("I need help"); a staff member acknowledges it.
+CREATE TABLE IF NOT EXISTS help_calls (
+    id INTEGER PRIMARY KEY,
+    office_id TEXT NOT NULL REFERENCES offices(id),
+    device_id INTEGER NOT NULL REFERENCES devices(id),
+    lang TEXT NOT NULL DEFAULT 'kk',
+    requested_at TEXT NOT NULL,
+    acknowledged_at TEXT,
+    acknowledged_by TEXT
+);
+-- At most one unanswered call per kiosk: a second press is the same call.
+CREATE UNIQUE INDEX IF NOT EXISTS help_calls_open ON help_calls (device_id) WHERE acknowledged_at IS NULL;
+
 CREATE TABLE IF NOT EXISTS counters (
     service_id INTEGER NOT NULL REFERENCES services(id),
     day TEXT NOT NULL,                         -- the office's local date

@@ -202,6 +202,7 @@
       ["ticket.issued", "ticket.called", "ticket.recalled", "ticket.started", "ticket.finished", "ticket.no_show",
        "ticket.transferred", "ticket.returned", "ticket.cancelled", "ticket.expired", "queue.changed",
        "desk.changed", "printer.changed"].forEach((n) => { handlers[n] = refetch; });
+      window.KezekHelp.listen(handlers, () => state.office.id);   // kiosks' calls for help
       state.socket = Kezek.connect({ screen: "operator", office: state.office.id }, handlers);
       setInterval(() => { if (state.tab === "monitor") loadMonitor(); }, 30000);
     }

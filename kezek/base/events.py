@@ -25,6 +25,8 @@ EVENTS = {
     "desk.changed": "desk: {id, name, paused, pause_reason, current (number or null)}",
     "printer.changed": "device_id, name, state, detail",
     "ticket.printed": "ticket_id, number, ok, state, detail (to the kiosk that issued it)",
+    "help.requested": "id, device_id, kiosk (its name), requested_at: a visitor at a kiosk needs help",
+    "help.acknowledged": "id, device_id, kiosk, acknowledged_at, acknowledged_by: someone is coming",
 }
 
 PUBLIC_TICKET_FIELDS = ("number", "service_id", "status", "desk_id", "desk", "called_at", "recalls")
@@ -72,6 +74,9 @@ def deliveries(event: Event) -> list[tuple[str, dict]]:
         out.append((f"desk:{event.desk['id']}", {"desk": event.desk}))
         out.append((f"display:{office}", {"desk": {k: event.desk[k] for k in ("id", "name", "paused", "current")}}))
         return out
+    if event.name in ("help.requested", "help.acknowledged"):
+        # Staff screens (operators and the monitor) and the kiosk that asked; never the public rooms.
+        return [(f"operators:{office}", dict(event.data)), (f"kiosk:{event.data['device_id']}", dict(event.data))]
     if event.name == "ticket.printed":
         # Only the kiosk that issued the ticket: it shows the ticket on screen when ok is false.
         payload = {k: event.data[k] for k in ("ticket_id", "number", "ok", "state", "detail")}

@@ -156,3 +156,35 @@ def latest_desk_calls(db, office_id: str, desk_id: int, since: str, limit: int) 
         "SELECT ta.ticket_id FROM events e LEFT JOIN ticket_appointments ta ON ta.ticket_id = e.ticket_id"
         " WHERE e.office_id = ? AND e.name = 'ticket.called' AND e.desk_id = ? AND e.at >= ?"
         " ORDER BY e.id DESC LIMIT ?", (office_id, desk_id, since, limit))
+
+
+HELP_SELECT = "SELECT h.*, v.name AS kiosk FROM help_calls h JOIN devices v ON v.id = h.device_id"
+
+
+def open_help_call(db, device_id: int) -> dict | None:
+    """The kiosk's call for help that nobody has acknowledged yet, if any."""
+    return database.one(db, HELP_SELECT + " WHERE h.device_id = ? AND h.acknowledged_at IS NULL", (device_id,))
+
+
+def help_call(db, call_id: int) -> dict | None:
+    """One call for help by id, with its kiosk's name."""
+    return database.one(db, HELP_SELECT + " WHERE h.id = ?", (call_id,))
+
+
+def insert_help_call(db, office_id: str, device_id: int, lang: str, at: str) -> int:
+    """Record a new call for help; returns its id."""
+    cursor = db.execute("INSERT INTO help_calls (office_id, device_id, lang, requested_at) VALUES (?, ?, ?, ?)",
+                        (office_id, device_id, lang, at))
+    return cursor.lastrowid
+
+
+def acknowledge_help_call(db, call_id: int, username: str, at: str) -> None:
+    """Mark a call for help as answered by `username`."""
+    db.execute("UPDATE help_calls SET acknowledged_at = ?, acknowledged_by = ? WHERE id = ?",
+               (at, username, call_id))
+
+
+def open_help_calls(db, office_id: str) -> list[dict]:
+    """The office's unanswered calls for help, oldest first."""
+    return database.rows(db, HELP_SELECT + " WHERE h.office_id = ? AND h.acknowledged_at IS NULL ORDER BY h.id",
+                         (office_id,))

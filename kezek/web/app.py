@@ -20,6 +20,7 @@ from kezek.log import keyfile
 from kezek.web import auth
 from kezek.web.api import bookings as api_bookings
 from kezek.web.api import config as api_config
+from kezek.web.api import help as api_help
 from kezek.web.api import log as api_log
 from kezek.web.api import openapi
 from kezek.web.api import printing as api_printing
@@ -36,6 +37,8 @@ BLUEPRINTS = (api_queue.bp, api_config.bp, api_reports.bp, api_printing.bp, api_
               kiosk.bp, display.bp, operator.bp, ticket.bp, admin.bp, board.bp, api_witness.bp,
               api_witness.api_bp, api_log.bp)
 
+BLUEPRINTS += (api_help.bp,)   # calls for help from kiosks
+
 # The Socket.IO handlers, attached once to the process's server: each init_app hands them to its new server.
 socketio.on("connect")(connect.on_connect)
 socketio.on("disconnect")(connect.on_disconnect)
@@ -47,6 +50,7 @@ socketio.on("printer.status")(printing.on_agent_status)
 openapi.EXTRA_PATHS.extend([api_reports.openapi_paths, api_printing.openapi_paths, api_bookings.openapi_paths,
                             display.openapi_paths, ticket.openapi_paths, api_witness.openapi_paths,
                             api_log.openapi_paths])
+openapi.EXTRA_PATHS.append(api_help.openapi_paths)
 
 
 def _secret_key(db_path: str) -> str:

@@ -19,6 +19,9 @@
     code: "", raw: "", bookingFrom: "start", lateService: null, checking: false,
   };
   const CODE_LENGTH = 8;
+  const Guide = window.KioskGuide;
+  const TICKET_IDLE_FACTOR = 6;    // the ticket screen stays six idle times (2 min by default)
+  const VOICE_IDLE_FACTOR = 3;     // with the voice guide every time limit is three times longer
 
   /* The pairing token: taken from ?token= once, then kept in localStorage; the address bar loses it. */
   function pairingToken() {
@@ -86,6 +89,7 @@
     if (screen === "services") fitCards();
     if (screen === "booking") renderCode();
     armIdle();
+    Guide.screenShown();
   }
 
   function goHome() {
@@ -100,6 +104,9 @@
     state.checking = false;
     clearTimeout(state.printTimer);
     closeNotice();
+    $("more-time").hidden = true;
+    $("help-status").hidden = true;
+    Guide.reset();
     setChoicesDisabled(false);
     Kezek.setLang(defaultLang());
     translate();
@@ -107,10 +114,30 @@
     show("start");
   }
 
+  /* Before any reset: "Need more time?" with a countdown; a touch, a key or its button gives the time again. */
   function armIdle() {
     clearTimeout(state.idleTimer);
+    clearInterval(state.countdown);
+    if (!$("more-time").hidden) { $("more-time").hidden = true; Guide.screenShown(); }
     if (state.screen === "start" || state.screen === "loading") return;
-    state.idleTimer = setTimeout(goHome, state.idleMs);
+    const factor = (Guide.on ? VOICE_IDLE_FACTOR : 1) * (state.screen === "ticket" ? TICKET_IDLE_FACTOR : 1);
+    state.idleTimer = setTimeout(warnIdle, state.idleMs * factor);
+  }
+
+  function warnIdle() {
+    const seconds = Math.round(Math.min(15, Math.max(5, state.idleMs / 2000)) * (Guide.on ? 2 : 1));
+    let left = seconds;
+    const tick = () => {
+      $("more-time-left").textContent = Kezek.t("Back to the start in %(s)s s", { s: left });
+      if (left <= 0) { clearInterval(state.countdown); goHome(); }
+      left -= 1;
+    };
+    $("more-time").hidden = false;
+    tick();
+    state.countdown = setInterval(tick, 1000);
+    $("more-time").querySelector("button").focus({ preventScroll: true });
+    Guide.say([Guide.phrase("Need more time?"), Guide.phrase("Back to the start in %(s)s s", { s: seconds }),
+      Guide.phrase("Press Enter for more time.")]);
   }
 
   function renderStart() {
@@ -157,7 +184,7 @@
     btn.disabled = !s.available || state.busy;
     btn.classList.toggle("unavailable", !s.available);
     btn.setAttribute("aria-disabled", String(!s.available));
-    btn.setAttribute("aria-label", local(s, "name") + ". " + line);
+    // The visible text is the name (letter, service, queue): an aria-label that drops the letter fails WCAG 2.5.3.
   }
 
   function groupKey(s) { return s.group_kk || s.group_ru || s.group_en || ""; }
@@ -323,6 +350,10 @@
     const appointment = ticket.appointment;
     $("ticket-appointment").hidden = !appointment;
     $("ticket-appointment").textContent = appointment ? Kezek.t("Booking at %(time)s", { time: appointment.time }) : "";
+    // Booked later than the office's lead time: the ticket queues as a walk-in's, and the visitor is told.
+    const walkIn = Boolean(appointment && appointment.walk_in);
+    $("ticket-walk-in").hidden = !walkIn;
+    $("ticket-walk-in").textContent = walkIn ? Kezek.t("You booked less than %(n)s minutes ahead: you wait in the common queue.", { n: appointment.walk_in_lead_min }) : "";
     $("ticket-ahead").textContent = Kezek.t("People ahead of you: %(n)s", { n: ticket.people_ahead || 0 });
     const minutes = Kezek.minutes(ticket.estimated_wait_s);
     $("ticket-wait").textContent = Kezek.t("Estimated wait: %(min)s min", { min: minutes });
@@ -332,6 +363,29 @@
     if (printing === "pending") awaitPrint();
     else setPrint("photo", printing === "unavailable");
     show("ticket");
+  }
+
+  /* The ticket as the voice guide reads it: number, service, people ahead, the wait, where the paper comes out. */
+  function ticketClips() {
+    const t = state.ticket;
+    if (!t) return [];
+    const p = Guide.phrase;
+    const clips = [p("Your ticket number"), { number: t.number, text: t.number }];
+    if (state.service || t.service_id) {
+      const service = state.services.find((s) => s.id === t.service_id) || state.service;
+      if (service) clips.push({ service: service.id, text: local(service, "name") });
+    }
+    clips.push(p("People ahead of you: %(n)s", { n: t.people_ahead || 0 }));
+    const minutes = Kezek.minutes(t.estimated_wait_s);
+    if (t.people_ahead && minutes > 0) clips.push(p("Estimated wait: %(min)s min", { min: Math.min(minutes, 999) }));
+    return clips.concat(printClips());
+  }
+
+  function printClips() {
+    const p = Guide.phrase;
+    if (state.print === "printing") return [p("Printing your ticket…"), p("Your ticket comes out of the slot below the screen.")];
+    if (state.print === "printed") return [p("Please take your ticket"), p("Your ticket comes out of the slot below the screen.")];
+    return [p("Photograph this code"), p(PRINT_TEXT.photo[1])];
   }
 
   function awaitPrint() {
@@ -362,6 +416,7 @@
     clearTimeout(state.printTimer);
     if (result.ok) setPrint("printed", false);
     else setPrint("photo", true);
+    if (state.screen === "ticket") Guide.say(printClips(), true);
   }
 
   async function reprint() {
@@ -487,13 +542,42 @@
     renderCode();
   }
 
+  /* ---- "I need help": every operator screen and the monitor hear it; the kiosk says when someone is coming ---- */
+
+  async function callHelp() {
+    let answer = null;
+    try {
+      answer = await Kezek.api("POST", "/api/v1/help", { lang: Kezek.lang }, { token: state.token });
+    } catch (e) { answer = null; }
+    const ok = answer && answer.status === 201;
+    state.helpCall = ok ? answer.data.id : null;
+    showHelp(ok ? "Help is on the way: a staff member has been called." : "Help could not be called. Please ask at the nearest desk.");
+  }
+
+  function showHelp(msgid) {
+    $("help-text").dataset.i18n = msgid;
+    $("help-text").textContent = Kezek.t(msgid);
+    $("help-status").hidden = false;
+    armIdle();
+    Guide.screenShown();
+  }
+
+  function onHelpAcknowledged(call) {
+    if (!call || (state.device && call.device_id !== state.device.id)) return;
+    state.helpCall = null;
+    showHelp("Someone is coming to you now.");
+  }
+
   /* ---- notices ---- */
 
   function notice(msgid, values) {
+    state.noticeMsgid = msgid;
+    state.noticeValues = values || null;
     $("notice-text").textContent = Kezek.t(msgid, values);
     $("notice").hidden = false;
     state.noticeOpen = true;
     armIdle();
+    Guide.screenShown();
   }
 
   function closeNotice() {
@@ -541,6 +625,7 @@
       "queue.changed": onQueue,
       "printer.changed": onPrinter,
       "ticket.printed": onPrinted,
+      "help.acknowledged": onHelpAcknowledged,
       connect_error: (err) => {
         if (err && /kiosk token/.test(err.message || "")) { state.unpaired = true; render(); }
         // A refused connection is not retried by the client: ask again now and then (never stuck).
@@ -598,6 +683,14 @@
       reprint();
     } else if (btn.dataset.action === "dismiss") {
       closeNotice();
+      Guide.screenShown();
+    } else if (btn.dataset.action === "more-time") {
+      armIdle();
+    } else if (btn.dataset.action === "help") {
+      callHelp();
+    } else if (btn.dataset.action === "dismiss-help") {
+      $("help-status").hidden = true;
+      Guide.screenShown();
     } else if (btn.dataset.action === "home") {
       goHome();
     } else if (btn.dataset.action === "back") {
@@ -623,11 +716,51 @@
     addEventListener("resize", () => { if (state.screen === "services") renderServices(); });
   }
 
+  /* What the voice guide says of this kiosk's own screens (kiosk_voice.js reads the rest from the page). */
+  function hookGuide() {
+    const p = Guide.phrase;
+    // A key while "Need more time?" shows gives the time again and does nothing else.
+    Guide.hooks.activity = () => { const warned = !$("more-time").hidden; armIdle(); return warned; };
+    Guide.hooks.modeChanged = () => { armIdle(); if (state.screen === "services") renderServices(); };
+    Guide.hooks.serviceClips = (id) => {
+      const s = state.services.find((x) => x.id === id);
+      if (!s) return [];
+      const clips = [{ service: s.id, text: local(s, "name") }];
+      if (!s.available) clips.push(p(s.unavailable_reason === "closed" ? "Closed now"
+        : s.unavailable_reason === "daily_limit" ? "No tickets left today" : "Service temporarily unavailable"));
+      else if (!s.waiting) clips.push(p("No queue"));
+      else {
+        clips.push(p("Waiting: %(n)s", { n: Math.min(s.waiting, 999) }));
+        const minutes = Kezek.minutes(s.estimated_wait_s);
+        if (minutes > 0) clips.push(p("Estimated wait: %(min)s min", { min: Math.min(minutes, 999) }));
+      }
+      return clips;
+    };
+    Guide.hooks.screenClips = (screen, overlay) => {
+      if (overlay && overlay.id === "notice") return [{ ...p("OK"), text: $("notice-text").textContent, phrase: state.noticeMsgid, values: state.noticeValues }];
+      if (overlay && overlay.id === "help-status") return [p($("help-text").dataset.i18n)];
+      if (overlay && overlay.id === "more-time") return [p("Need more time?"), p("Press Enter for more time.")];
+      if (screen === "start") return [p("Welcome!", null, "kk"), p("Choose language", null, "kk"),
+        p("Choose language", null, "ru"), p("Choose language", null, "en")];
+      if (screen === "ticket") return ticketClips();
+      if (screen === "priority" && state.service) return [{ service: state.service.id, text: local(state.service, "name") }, p("Press Enter to choose.")];
+      if (screen === "services" && state.group !== null) {
+        const member = state.services.find((s) => groupKey(s) === state.group);
+        return [{ ...p("Choose a service"), text: member ? local(member, "group") : "" }];
+      }
+      return null;
+    };
+    Guide.hooks.typeDigit = (digit) => pressKey(digit);
+    Guide.hooks.erase = () => pressKey("erase");
+  }
+
   function start() {
     guardTouch();
     fillAllLangs();
     translate();
     state.token = pairingToken();
+    Guide.token = state.token;
+    hookGuide();
     if (!state.token) {
       state.unpaired = true;
       render();

@@ -290,6 +290,7 @@
     ["ticket.issued", "ticket.called", "ticket.recalled", "ticket.started", "ticket.finished",
       "ticket.no_show", "ticket.transferred", "ticket.returned", "ticket.cancelled", "ticket.expired",
       "queue.changed", "desk.changed"].forEach((name) => { handlers[name] = refreshSoon; });
+    window.KezekHelp.listen(handlers, () => S.office);   // kiosks' calls for help
     const socket = K.connect(auth, handlers);
     // A refused connect (the session is gone) or a server-side disconnect is not retried by
     // the client on its own: find out why, then sign in again or reconnect.

@@ -67,6 +67,7 @@ def new_page(browser):
     def make(size="desk", **options):
         width, height = SIZES[size] if isinstance(size, str) else size
         context = browser.new_context(viewport={"width": width, "height": height}, **options)
+        context.add_init_script(path=str(AXE))   # injected by the browser, so the screens' CSP stays as served
         contexts.append(context)
         return context.new_page()
 
@@ -76,11 +77,34 @@ def new_page(browser):
 
 
 def screenshot(page, name: str) -> Path:
-    """Keep a screenshot to look at: tests/e2e/screenshots/<name>.png."""
+    """Keep a screenshot to look at: tests/e2e/screenshots/<name>.png (and check the screen with axe-core)."""
     SCREENSHOTS.mkdir(exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path))
+    if not name.endswith("does-not-fit"):
+        axe_check(page, name)
     return path
+
+
+# axe-core, pinned in package.json, read from node_modules by the tests only (never served by Kezek).
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_FAILS = ("critical", "serious")
+
+
+def axe_check(page, name: str) -> list[dict]:
+    """Run axe-core on the page as it is now; fail on any critical or serious violation."""
+    if not AXE.is_file():
+        pytest.fail("axe-core is missing: run `npm ci` (make setup does).")
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.evaluate(AXE.read_text(encoding="utf-8"))
+    violations = page.evaluate("""async () => {
+      const result = await axe.run(document, {resultTypes: ['violations']});
+      return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                           nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}));
+    }""")
+    bad = [v for v in violations if v["impact"] in AXE_FAILS]
+    assert bad == [], f"axe-core on {name}: {bad}"
+    return violations
 
 
 def wait_js(page, expression: str, arg=None, timeout: float = 20000) -> None:

@@ -2,19 +2,26 @@
 from __future__ import annotations
 
 import io
+import re
+import threading
+from pathlib import Path
+from urllib.parse import quote
 
 import qrcode
 import qrcode.image.svg
-from flask import Blueprint, Response, abort, current_app
+from flask import Blueprint, Response, abort, current_app, g, jsonify, request
 from flask_babel import get_locale
 
+from kezek.base.errors import Invalid
 from kezek.base.i18n import N_
+from kezek.office import store as office_store
 from kezek.queue import store as queue_store
+from kezek.voice import guide, speech, words
 from kezek.web import auth
 from kezek.web.auth import access
-from kezek.web.context import get_db
+from kezek.web.context import error_body, get_db
 from kezek.web.payloads import ticket_url
-from kezek.web.screens.rendering import render_screen
+from kezek.web.screens.rendering import COMMON_STRINGS, render_screen
 
 bp = Blueprint("screen_kiosk", __name__)
 
@@ -46,13 +53,32 @@ STRINGS: list[str] = [
     N_("OK"), N_("Please wait"),
     # "I have a booking": check-in with the booking code (kezek/bookings/reservations.py)
     N_("I have a booking"), N_("Enter your booking code"), N_("8 digits from your booking, or scan its QR code"),
-    N_("Erase"), N_("Check in"), N_("Booking at %(time)s"), N_("You are early. Please come back at %(time)s."),
+    N_("Erase"), N_("Check in"), N_("Booking at %(time)s"),
+    N_("You booked less than %(n)s minutes ahead: you wait in the common queue."), N_("You are early. Please come back at %(time)s."),
     N_("Booking not found. Please check the code."), N_("This booking was cancelled."),
     N_("This booking has been used already."), N_("The time of your booking has passed."),
     N_("You can take a regular ticket instead."), N_("Get a regular ticket"),
     N_("Too many attempts: please wait a minute."),
     N_("Your booking is on %(date)s at %(time)s. Please come back that day."),
+    # The voice guide, the larger modes, more time and the call for help (docs/kiosk.md)
+    N_("Voice guide"), N_("Larger text"), N_("High contrast"), N_("I need help"),
+    N_("Need more time?"), N_("More time"), N_("Back to the start in %(s)s s"),
+    N_("Help is on the way: a staff member has been called."), N_("Someone is coming to you now."),
+    N_("Help could not be called. Please ask at the nearest desk."),
+    N_("Voice guide on."),
+    N_("Keys: 2 next, 8 previous, Enter choose, 5 repeat, dot back, star calls a staff member, 0 this help."),
+    N_("Press Enter to choose."), N_("Unavailable"), N_("Choose a service"),
+    N_("Your ticket comes out of the slot below the screen."),
+    N_("Press Enter for more time."), N_("Ticket"), N_("Service"),
 ]
+# What the voice guide may speak: the kiosk's own strings; anything else is refused, not synthesised.
+SPOKEN = frozenset([*STRINGS, *COMMON_STRINGS, "%(n)s"])   # "%(n)s": a digit of a booking code
+VALUE_NAMES = ("n", "min", "s")
+TEXT_VALUES = {"time": re.compile(r"^\d{1,2}:\d{2}$"), "date": re.compile(r"^\d{2}\.\d{2}\.\d{4}$"),
+               "hours": re.compile(r"^\d{1,2}:\d{2}–\d{1,2}:\d{2}$")}
+NUMBER_RE = re.compile(r"^[^\W\d_]{1,3}\d{1,5}$")
+# espeak-ng is a subprocess per new phrase: a few at a time, so a burst cannot starve the server.
+_synthesis_slots = threading.BoundedSemaphore(2)
 
 
 @bp.get("/kiosk/")
@@ -61,6 +87,72 @@ def page():
     # The kiosk's own language choice starts from kk; the idle time goes in the page.
     return render_screen("kiosk", "index.html", STRINGS, lang=str(get_locale()), office=None,
                          idle_s=int(current_app.config.get("KIOSK_IDLE_S") or 20))
+
+
+def _values(args) -> dict:
+    values = {}
+    for name in VALUE_NAMES:
+        if name in args:
+            raw = args[name]
+            if not raw.isdigit() or int(raw) > guide.MAX_NUMBER:
+                raise Invalid(f"{name}: a whole number 0–{guide.MAX_NUMBER}.", "bad_field", field=name)
+            values[name] = int(raw)
+    return values
+
+
+def _phrase_text(db, device: dict, lang: str) -> str:
+    """The text of the phrase the kiosk asks for: a known msgid, a service's name or a ticket number."""
+    args = request.args
+    services = office_store.services(db, device["office_id"])
+    if "service" in args:
+        service = next((s for s in services if str(s["id"]) == args["service"]), None)
+        if service is None:
+            raise Invalid("service: one of this kiosk's office's services.", "bad_field", field="service")
+        return service[f"name_{lang}"] or service["name_kk"]
+    if "number" in args:
+        number = args["number"]
+        prefixes = {s["prefix"].upper() for s in services}
+        letters = re.match(r"^\D*", number).group().upper()
+        if not NUMBER_RE.match(number) or letters not in prefixes:
+            raise Invalid("number: a ticket number of this office, such as А017.", "bad_field", field="number")
+        return guide.ticket_number_text(number, lang)
+    phrase = args.get("phrase", "")
+    if phrase not in SPOKEN:
+        raise Invalid("phrase: one of the kiosk's own strings.", "unknown_phrase")
+    text = guide.phrase_text(phrase, lang, _values(args))
+    for name, pattern in TEXT_VALUES.items():
+        if f"%({name})s" in text:
+            if not pattern.match(args.get(name, "")):
+                raise Invalid(f"{name}: not in the expected form.", "bad_field", field=name)
+            text = text.replace(f"%({name})s", args[name])
+    if "%(" in text:
+        raise Invalid("The phrase needs values that were not given.", "missing_field")
+    return text
+
+
+@bp.get("/audio/kiosk.wav")
+@access("kiosk")
+def kiosk_audio():
+    """A phrase of the kiosk's voice guide as WAV (?lang=&phrase=&n=…, or &service=, or &number=); 503 without speech."""
+    lang = request.args.get("lang", "")
+    if lang not in words.LANGS:
+        raise Invalid("lang: kk, ru or en.", "bad_field", field="lang", allowed=list(words.LANGS))
+    text = _phrase_text(get_db(), g.device, lang)
+    base = Path(current_app.config["DB"]).resolve().parent
+    cache_dir = current_app.config.get("VOICE_CACHE_DIR") or base / "voice-cache"
+    clips_dir = current_app.config.get("VOICE_CLIPS_DIR") or base / "voice-clips"
+    try:
+        with _synthesis_slots:
+            audio = guide.audio(text, lang, cache_dir, clips_dir)
+    except speech.SpeechUnavailable as exc:
+        current_app.logger.warning("speech unavailable: %s", exc)
+        response = jsonify(error_body("speech_unavailable", "Speech is unavailable (is espeak-ng installed?)."))
+        response.status_code = 503
+        return response
+    response = Response(audio, mimetype="audio/wav")
+    response.headers["Cache-Control"] = "private, max-age=86400"
+    response.headers["X-Kezek-Spoken"] = quote(text)   # what was said, for the page's own record
+    return response
 
 
 def qr_svg(text: str) -> bytes:

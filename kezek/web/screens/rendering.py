@@ -22,6 +22,8 @@ COMMON_STRINGS = [
     N_("Connected"),
     N_("Something went wrong. Please try again."),
     N_("Қазақша"), N_("Русский"), N_("English"),
+    # staff screens: a kiosk's call for help (kezek/web/static/kezek_help.js)
+    N_("%(kiosk)s: a visitor needs help"), N_("I am going"),
 ]
 
 
