@@ -12,9 +12,8 @@ if __name__ == "__main__" and sys.argv[1:2] == ["run"]:
 
 import argparse  # noqa: E402
 import json  # noqa: E402
+import logging  # noqa: E402
 import os  # noqa: E402
-import signal  # noqa: E402
-import socket as socketlib  # noqa: E402
 import sqlite3  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -225,25 +224,14 @@ def _serve_gevent(app, host: str, port: int, quiet: bool) -> None:
     # Not a cycle: gevent is imported here, not at the top, because only this server mode uses it
     # (KEZEK_ASYNC_MODE=threading runs without it); the `run` command monkey-patched it in first.
     import gevent
-    from gevent import pywsgi
+
+    from kezek.web import serving
 
     # A commit's fsync runs in a native thread, so the hub serves other requests meanwhile.
     database.commit_runner = lambda fn, *args: gevent.get_hub().threadpool.apply(fn, args)
-
-    class NoDelayHandler(pywsgi.WSGIHandler):
-        """Small writes go out at once: without TCP_NODELAY each keep-alive answer waits ~40 ms."""
-
-        def __init__(self, sock, address, server, rfile=None):
-            try:
-                sock.setsockopt(socketlib.IPPROTO_TCP, socketlib.TCP_NODELAY, 1)
-            except OSError:
-                pass
-            super().__init__(sock, address, server, rfile)
-
-    server = pywsgi.WSGIServer((host, port), app, handler_class=NoDelayHandler, log=None if quiet else "default")
-    gevent.signal_handler(signal.SIGTERM, server.stop)
-    gevent.signal_handler(signal.SIGINT, server.stop)
-    server.serve_forever()
+    # Header and idle timeouts, a connection cap, no secrets in the access log (kezek/web/serving.py).
+    limits = {name: _env(name, str(default)) for name, default in serving.DEFAULTS.items()}
+    serving.serve_forever(serving.make_server(app, host, port, quiet=quiet, settings=limits))
 
 
 def cmd_run(args) -> int:
@@ -256,6 +244,8 @@ def cmd_run(args) -> int:
     if mode == "gevent":
         _serve_gevent(app, args.host, args.port, args.quiet)
     else:
+        from kezek.web import serving
+        logging.getLogger("werkzeug").addFilter(serving.RedactingFilter())   # no tokens in the access log
         socketio.run(app, host=args.host, port=args.port, allow_unsafe_werkzeug=True, log_output=not args.quiet)
     return 0
 

@@ -33,7 +33,8 @@ class Clock:
 def fresh_rate_limits():
     """Rate limits live in the server process; each test starts with none used."""
     from kezek.web.api import queue as api
-    for window in (api.login_failures, api.issues_per_device, api.token_lookups):
+    from kezek.web.screens import display
+    for window in (api.login_failures, api.issues_per_device, api.token_lookups, display.syntheses_per_address):
         window.hits.clear()
     yield
 

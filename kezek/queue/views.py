@@ -64,12 +64,17 @@ def public_ticket_view(view: dict) -> dict:
     return {k: v for k, v in view.items() if k not in ("id", "priority_reason")}
 
 
+PUBLIC_DESK = ("id", "name", "paused", "service_ids", "current", "current_status")
+
+
 def display_snapshot(db, office_id: str, now: datetime, recent: int = 8) -> dict:
     """The hall display's state: numbers, desks and counts only (no tokens)."""
     office = office_or_404(db, office_id)
     day = local_day(now, office["timezone"])
     calls = [public_ticket(t) for t in store.recent_calls(db, office_id, day, recent)]
-    desks = [tickets.desk_view(db, d["id"]) for d in office_store.desks(db, office_id) if d["active"]]
+    # A pause's reason is the clerk's own (a doctor's visit, a dispute): the hall sees only that the desk is paused.
+    desks = [{k: v for k, v in tickets.desk_view(db, d["id"]).items() if k in PUBLIC_DESK}
+             for d in office_store.desks(db, office_id) if d["active"]]
     return {"office": office_view(office), "services": services_view(db, office_id, now),
             "desks": desks, "calls": calls}
 

@@ -10,6 +10,16 @@ from openpyxl.styles import Font
 from kezek.reports.figures import COLUMNS, DIMENSIONS
 
 HEADER = ("dimension", "key", "label", *COLUMNS)
+# A cell starting with one of these runs as a formula in Excel or LibreOffice (`=cmd|' /C calc'!A0`):
+# a service, desk or user name is an admin's text, and the report goes to a manager's PC.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value):
+    """A text cell that cannot run as a formula (a leading apostrophe, as OWASP advises); other values as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def rows(report: dict):
@@ -26,8 +36,16 @@ def to_csv(report: dict) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(HEADER)
     for row in rows(report):
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow(["" if v is None else safe_text(v) for v in row])
     return out.getvalue()
+
+
+def _append_text(sheet, values) -> None:
+    """Append a row whose texts stay texts: openpyxl would store '=…' as a formula."""
+    sheet.append([safe_text(v) for v in values])
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
 
 
 def to_xlsx(report: dict) -> bytes:
@@ -40,14 +58,14 @@ def to_xlsx(report: dict) -> bytes:
     for cell in summary[2]:
         cell.font = Font(bold=True)
     for row in rows(report):
-        summary.append(list(row))
+        _append_text(summary, row)
     for dim in DIMENSIONS:
         sheet = book.create_sheet(dim)
         sheet.append(["key", "label", *COLUMNS])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in report[f"by_{dim}"]:
-            sheet.append([row["key"], row["label"], *(row[c] for c in COLUMNS)])
+            _append_text(sheet, [row["key"], row["label"], *(row[c] for c in COLUMNS)])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -112,12 +112,38 @@ def cache_key(text: str, lang: str, settings: VoiceSettings = DEFAULT_SETTINGS) 
     return hashlib.sha256(recipe.encode("utf-8")).hexdigest() + ".wav"
 
 
+CACHE_MAX_BYTES = 64 * 1024 * 1024   # the disk cache's cap (KEZEK_VOICE_CACHE_MB); the oldest used go first
+
+
+def trim_cache(cache_dir: str | os.PathLike, max_bytes: int = CACHE_MAX_BYTES) -> int:
+    """Delete the least recently used files until the cache holds at most `max_bytes`; bytes kept."""
+    files = []
+    for entry in os.scandir(cache_dir):
+        if entry.is_file() and entry.name.endswith(".wav"):
+            stat = entry.stat()
+            files.append((stat.st_mtime, stat.st_size, entry.path))
+    total = sum(size for _, size, _ in files)
+    for _, size, path in sorted(files):
+        if total <= max_bytes:
+            break
+        try:
+            os.remove(path)
+            total -= size
+        except FileNotFoundError:
+            pass
+    return total
+
+
 def synthesise(text: str, lang: str, cache_dir: str | os.PathLike | None = None,
-               settings: VoiceSettings = DEFAULT_SETTINGS) -> bytes:
-    """Speak `text` in `lang` (kk, ru, en) with espeak-ng and return WAV bytes, cached on disk."""
+               settings: VoiceSettings = DEFAULT_SETTINGS, *, cache_max_bytes: int = CACHE_MAX_BYTES) -> bytes:
+    """Speak `text` in `lang` (kk, ru, en) with espeak-ng and return WAV bytes, cached on disk (bounded)."""
     lang = words.check_lang(lang)
     path = Path(cache_dir) / cache_key(text, lang, settings) if cache_dir else None
     if path is not None and path.is_file():
+        try:
+            os.utime(path)   # recently used: evicted last
+        except OSError:
+            pass
         return path.read_bytes()
     audio = _run_espeak(_espeak_markup(text, lang), lang, settings)
     if path is not None:
@@ -127,7 +153,18 @@ def synthesise(text: str, lang: str, cache_dir: str | os.PathLike | None = None,
         with os.fdopen(fd, "wb") as out:
             out.write(audio)
         os.replace(tmp, path)
+        trim_cache(path.parent, cache_max_bytes)
     return audio
+
+
+def call_is_ready(number: str, desk: str | int, lang: str, cache_dir: str | os.PathLike | None = None,
+                  clips_dir: str | os.PathLike | None = None, settings: VoiceSettings = DEFAULT_SETTINGS) -> bool:
+    """Whether a call's audio costs no synthesis: recorded clips cover it, or it is in the cache."""
+    lang = words.check_lang(lang)
+    if clips_dir is not None and clips_for_call(number, desk, lang, clips_dir):
+        return True
+    return cache_dir is not None and (Path(cache_dir) / cache_key(words.spoken(number, desk, lang), lang,
+                                                                   settings)).is_file()
 
 
 def _write_wav(samples: array.array, rate: int = RATE) -> bytes:
@@ -249,7 +286,7 @@ def _audio_from_clips(keys: list[str], folder: Path) -> bytes:
 def audio_for_call(number: str, desk: str | int, lang: str,
                    cache_dir: str | os.PathLike | None = None,
                    clips_dir: str | os.PathLike | None = None,
-                   settings: VoiceSettings = DEFAULT_SETTINGS) -> bytes:
+                   settings: VoiceSettings = DEFAULT_SETTINGS, *, cache_max_bytes: int = CACHE_MAX_BYTES) -> bytes:
     """The WAV of a call: recorded clips when all exist, else espeak-ng; SpeechUnavailable if neither."""
     lang = words.check_lang(lang)
     if clips_dir is not None and clips_for_call(number, desk, lang, clips_dir):
@@ -258,4 +295,4 @@ def audio_for_call(number: str, desk: str | int, lang: str,
                                      Path(clips_dir) / lang)
         except SpeechUnavailable as exc:  # a broken clip: fall back rather than stay silent
             log.warning("recorded clips for %s unusable, using espeak-ng: %s", lang, exc)
-    return synthesise(words.spoken(number, desk, lang), lang, cache_dir, settings)
+    return synthesise(words.spoken(number, desk, lang), lang, cache_dir, settings, cache_max_bytes=cache_max_bytes)

@@ -147,7 +147,8 @@ def create_app(config: dict | None = None) -> Flask:
         app.register_blueprint(blueprint)
     routes.register(app)   # each screen folder's static files, the vendored browser packages, the index page
     broadcast.bind(app)   # publish() pushes through this app's server from now on
-    socketio.init_app(app, async_mode=settings["ASYNC_MODE"], cors_allowed_origins=[],
+    socketio.init_app(app, async_mode=settings["ASYNC_MODE"],
+                      cors_allowed_origins=connect.origin_check(settings["PUBLIC_URL"]),   # others' pages refused
                       ping_interval=10, ping_timeout=10, max_http_buffer_size=64 * 1024)
     return app
 

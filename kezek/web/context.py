@@ -29,6 +29,8 @@ DEFAULTS = {
     "WITNESSES": "",         # a log: the witnesses it pushes checkpoints to ("URL verifier-key", ';' between)
     "PRINTER_ALLOW_LOCAL": 0,     # the server owner's: a printer simulator on the server itself (tests, demos)
     "SESSION_IDLE_MINUTES": 60,   # a session unused this long ends (KEZEK_SESSION_HOURS: from sign-in)
+    "VOICE_CACHE_MB": 64,         # the spoken calls' disk cache, least recently used evicted first
+    "VOICE_SYNTHESES_PER_MINUTE": 30,   # new spoken calls per address a minute (cached ones are free)
 }
 
 

@@ -3,14 +3,17 @@ from __future__ import annotations
 
 from flask import current_app, request
 
-from kezek.base.errors import Invalid
+from kezek.base.errors import Invalid, KezekError
 from kezek.queue import views
 from kezek.web.context import get_db, now
 
 
 def body() -> dict:
     """The request's JSON object, or a 400 JSON error."""
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:   # e.g. 40 KB of '[': nested deeper than the parser's stack, not a 500
+        raise KezekError("The body is nested too deeply.", "invalid_json") from None   # 400
     if request.content_length and data is None:
         raise Invalid("The body is not valid JSON.", "invalid_json")
     if data is None:

@@ -1,6 +1,8 @@
 """Screens connecting over Socket.IO: `auth` says which screen, it joins its rooms and gets a snapshot."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import current_app, request, session
 from flask_socketio import ConnectionRefusedError, disconnect, emit, join_room
 
@@ -114,6 +116,27 @@ def _connect_screen(db, auth: dict) -> tuple[str, dict]:
         join_room(f"agent:{device['id']}")
         return "snapshot", printing.agent_connected(db, device, request.sid)
     raise ConnectionRefusedError("unknown screen")
+
+
+def _origin(url: str) -> str:
+    """scheme://host[:port] of an address ('' if none)."""
+    parts = urlsplit(url or "")
+    return f"{parts.scheme}://{parts.netloc}".lower() if parts.scheme and parts.netloc else ""
+
+
+def origin_check(public_url: str):
+    """Socket.IO's Origin check: the server's own origin and KEZEK_PUBLIC_URL's are allowed.
+
+    A page on another origin (even of the same site) must not open an operator's screen with the
+    clerk's cookie. Kiosks, displays and print agents that send no Origin are not affected.
+    """
+    public = _origin(public_url)
+
+    def allowed(origin: str | None, environ: dict | None = None) -> bool:
+        own = _origin(f"{environ.get('wsgi.url_scheme', 'http')}://{environ.get('HTTP_HOST', '')}") if environ else ""
+        return bool(origin) and origin.lower() in {own, public} - {""}
+
+    return allowed
 
 
 def _track(key) -> None:

@@ -13,6 +13,7 @@ from kezek.base.errors import Invalid
 from kezek.base.i18n import N_
 from kezek.office import store as office_store
 from kezek.voice import speech, words
+from kezek.web import auth
 from kezek.web.api import openapi
 from kezek.web.auth import access
 from kezek.web.context import error_body, get_db
@@ -33,6 +34,8 @@ NUMBER_RE = re.compile(r"^[^\W\d_]{1,3}\d{1,5}$")
 MAX_DESK_CHARS = 20
 # espeak-ng is a subprocess per new text: a few at a time, so a burst cannot starve the server.
 _synthesis_slots = threading.BoundedSemaphore(2)
+# New syntheses per address a minute (cached and recorded calls are free): the route is public.
+syntheses_per_address = auth.SlidingWindow(window=60)
 
 
 @bp.get("/display/")
@@ -107,9 +110,15 @@ def call_audio():
     """The spoken call (?number=А017&desk=5&lang=kk) as WAV; 503 when speech is unavailable."""
     number, desk, lang = _call_input()
     cache_dir, clips_dir = voice_dirs()
+    limit = int(current_app.config["VOICE_SYNTHESES_PER_MINUTE"])
+    if not speech.call_is_ready(number, desk, lang, cache_dir, clips_dir) \
+            and not syntheses_per_address.hit(f"ip:{auth.client_ip()}", limit):
+        raise auth.TooMany("Too many new calls to speak from this address: try again in a minute.",
+                           "voice_rate_limited")
     try:
         with _synthesis_slots:
-            audio = speech.audio_for_call(number, desk, lang, cache_dir, clips_dir)
+            audio = speech.audio_for_call(number, desk, lang, cache_dir, clips_dir,
+                                          cache_max_bytes=int(current_app.config["VOICE_CACHE_MB"]) * 1024 * 1024)
     except speech.SpeechUnavailable as exc:
         current_app.logger.warning("speech unavailable: %s", exc)
         response = jsonify(error_body("speech_unavailable", "Speech is unavailable (is espeak-ng installed?)."))
