@@ -306,6 +306,17 @@ CREATE TABLE IF NOT EXISTS ticket_appointments (
     booking_id INTEGER NOT NULL UNIQUE REFERENCES bookings(id),
     slot_at TEXT NOT NULL
 );
+
+-- Same-day lead time (kezek/bookings/reservations.py): a booking made or moved less than the
+-- office's lead time before its slot still gets a ticket at check-in, but queues as a walk-in.
+CREATE TABLE IF NOT EXISTS booking_lead_times (
+    office_id TEXT PRIMARY KEY REFERENCES offices(id),
+    same_day_lead_min INTEGER NOT NULL DEFAULT 30
+);
+CREATE TABLE IF NOT EXISTS late_bookings (
+    booking_id INTEGER PRIMARY KEY REFERENCES bookings(id),
+    lead_min INTEGER NOT NULL                          -- the lead time it fell short of
+);
 -- Signed-in people (kezek/office/sessions.py): the cookie carries only the session's id; its
 -- sha256 is kept here, so a copied database opens no session. Logout, disabling a user and a
 -- new password set ended_at at once.

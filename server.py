@@ -17,11 +17,11 @@ import os  # noqa: E402
 import sqlite3  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from kezek import demo  # noqa: E402
+from kezek import demo, verification  # noqa: E402
 from kezek.base import database  # noqa: E402
 from kezek.base.clock import utcnow  # noqa: E402
 from kezek.base.errors import KezekError  # noqa: E402
-from kezek.log import chain, note, witness  # noqa: E402
+from kezek.log import chain, note, witness, witness_check, witness_client  # noqa: E402
 from kezek.log import keyfile, tree_check  # noqa: E402
 from kezek.office import accounts  # noqa: E402
 from kezek.office import store as office_store  # noqa: E402
@@ -86,6 +86,23 @@ def _verify_checkpoints(args, db) -> int:
     return 0 if ok else 3
 
 
+def _verify_witnesses(args, db) -> int:
+    """verify-log --witness: the log must extend the newest checkpoint each witness cosigned; 0 when it does."""
+    path = Path(args.log_key or keyfile.default_path(args.db))
+    signer = keyfile.load(path) if path.exists() else None
+    fetched = witness_check.fetch(args.witness, witness_check.origins(db, signer), args.witness_key)
+    try:
+        findings = tree_check.check_notes(db, fetched.notes, tree_check.verifiers_for(db, signer, args.key))
+    except note.NoteError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    for line in fetched.lines:
+        print(line)
+    for f in findings:
+        print(f"checkpoint {f.source}, size {f.size}: {'OK, ' if f.ok else 'FAILED: '}{f.message}")
+    return 0 if fetched.ok and all(f.ok for f in findings) else 4
+
+
 def cmd_demo(args) -> int:
     """Load the demo office into a fresh database and print its credentials."""
     db = _open(args)
@@ -147,21 +164,28 @@ def cmd_create_device(args) -> int:
 
 
 def cmd_verify_log(args) -> int:
-    """Check the event log's hash chain: exit 0 when whole."""
+    """Check the event log's hash chain and replay it against the rows: exit 0 when both hold."""
     db = _open(args)
     try:
-        result = chain.verify(db)
+        report = verification.verify(db)
     finally:
+    result = report.chain
         db.close()
     if not result.ok:
         print(f"event log BROKEN at row {result.bad_id}: {result.reason} ({result.checked} rows checked before it)")
-        return 2
-    print(f"event log OK: {result.checked} rows, chain whole")
+    for mismatch in report.mismatches:
+        print(f"row differs from the log: {mismatch}")
+    if report.mismatch_count > len(report.mismatches):
+        print(f"… and {report.mismatch_count - len(report.mismatches)} more rows differ")
+    if report.ok:
+        print(f"event log OK: {result.checked} rows, chain whole; every ticket, desk and booking row agrees with it")
     db = _open(args)
     try:
-        return _verify_checkpoints(args, db)
+        kept = _verify_checkpoints(args, db)     # kept and stored checkpoints, even when the chain is broken
+        witnessed = _verify_witnesses(args, db) if args.witness else 0
     finally:
         db.close()
+    return 2 if not report.ok else (kept or witnessed)
 
 
 def cmd_backup(args) -> int:
@@ -238,9 +262,16 @@ def cmd_run(args) -> int:
     """Run the server."""
     mode = _env("ASYNC_MODE", "gevent")
     app = create_app({"DB": args.db, "ASYNC_MODE": mode, **({"LOG_KEY": args.log_key} if args.log_key else {})})
+    try:
+        pusher = witness_client.start(app.config["WITNESSES"], app.config["DB"])   # before the checkpoint job
+    except note.NoteError as err:
+        print(f"error: KEZEK_WITNESSES: {err}", file=sys.stderr)
+        return 1
     background.start(app)
     print(f"Kezek serving on http://{args.host}:{args.port}/ (async mode {mode}, database {app.config['DB']})",
           flush=True)
+    if pusher:
+        print(f"pushing checkpoints to {len(pusher.witnesses)} witness(es)", flush=True)
     if mode == "gevent":
         _serve_gevent(app, args.host, args.port, args.quiet)
     else:
@@ -307,11 +338,16 @@ def parser() -> argparse.ArgumentParser:
     addresses.add_argument("--base", default="http://127.0.0.1:5000")
     addresses.add_argument("--credentials", help="a credentials file written by demo")
     verify = command("verify-log", cmd_verify_log,
-                     "check the event log's hash chain and kept checkpoints")
+                     "check the event log's hash chain, replay it against the rows, and check kept checkpoints")
     verify.add_argument("--checkpoint", action="append", default=[], metavar="FILE",
                         help="a kept checkpoint note the log must extend (repeatable)")
     verify.add_argument("--key", action="append", default=[], metavar="NAME+ID+BASE64",
                         help="an office's log key, for an auditor without the key file (repeatable)")
+    verify.add_argument("--witness", action="append", default=[], metavar="URL",
+                        help="a witness's prefix (e.g. https://region.example/witness): the log must extend the"
+                             " newest checkpoint it cosigned (repeatable)")
+    verify.add_argument("--witness-key", action="append", default=[], metavar="NAME+ID+BASE64",
+                        help="a witness's cosignature key: its cosignature must verify (repeatable)")
     command("log-key", cmd_log_key, "print each office's log verifier key")
     backup = command("backup", cmd_backup, "copy the database while the server runs")
     backup.add_argument("--to", required=True, help="the new backup file")

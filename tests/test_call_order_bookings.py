@@ -90,10 +90,11 @@ def test_the_rule_on_its_own_with_and_without_a_walk_in_owed():
 
 def test_a_booked_visitor_sent_back_to_the_queue_waits_like_a_walk_in(db, clock):
     rules.set_rule(db, 1, {"opens": "09:00", "closes": "18:00", "slot_minutes": 15}, clock())
-    ten_fifteen = {s.time: s.at for s in slots.day_slots(db, 1, MONDAY, clock())}["10:15"]
-    code = reservations.book(db, 1, ten_fifteen, clock())["code"]
+    # 10:30 is booked at 10:00: the office's 30 minutes of lead time, so it is called as booked.
+    ten_thirty = {s.time: s.at for s in slots.day_slots(db, 1, MONDAY, clock())}["10:30"]
+    code = reservations.book(db, 1, ten_thirty, clock())["code"]
     walk = tickets.issue(db, 1, clock()).ticket
-    clock.now = at("10:15")
+    clock.now = at("10:30")
     booked = reservations.check_in(db, code, "demo", clock()).ticket
     assert tickets.call_next(db, 2, clock()).ticket["id"] == booked["id"]
     clock.advance(minutes=1)

@@ -128,7 +128,7 @@ def test_transfer_first_in_line_goes_before_everyone(db, clock):
     clock.advance(minutes=5)
     moved = tickets.issue(db, 1, clock()).ticket
     tickets.call_next(db, 1, clock())
-    tickets.transfer(db, moved["id"], 5, clock(), first=True)
+    tickets.transfer(db, moved["id"], 5, clock(), first=True, reason="sent on by the registrar")
     assert tickets.call_next(db, 5, clock()).ticket["id"] == moved["id"]
     assert tickets.call_next(db, 5, clock()).ticket["id"] == waiting[0]["id"]
 

@@ -209,6 +209,7 @@
     loadMonitor();
   }
   async function loadMonitor() {
+    loadWitnessAlarms();
     const answer = await call("GET", "/api/v1/monitor?office=" + encodeURIComponent(state.office.id));
     if (answer.status !== 200) return;
     const m = answer.data;
@@ -255,6 +256,22 @@
       st.textContent = t(PRINTER_STATES[p.state] || p.state) + (p.detail ? " — " + p.detail : "");
       tr.append(cell(p.name), cell(st), cell(localTime(p.changed_at, true)));
       return tr;
+    }));
+  }
+  /* A witness's alarms (this server as another log's witness): shown above the monitor until resolved. */
+  const ALARM_KINDS = { fork: "another history of the same size",
+                        inconsistent: "a checkpoint that does not extend the cosigned one",
+                        rollback: "a checkpoint smaller than the cosigned one" };
+  async function loadWitnessAlarms() {
+    const answer = await call("GET", "/api/v1/witness/alarms?open=1");
+    const open = answer.status === 200 ? answer.data.alarms : [];   // 404: this server is no witness
+    $("m-witness").hidden = open.length === 0;
+    $("m-witness-list").replaceChildren(...open.map((a) => {
+      const li = document.createElement("li");
+      li.textContent = t("%(origin)s: %(what)s. It offered %(size)s entries; this witness had cosigned %(known)s (%(at)s).",
+                         { origin: a.origin, what: t(ALARM_KINDS[a.kind] || a.kind), size: a.size,
+                           known: a.known_size, at: localTime(a.at, true) });
+      return li;
     }));
   }
   const PRINTER_STATES = { none: "No printer", unknown: "Not reported yet", ok: "Working", ready: "Working",

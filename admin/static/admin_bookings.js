@@ -21,6 +21,7 @@ window.AdminBookings = (function () {
     lunch_from: "A time as HH:MM before the end time; give both times, or neither.",
     lunch_to: "A time as HH:MM before the end time; give both times, or neither.",
     appointments_in_row: "A whole number from 0 to 50.", phone_daily_limit: "A whole number from 0 to 20.",
+    same_day_lead_min: "A whole number of minutes from 0 to 240.",
     weekdays: "Choose the days that take bookings.", day: "Choose a date.", slot_time: "A time as HH:MM, or empty.",
     name: "At most 120 characters.",
   };
@@ -202,6 +203,7 @@ window.AdminBookings = (function () {
     clearErrors(form);
     form.elements.appointments_in_row.value = S.config.settings.appointments_in_row;
     form.elements.phone_daily_limit.value = S.config.settings.phone_daily_limit;
+    form.elements.same_day_lead_min.value = S.config.settings.same_day_lead_min;
     $("b-weekdays").replaceChildren(...WEEKDAYS.map((day, i) => {
       const label = document.createElement("label");
       label.className = "ad-check";
@@ -220,7 +222,8 @@ window.AdminBookings = (function () {
     const weekdays = [...$("b-weekdays").querySelectorAll("input:checked")].map((b) => Number(b.value));
     const answer = await call("PATCH", "/api/v1/booking-config/settings?" + q(), {
       appointments_in_row: readInt(form.elements.appointments_in_row),
-      phone_daily_limit: readInt(form.elements.phone_daily_limit), weekdays });
+      phone_daily_limit: readInt(form.elements.phone_daily_limit),
+      same_day_lead_min: readInt(form.elements.same_day_lead_min), weekdays });
     if (answer.status !== 200) return showError(form, answer);
     notice(t("Saved."));
     settings(S.office);

@@ -173,6 +173,7 @@
       btn.className = "time";
       btn.dataset.at = s.at;
       btn.dataset.time = s.time;
+      if (s.walk_in) btn.dataset.walkIn = "1";
       btn.textContent = s.time;
       box.appendChild(btn);
     });
@@ -180,7 +181,9 @@
   }
 
   function pickTime(btn) {
-    state.slot = { at: btn.dataset.at, time: btn.dataset.time, day: state.day };
+    state.slot = { at: btn.dataset.at, time: btn.dataset.time, day: state.day, walkIn: Boolean(btn.dataset.walkIn) };
+    $("confirm-walk-in").textContent = Kezek.t(WALK_IN);
+    $("confirm-walk-in").hidden = !state.slot.walkIn;
     $("confirm-service").textContent = local(state.service, "name");
     $("confirm-day").textContent = longDay(state.day);
     $("confirm-time").textContent = state.slot.time;
@@ -236,6 +239,9 @@
     checked_in: "You have checked in. Your ticket: %(number)s", missed: "The time of this booking has passed.",
   };
 
+  // Booked later than the office's lead time before the slot: a ticket all the same, in the common queue.
+  const WALK_IN = "This time is very soon: at check-in you get a ticket, but you wait in the common queue with the visitors who came without booking.";
+
   function showBooking(b, fresh) {
     state.booking = b;
     state.service = state.services.find((s) => s.id === b.service_id) || state.service;
@@ -253,6 +259,8 @@
     const active = b.status === "booked";
     $("booking-actions").hidden = !active;
     $("booking-help").hidden = !active;
+    $("booking-walk-in").textContent = Kezek.t(WALK_IN);
+    $("booking-walk-in").hidden = !(b.walk_in && active);
     root.dataset.status = b.status;
     show("booking");
   }

@@ -94,6 +94,9 @@ def view(db, booking: dict, now: datetime) -> dict:
            "check_in_from": local_time(slot - timedelta(minutes=int(rule["early_min"])), office["timezone"]),
            "check_in_until": local_time(slot + timedelta(minutes=int(rule["late_min"])), office["timezone"]),
            "ticket": None}
+    lead = store.late_lead(db, booking["id"])
+    # Booked less than the lead time before the slot: a ticket at check-in, in the walk-ins' order.
+    out.update(walk_in=lead is not None, walk_in_lead_min=lead)
     if booking.get("ticket_id"):
         ticket = queue_store.ticket(db, booking["ticket_id"])
         out["ticket"] = {"number": ticket["display_number"], "status": ticket["status"], "token": ticket["token"]}
@@ -144,6 +147,19 @@ def _seat(db, service_id: int, slot: slots.Slot) -> int:
     return next(n for n in range(1, slot.capacity + 1) if n not in used)
 
 
+def lead_short(db, office_id: str, slot_at: str, now: datetime) -> int | None:
+    """The office's lead time when a slot starts sooner than that from now (booked, it queues as a walk-in)."""
+    lead = int(slots.settings(db, office_id)["same_day_lead_min"])
+    return lead if parse(slot_at) - now < timedelta(minutes=lead) else None
+
+
+def _late(db, booking_id: int, office_id: str, slot_at: str, now: datetime) -> dict:
+    """Mark a booking made less than the office's lead time before its slot; its log details."""
+    lead = lead_short(db, office_id, slot_at, now)
+    store.set_late(db, booking_id, lead)
+    return {"late": True, "lead_min": lead} if lead is not None else {}
+
+
 def book(db, service_id: int, at: str, now: datetime, *, phone: str | None = None, lang: str = "kk",
          user_id: int | None = None) -> dict:
     """Book the slot of a service starting at `at` (UTC ISO); returns the booking row."""
@@ -155,11 +171,14 @@ def book(db, service_id: int, at: str, now: datetime, *, phone: str | None = Non
         code = new_code()
         while store.code_taken(db, code):
             code = new_code()
-        booking_id = store.insert_booking(db, office_id, service_id, code, slot.day, slot.at,
-                                          _seat(db, service_id, slot), phone, lang, iso(now), user_id)
+        seat = _seat(db, service_id, slot)
+        booking_id = store.insert_booking(db, office_id, service_id, code, slot.day, slot.at, seat, phone, lang,
+                                          iso(now), user_id)
+        late = _late(db, booking_id, office_id, slot.at, now)
         # The log keeps neither the code (the visitor's key) nor the phone.
         chain.append(db, now, office_id, "booking.created", service_id=service_id, user_id=user_id,
-                     details={"booking_id": booking_id, "slot_at": slot.at, "by_staff": user_id is not None})
+                     details={"booking_id": booking_id, "slot_at": slot.at, "by_staff": user_id is not None,
+                              "day": slot.day, "seat": seat, "lang": lang, **late})
     return store.booking_by_code(db, code)
 
 
@@ -191,10 +210,12 @@ def move(db, code: str, at: str, now: datetime, *, user_id: int | None = None) -
         if slot.at == booking["slot_at"]:
             raise Invalid("The booking is already at that time.", "same_slot")
         _phone_check(db, booking["office_id"], booking["phone"], slot.day, skip_id=booking["id"])
-        store.move_booking(db, booking["id"], slot.day, slot.at, _seat(db, booking["service_id"], slot))
+        seat = _seat(db, booking["service_id"], slot)
+        store.move_booking(db, booking["id"], slot.day, slot.at, seat)
+        late = _late(db, booking["id"], booking["office_id"], slot.at, now)
         chain.append(db, now, booking["office_id"], "booking.moved", service_id=booking["service_id"],
                      user_id=user_id, details={"booking_id": booking["id"], "from": booking["slot_at"],
-                                               "slot_at": slot.at})
+                                               "slot_at": slot.at, "day": slot.day, "seat": seat, **late})
     return store.booking_by_code(db, booking["code"])
 
 
@@ -225,8 +246,11 @@ def check_in(db, code: str, office_id: str, now: datetime, *, device_id: int | N
     if now > last:
         raise Conflict("The booking's time has passed.", "too_late", service_id=booking["service_id"])
     try:
+        # Booked too late (less than the lead time before the slot): a ticket, but in the walk-ins' order.
+        walk_in = store.late_lead(db, booking["id"]) is not None
         outcome = tickets.issue(db, booking["service_id"], now, lang=lang or booking["lang"], device_id=device_id,
-                                appointment={"booking_id": booking["id"], "slot_at": booking["slot_at"]})
+                                appointment={"booking_id": booking["id"], "slot_at": booking["slot_at"],
+                                             "walk_in": walk_in})
     except sqlite3.IntegrityError:
         # Another kiosk checked the same booking in a moment ago: show that ticket.
         return _again(db, get(db, code), now)

@@ -12,7 +12,7 @@ from kezek.office.config import HHMM
 
 RULE_LIMITS = {"slot_minutes": (5, 240), "capacity": (1, 50), "days_ahead": (0, 90), "early_min": (0, 240),
                "late_min": (0, 240)}
-SETTING_LIMITS = {"appointments_in_row": (0, 50), "phone_daily_limit": (0, 20)}
+SETTING_LIMITS = {"appointments_in_row": (0, 50), "phone_daily_limit": (0, 20), "same_day_lead_min": (0, 240)}
 
 
 def _int(values: dict, key: str, low: int, high: int) -> None:
@@ -64,7 +64,7 @@ def set_rule(db, service_id: int, values: dict, now: datetime, *, by_user_id=Non
 
 
 def set_settings(db, office_id: str, values: dict, now: datetime, *, by_user_id=None) -> dict:
-    """Change the office's booking settings: walk-ins' fair share, phone limit, booking weekdays."""
+    """Change the office's booking settings: walk-ins' fair share, phone limit, weekdays, same-day lead time."""
     unknown = set(values) - set(slots.SETTINGS_DEFAULTS)
     if unknown:
         raise Invalid(f"Unknown fields: {', '.join(sorted(unknown))}.", "unknown_field")
@@ -80,7 +80,8 @@ def set_settings(db, office_id: str, values: dict, now: datetime, *, by_user_id=
         if not office_store.office(db, office_id):
             raise NotFound("No such office.", "office_not_found")
         merged = {**slots.settings(db, office_id), **values}
-        store.save_settings(db, office_id, {c: merged[c] for c in slots.SETTINGS_DEFAULTS})
+        store.save_settings(db, office_id, {c: merged[c] for c in store.SETTINGS_COLUMNS})
+        store.save_lead_time(db, office_id, merged["same_day_lead_min"])
         chain.append(db, now, office_id, "booking.settings_changed", user_id=by_user_id, details=values)
     return slots.settings(db, office_id)
 

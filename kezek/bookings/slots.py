@@ -23,7 +23,8 @@ from kezek.queue import appointments
 DEFAULT_HOURS = ("09:00", "18:00")
 RULE_DEFAULTS = {"enabled": 1, "slot_minutes": 15, "capacity": 1, "days_ahead": 14, "opens": None,
                  "closes": None, "lunch_from": None, "lunch_to": None, "early_min": 15, "late_min": 10}
-SETTINGS_DEFAULTS = {"appointments_in_row": appointments.APPOINTMENTS_IN_ROW, "phone_daily_limit": 2, "weekdays": "1,2,3,4,5"}
+SETTINGS_DEFAULTS = {"appointments_in_row": appointments.APPOINTMENTS_IN_ROW, "phone_daily_limit": 2, "weekdays": "1,2,3,4,5",
+                     "same_day_lead_min": 30}
 
 
 @dataclass
@@ -46,7 +47,9 @@ class Slot:
 def settings(db, office_id: str) -> dict:
     """The office's booking settings (defaults when none are stored)."""
     row = store.booking_settings(db, office_id)
-    return {**SETTINGS_DEFAULTS, **(row or {}), "office_id": office_id}
+    lead = store.lead_time(db, office_id)
+    return {**SETTINGS_DEFAULTS, **(row or {}), "office_id": office_id,
+            "same_day_lead_min": SETTINGS_DEFAULTS["same_day_lead_min"] if lead is None else lead}
 
 
 def rule(db, service_id: int) -> dict | None:

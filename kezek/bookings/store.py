@@ -20,6 +20,30 @@ def save_settings(db, office_id: str, values: dict) -> None:
     _upsert(db, "booking_settings", "office_id", office_id, values)
 
 
+def lead_time(db, office_id: str) -> int | None:
+    """The office's same-day lead time in minutes, or None when it keeps the default."""
+    return database.scalar(db, "SELECT same_day_lead_min FROM booking_lead_times WHERE office_id = ?", (office_id,))
+
+
+def save_lead_time(db, office_id: str, minutes: int) -> None:
+    """Set the office's same-day lead time in minutes."""
+    db.execute("INSERT INTO booking_lead_times (office_id, same_day_lead_min) VALUES (?, ?)"
+               " ON CONFLICT (office_id) DO UPDATE SET same_day_lead_min = excluded.same_day_lead_min",
+               (office_id, minutes))
+
+
+def late_lead(db, booking_id: int) -> int | None:
+    """The lead time a booking fell short of (it queues as a walk-in), or None."""
+    return database.scalar(db, "SELECT lead_min FROM late_bookings WHERE booking_id = ?", (booking_id,))
+
+
+def set_late(db, booking_id: int, lead_min: int | None) -> None:
+    """Mark a booking as made too late (lead_min), or no longer (None)."""
+    db.execute("DELETE FROM late_bookings WHERE booking_id = ?", (booking_id,))
+    if lead_min is not None:
+        db.execute("INSERT INTO late_bookings (booking_id, lead_min) VALUES (?, ?)", (booking_id, lead_min))
+
+
 def booking_rule(db, service_id: int) -> dict | None:
     """A service's stored booking rule, or None."""
     return database.one(db, "SELECT * FROM booking_rules WHERE service_id = ?", (service_id,))
@@ -166,3 +190,27 @@ def issued_per_service(db, office_id: str, start: str, end: str) -> dict[int, in
     return {r["service_id"]: r["n"] for r in database.rows(db,
         "SELECT issued_service_id AS service_id, COUNT(*) AS n FROM tickets WHERE office_id = ? AND day >= ?"
         " AND day <= ? GROUP BY issued_service_id", (office_id, start, end))}
+
+
+# The projection: bookings replayed from the log (kezek.bookings.projection)
+
+def booking_rows(db) -> list[dict]:
+    """Every booking row, by id."""
+    return database.rows(db, "SELECT * FROM bookings ORDER BY id")
+
+
+def appointment_rows(db) -> list[dict]:
+    """Every ticket issued at a check-in: ticket, booking, slot."""
+    return database.rows(db, "SELECT ticket_id, booking_id, slot_at FROM ticket_appointments ORDER BY ticket_id")
+
+
+def late_rows(db) -> list[dict]:
+    """Every booking marked as made too late, with the lead time it fell short of."""
+    return database.rows(db, "SELECT booking_id, lead_min FROM late_bookings ORDER BY booking_id")
+
+
+def booking_events(db):
+    """The events that make or change a booking, and the check-ins' ticket.issued, in log order."""
+    return database.each(db, "SELECT id, at, office_id, name, ticket_id, service_id, user_id, details FROM events"
+                             " WHERE name IN ('booking.created', 'booking.moved', 'booking.cancelled')"
+                             " OR (name = 'ticket.issued' AND details LIKE '%\"booking_id\": %') ORDER BY id")

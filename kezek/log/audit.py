@@ -32,4 +32,21 @@ def events(db, office_id: str, *, start: str | None = None, end: str | None = No
         row["details"] = json.loads(row["details"])
         row["number"] = row["details"].get("number")
         row["reason"] = row["details"].get("reason") or row["details"].get("priority_reason")
+        row["effect"] = effect(row["name"], row["details"])
     return rows
+
+
+def effect(name: str, details: dict) -> str | None:
+    """Which effect on the order an event had (None: none): the audit's one list of them."""
+    if name == "ticket.called" and details.get("out_of_order"):
+        return "put_first_call" if details.get("put_first") else "out_of_order_call"
+    if name == "ticket.transferred":
+        return "transfer_first" if details.get("first") else "transfer"
+    if name == "ticket.issued":
+        if details.get("priority"):
+            return "priority"
+        if details.get("appointment_at"):
+            return "late_booking" if details.get("walk_in") else "appointment"
+    if name in ("booking.created", "booking.moved") and details.get("late"):
+        return "late_booking"
+    return None

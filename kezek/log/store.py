@@ -12,9 +12,16 @@ AUDIT_KINDS = {
     "out_of_order": ("e.name = 'ticket.called' AND e.details LIKE ?", '%"out_of_order": true%'),
     "priority": ("e.name = 'ticket.issued' AND e.details LIKE ?", '%"priority": true%'),
     "transfer": ("e.name = ?", "ticket.transferred"),
+    "transfer_first": ("e.name = 'ticket.transferred' AND e.details LIKE ?", '%"first": true%'),
+    "appointment": ("e.name = 'ticket.issued' AND e.details LIKE ?", '%"appointment_at": %'),
+    "late_booking": ("((e.name = 'ticket.issued' AND e.details LIKE ?) OR (e.name IN ('booking.created',"
+                     " 'booking.moved') AND e.details LIKE ?))", ('%"walk_in": true%', '%"late": true%')),
+    # Every out-of-order effect in one list: calls out of order (and of tickets put first), priority
+    # tickets, transfers, booked visitors' check-ins, and bookings made too late to go ahead.
     "notable": (("((e.name = 'ticket.called' AND e.details LIKE ?) OR (e.name = 'ticket.issued'"
-                 " AND e.details LIKE ?) OR e.name = 'ticket.transferred')"),
-                ('%"out_of_order": true%', '%"priority": true%')),
+                 " AND (e.details LIKE ? OR e.details LIKE ?)) OR e.name = 'ticket.transferred'"
+                 " OR (e.name IN ('booking.created', 'booking.moved') AND e.details LIKE ?))"),
+                ('%"out_of_order": true%', '%"priority": true%', '%"appointment_at": %', '%"late": true%')),
 }
 AUDIT_SELECT = ("SELECT e.id, e.at, e.name, e.ticket_id, e.service_id, e.desk_id, e.user_id, e.device_id,"
                 " e.details, u.username, d.name AS desk, s.prefix AS service_prefix, v.name AS device"

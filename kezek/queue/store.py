@@ -1,6 +1,8 @@
 """The SQL of the queue: tickets, counters, desks, visit times and appointment tickets (no logic here)."""
 from __future__ import annotations
 
+import json
+
 from kezek.base import database
 
 TICKET_SELECT = (
@@ -146,16 +148,49 @@ def appointment_slots(db, ticket_ids: list[int]) -> dict[int, str]:
     if not ticket_ids:
         return {}
     marks = ",".join("?" for _ in ticket_ids)
+    # A booking made later than the office's lead time before its slot queues as a walk-in.
     return {r["ticket_id"]: r["slot_at"] for r in database.rows(db,
-        f"SELECT ticket_id, slot_at FROM ticket_appointments WHERE ticket_id IN ({marks})", list(ticket_ids))}
+        f"SELECT ticket_id, slot_at FROM ticket_appointments WHERE ticket_id IN ({marks})"
+        " AND booking_id NOT IN (SELECT booking_id FROM late_bookings)", list(ticket_ids))}
 
 
 def latest_desk_calls(db, office_id: str, desk_id: int, since: str, limit: int) -> list[dict]:
     """The desk's latest calls since a moment, newest first: ticket_id of an appointment ticket, else None."""
     return database.rows(db,
         "SELECT ta.ticket_id FROM events e LEFT JOIN ticket_appointments ta ON ta.ticket_id = e.ticket_id"
-        " WHERE e.office_id = ? AND e.name = 'ticket.called' AND e.desk_id = ? AND e.at >= ?"
+        " AND ta.booking_id NOT IN (SELECT booking_id FROM late_bookings) WHERE e.office_id = ? AND e.name = 'ticket.called' AND e.desk_id = ? AND e.at >= ?"
         " ORDER BY e.id DESC LIMIT ?", (office_id, desk_id, since, limit))
+
+
+def transfer_reason(db, ticket_id: int) -> str | None:
+    """The reason logged with a ticket's latest transfer, or None."""
+    details = database.scalar(db, "SELECT details FROM events WHERE ticket_id = ? AND name = 'ticket.transferred'"
+                                  " ORDER BY id DESC LIMIT 1", (ticket_id,))
+    return json.loads(details).get("reason") if details else None
+
+
+# The projection: a ticket's and a desk's row replayed from the log (kezek.queue.projection)
+
+def ticket_rows(db):
+    """Every ticket row, by id, read one at a time."""
+    return database.each(db, "SELECT * FROM tickets ORDER BY id")
+
+
+def desk_rows(db) -> list[dict]:
+    """Every desk row, by id."""
+    return database.rows(db, "SELECT * FROM desks ORDER BY id")
+
+
+def events_by_ticket(db):
+    """Every event of a ticket, by ticket and then in log order, read one at a time."""
+    return database.each(db, "SELECT id, at, office_id, name, ticket_id, service_id, desk_id, user_id, device_id,"
+                             " details FROM events WHERE ticket_id IS NOT NULL ORDER BY ticket_id, id")
+
+
+def desk_events(db):
+    """Every event that names a desk, in log order, read one at a time."""
+    return database.each(db, "SELECT id, at, office_id, name, ticket_id, desk_id, user_id, details FROM events"
+                             " WHERE desk_id IS NOT NULL ORDER BY id")
 
 
 HELP_SELECT = "SELECT h.*, v.name AS kiosk FROM help_calls h JOIN devices v ON v.id = h.device_id"

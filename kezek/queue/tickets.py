@@ -6,6 +6,7 @@ push after commit. A refused transition raises and changes nothing.
 """
 from __future__ import annotations
 
+import hashlib
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -37,6 +38,11 @@ class Outcome:
 
     ticket: dict | None
     events: list[Event] = field(default_factory=list)
+
+
+def token_hash(token: str) -> str:
+    """The hex SHA-256 of a ticket's token: what the event log keeps of it."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def format_number(prefix: str, number: int) -> str:
@@ -122,6 +128,10 @@ def issue(db, service_id: int, now: datetime, *, priority: bool = False, priorit
     """
     if priority_reason is not None and priority_reason not in PRIORITY_REASONS:
         raise Invalid("Unknown priority reason.", "bad_priority_reason", allowed=list(PRIORITY_REASONS))
+    if priority and priority_reason is None:
+        # Every jump has a reason: a priority ticket names the group it is for.
+        raise Invalid("A priority ticket needs its group (priority_reason).", "priority_reason_required",
+                      field="priority_reason", allowed=list(PRIORITY_REASONS))
     with database.transaction(db):
         service = office_store.service(db, service_id)
         if service is None:
@@ -141,11 +151,14 @@ def issue(db, service_id: int, now: datetime, *, priority: bool = False, priorit
             "user_id": user_id,
         }
         ticket_id = store.insert_ticket(db, row)
-        extra = {}
+        # What the log needs to rebuild the row (kezek.queue.projection); the token only as its hash.
+        extra = {"day": day, "seq": number, "token_sha256": token_hash(row["token"])}
         if appointment:
             # UNIQUE booking_id: a second check-in of the same booking rolls back here.
             store.insert_ticket_appointment(db, ticket_id, appointment["booking_id"], appointment["slot_at"])
-            extra = {"appointment_at": appointment["slot_at"]}
+            extra.update(appointment_at=appointment["slot_at"], booking_id=appointment["booking_id"])
+            if appointment.get("walk_in"):
+                extra["walk_in"] = True     # booked too late: queues as a walk-in (kezek.bookings)
         ticket = store.ticket(db, ticket_id)
         _log(db, now, "ticket.issued", ticket, user_id=user_id, device_id=device_id,
              priority=bool(priority), priority_reason=row["priority_reason"], lang=lang, **extra)
@@ -208,7 +221,14 @@ def call_next(db, desk_id: int, now: datetime, *, user_id: int | None = None) ->
             if events:
                 events.append(Event("desk.changed", office["id"], desk=desk_view(db, desk_id)))
             return Outcome(None, events)
-        called = _call(db, desk, chosen, now, user_id, events)
+        why = {}
+        if chosen["first_in_line"]:
+            # Put first by a transfer: the call goes ahead of the order, with the transfer's reason.
+            skipped = policy.people_ahead({**chosen, "first_in_line": 0}, waiting, now,
+                                          office["priority_wait_limit_s"])
+            why = {"out_of_order": True, "put_first": True, "skipped": skipped,
+                   "reason": store.transfer_reason(db, chosen["id"])}
+        called = _call(db, desk, chosen, now, user_id, events, **why)
     return Outcome(called, events)
 
 
@@ -306,8 +326,13 @@ def return_to_queue(db, ticket_id: int, now: datetime, *, user_id: int | None = 
 
 
 def transfer(db, ticket_id: int, service_id: int, now: datetime, *, first: bool = False,
-             user_id: int | None = None) -> Outcome:
+             reason: str | None = None, user_id: int | None = None) -> Outcome:
     """Send the visitor to another service: same number; keeps its place by issue time or goes first."""
+    reason = (reason or "").strip() or None
+    if first and reason is None:
+        raise Invalid("Putting a ticket first in line needs a reason.", "reason_required", field="reason")
+    if reason and len(reason) > 500:
+        raise Invalid("The reason is too long (500 characters at most).", "reason_too_long", field="reason")
     with database.transaction(db):
         ticket = _load(db, ticket_id, "transfer")
         target = office_store.service(db, service_id)
@@ -324,7 +349,7 @@ def transfer(db, ticket_id: int, service_id: int, now: datetime, *, first: bool 
         store.update_desk(db, desk_id, current_ticket_id=None, changed_at=iso(now))
         moved = store.ticket(db, ticket_id)
         _log(db, now, "ticket.transferred", moved, user_id=user_id, desk_id=desk_id,
-             from_service_id=ticket["service_id"], first=bool(first))
+             from_service_id=ticket["service_id"], first=bool(first), **({"reason": reason} if reason else {}))
         data = {"from_service_id": ticket["service_id"], "first": bool(first)}
         events = [Event("ticket.transferred", moved["office_id"], moved, data=data),
                   Event("desk.changed", moved["office_id"], desk=desk_view(db, desk_id)),

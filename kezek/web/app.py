@@ -16,6 +16,7 @@ from werkzeug.routing import IntegerConverter
 from kezek.base import database, i18n
 from kezek.base import store as base_store
 from kezek.base.errors import KezekError
+from kezek.log import checkpoints, witness_client
 from kezek.log import keyfile
 from kezek.web import auth
 from kezek.web.api import bookings as api_bookings
@@ -45,6 +46,9 @@ socketio.on("disconnect")(connect.on_disconnect)
 socketio.on("snapshot")(connect.on_snapshot)
 socketio.on("print.ack")(printing.on_agent_ack)   # the print agents' acknowledgements and status reports
 socketio.on("printer.status")(printing.on_agent_status)
+
+# Witnesses' cosignatures (kezek/log/witness_client.py) are published appended to each checkpoint.
+checkpoints.cosignature_lines.append(witness_client.cosignature_lines)
 
 # The OpenAPI document's paths beyond its core ones, each described by the module that serves them.
 openapi.EXTRA_PATHS.extend([api_reports.openapi_paths, api_printing.openapi_paths, api_bookings.openapi_paths,

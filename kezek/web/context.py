@@ -27,6 +27,7 @@ DEFAULTS = {
     "WITNESS_KEY": "",       # a witness: its cosignature key file (python server.py witness-key)
     "WITNESS_OFFICE": "",    # a witness: the office whose event log records its alarms (default: the first)
     "WITNESSES": "",         # a log: the witnesses it pushes checkpoints to ("URL verifier-key", ';' between)
+    "CHECKPOINT_EVERY_S": 60,    # how often the checkpoint job runs (at least once a minute; tests run it faster)
     "PRINTER_ALLOW_LOCAL": 0,     # the server owner's: a printer simulator on the server itself (tests, demos)
     "SESSION_IDLE_MINUTES": 60,   # a session unused this long ends (KEZEK_SESSION_HOURS: from sign-in)
     "VOICE_CACHE_MB": 64,         # the spoken calls' disk cache, least recently used evicted first

@@ -655,6 +655,8 @@
     });
     $("op-transfer-first").checked = false;
     openDialog("op-transfer");
+    $("op-transfer-reason").value = "";
+    $("op-transfer-why").hidden = true;
   }
 
   async function submitTransfer(event) {
@@ -664,6 +666,15 @@
     if (!chosen) return showDialogError(K.t("Choose a service."), "error", error);
     const body = { service: Number(chosen.value), first: $("op-transfer-first").checked };
     const answer = await send("transfer", "/api/v1/tickets/" + S.dialogTicket.id + "/transfer", body, error);
+    if (body.first) {
+      // Every jump has a reason: putting a visitor first is kept in the log with why.
+      body.reason = $("op-transfer-reason").value.trim();
+      if (!body.reason) {
+        showDialogError(K.t("Write the reason."), "error", error);
+        $("op-transfer-reason").focus();
+        return;
+      }
+    }
     if (answer && answer.status < 400) $("op-transfer").close();
   }
 
@@ -761,6 +772,10 @@
   });
   $("op-transfer-form").addEventListener("submit", submitTransfer);
   $("op-call-form").addEventListener("submit", submitCall);
+  $("op-transfer-first").addEventListener("change", () => {
+    $("op-transfer-why").hidden = !$("op-transfer-first").checked;
+    if ($("op-transfer-first").checked) $("op-transfer-reason").focus();
+  });
   $("op-pause-form").addEventListener("submit", submitPause);
   document.addEventListener("keydown", onKey);
   setInterval(tick, 1000);

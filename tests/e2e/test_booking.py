@@ -17,6 +17,8 @@ BOOKED = {"kk": "Сіз жазылдыңыз", "ru": "Вы записаны", "e
 I_HAVE = {"kk": "Менде алдын ала жазылу бар", "ru": "У меня есть запись", "en": "I have a booking"}
 LANG_BUTTONS = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
 ANOTHER_DAY = {"kk": "Сол күні келіңіз", "ru": "Приходите в этот день", "en": "Please come back that day"}
+# Today's first free time is under the office's 30 minutes of lead time: it queues as a walk-in, and both say so.
+SOON = {"kk": "жалпы кезекте күтесіз", "ru": "в общей очереди", "en": "wait in the common queue"}
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +47,7 @@ def book_on_phone(page, server, lang) -> dict:
     time = page.locator("#times .time").first.inner_text()
     page.locator("#times .time").first.click()
     expect(page.locator("#step-confirm")).to_be_visible()
+    expect(page.locator("#confirm-walk-in")).to_contain_text(SOON[lang])
     page.fill("#phone", "+7 701 000 00 0" + str(LANGS.index(lang)))
     screenshot(page, f"book-{lang}-3-confirm")
     page.locator("#btn-book").click()
@@ -54,6 +57,7 @@ def book_on_phone(page, server, lang) -> dict:
     assert len(code) == 8 and code.isdigit()
     assert page.url.endswith(f"/book/{code}")
     assert page.locator("#booking-time").inner_text() == time
+    expect(page.locator("#booking-walk-in")).to_contain_text(SOON[lang])
     wait_js(page, "document.getElementById('booking-qr').naturalWidth > 0")
     screenshot(page, f"book-{lang}-4-booking")
     page.screenshot(path=str(SCREENSHOTS / f"book-{lang}-5-booking-full.png"), full_page=True)
@@ -96,6 +100,8 @@ def test_book_on_the_phone_check_in_at_the_kiosk_be_called_and_counted(office, n
             page.locator("#btn-check-in").click()
         expect(page.locator("#screen-ticket")).to_be_visible(timeout=WAIT_MS)
         expect(page.locator("#ticket-appointment")).to_contain_text(booked[lang]["time"])
+        expect(page.locator("#ticket-walk-in")).to_contain_text(SOON[lang])
+        expect(page.locator("#ticket-walk-in")).to_contain_text("30")
         # The QR image has loaded (no wait_for_function: the page's CSP forbids string evaluation).
         expect(page.locator("#ticket-qr")).to_have_js_property("complete", True)
         assert page.locator("#ticket-qr").evaluate("img => img.naturalWidth") > 0
@@ -139,7 +145,7 @@ def test_book_on_the_phone_check_in_at_the_kiosk_be_called_and_counted(office, n
     cancelled = requests.get(f"{server.url}/api/v1/bookings/{later['code']}", timeout=5).json()
     assert cancelled["status"] == "cancelled" and cancelled["time"] == new_time
 
-    # Called at the desk: the earliest booking first (nobody walked in).
+    # Called at the desk: booked too late to go ahead, they queue by arrival (nobody walked in).
     operator = server.session("operator1")
     called = operator.post(f"{server.url}/api/v1/desks/2/call-next", json={}, timeout=5)
     assert called.status_code == 200 and called.json()["number"] == tickets["kk"]

@@ -210,11 +210,21 @@ def test_transfer_sends_the_visitor_to_another_service_with_the_same_number(new_
     assert page.is_visible("#op-transfer-error")
     assert public(live_server, ticket)["status"] == "serving"
     page.check('#op-transfer-services input[value="2"]')
+    assert not page.is_visible("#op-transfer-reason")        # no reason asked for a plain transfer
     page.check("#op-transfer-first")
+    assert page.is_visible("#op-transfer-reason")            # putting first in line asks why
+    page.click("#op-transfer-submit")                         # … and does not go without it
+    assert page.is_visible("#op-transfer-error") and page.is_visible("#op-transfer")
+    assert public(live_server, ticket)["status"] == "serving"
+    page.fill("#op-transfer-reason", "Documents checked here; only the signature is left")
     screenshot(page, "dialog_transfer_en")
     page.click("#op-transfer-submit")
     wait_state(page, "idle")
     assert not page.is_visible("#op-transfer")
+    with sqlite3.connect(live_server.db) as db:
+        logged = json.loads(db.execute("SELECT details FROM events WHERE name = 'ticket.transferred'"
+                                       " AND ticket_id = ?", (ticket["id"],)).fetchone()[0])
+    assert logged["first"] is True and logged["reason"] == "Documents checked here; only the signature is left"
 
     moved = public(live_server, ticket)
     assert moved["status"] == "waiting"
@@ -223,6 +233,12 @@ def test_transfer_sends_the_visitor_to_another_service_with_the_same_number(new_
     # First in line: desk 3 (Б and В) calls it before the Б ticket that was issued earlier.
     assert staff.post(f"{live_server.url}/api/v1/desks/3/call-next", json={}, timeout=5).json()["number"] == ticket["number"]
     assert public(live_server, earlier)["status"] == "waiting"
+    # … and that call is out of order in the audit, with the transfer's reason.
+    manager = live_server.session("manager")
+    audit = manager.get(f"{live_server.url}/api/v1/audit", params={"kind": "out_of_order", "number": ticket["number"]},
+                        timeout=5).json()["events"]
+    assert [(e["effect"], e["reason"]) for e in audit if e["ticket_id"] == ticket["id"]] == [
+        ("put_first_call", "Documents checked here; only the signature is left")]
 
 
 def test_calling_a_specific_ticket_needs_a_reason_and_the_reason_is_logged(new_page, live_server, staff):

@@ -80,9 +80,14 @@ def service_slots(service_id):
     day = request.args.get("day") or ""
     if day not in slots.bookable_days(get_db(), service_id, now()):
         raise Invalid("day: one of the bookable days (YYYY-MM-DD).", "bad_field", field="day")
-    found = slots.day_slots(get_db(), service_id, day, now())
+    db = get_db()
+    found = slots.day_slots(db, service_id, day, now())
+    office_id = office_store.service(db, service_id)["office_id"]
+    # walk_in: booked now, this time would queue as a walk-in (less than the office's lead time ahead).
     return jsonify({"service_id": service_id, "day": day,
-                    "slots": [{"at": s.at, "time": s.time, "free": s.free if s.open else 0} for s in found]})
+                    "slots": [{"at": s.at, "time": s.time, "free": s.free if s.open else 0,
+                               "walk_in": reservations.lead_short(db, office_id, s.at, now()) is not None}
+                              for s in found]})
 
 
 @bp.get("/slots/today")

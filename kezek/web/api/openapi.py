@@ -81,9 +81,11 @@ def _core_paths() -> dict:
         "/api/v1/tickets/{ticket_id}/no-show": action("The visitor did not come"),
         "/api/v1/tickets/{ticket_id}/return": action("Return the ticket to its queue"),
         "/api/v1/tickets/{ticket_id}/transfer": {"post": _op(
-            "Transfer to another service", "operator", TICKET, params=[tid, IDEMPOTENCY], body={
+            "Transfer to another service; first: true (put first in line) needs a reason", "operator", TICKET,
+            params=[tid, IDEMPOTENCY], body={
                 "type": "object", "required": ["service"],
-                "properties": {"service": {"type": "integer"}, "first": {"type": "boolean"}}})},
+                "properties": {"service": {"type": "integer"}, "first": {"type": "boolean"},
+                               "reason": {"type": "string", "maxLength": 500}}})},
         "/api/v1/desks/{desk_id}/pause": {"post": _op("Pause a desk", "operator", params=[did, IDEMPOTENCY], body={
             "type": "object", "required": ["reason"], "properties": {"reason": {"type": "string", "minLength": 1}}})},
         "/api/v1/desks/{desk_id}/resume": {"post": _op("Resume a desk", "operator", params=[did, IDEMPOTENCY])},

@@ -197,8 +197,10 @@ def transfer(ticket_id):
     data = body()
     service_id = field(data, "service", int, required=True)
     first = field(data, "first", bool, default=False)
+    reason = field(data, "reason", str)     # required with first: every jump has a reason
     _staff_ticket(ticket_id)
-    return _outcome(tickets.transfer(get_db(), ticket_id, service_id, now(), first=first, user_id=g.user["id"]))
+    return _outcome(tickets.transfer(get_db(), ticket_id, service_id, now(), first=first, reason=reason,
+                                    user_id=g.user["id"]))
 
 
 def _replay_desk(event):

@@ -29,6 +29,7 @@ BOOKING_STRINGS: list[str] = [
     N_("Booking settings of the office"),
     N_("Booked visitors called in a row before a walk-in (0: no limit)"),
     N_("Bookings per phone number and day"),
+    N_("Same-day lead time, minutes (a booking made later queues as a walk-in)"),
     N_("Days that take bookings"),
     N_("Holidays (no bookings)"),
     N_("Closed days and times"),
@@ -106,6 +107,14 @@ STRINGS: list[str] = [
     N_("Over target"),
     N_("Waiting tickets"),
     N_("Nobody is waiting."),
+    N_("Witness alarm"),
+    N_("A log this server witnesses offered a checkpoint, signed with its own key, that does not extend "
+       "the one this server cosigned: its history was changed. Keep this evidence and tell the log's owner "
+       "and the anti-corruption office."),
+    N_("%(origin)s: %(what)s. It offered %(size)s entries; this witness had cosigned %(known)s (%(at)s)."),
+    N_("another history of the same size"),
+    N_("a checkpoint that does not extend the cosigned one"),
+    N_("a checkpoint smaller than the cosigned one"),
     N_("Printers"),
     N_("Kiosk"),
     N_("Since"),

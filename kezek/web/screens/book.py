@@ -29,6 +29,8 @@ STRINGS: list[str] = [
     N_("Your booking"), N_("Booking code"), N_("QR code of your booking"),
     N_("On the day, at the kiosk: press “I have a booking” and enter the code or scan the QR code."),
     N_("Check in between %(from)s and %(until)s."),
+    N_("This time is very soon: at check-in you get a ticket, but you wait in the common queue with the visitors"
+       " who came without booking."),
     N_("Save this page or take a photo of the code."),
     N_("Change the time"), N_("Cancel the booking"),
     N_("Cancel this booking? The time will be given to someone else."), N_("Yes, cancel"), N_("No, keep it"),

@@ -63,6 +63,7 @@ STRINGS: list[str] = [
     N_("Called again: %(n)s"), N_("First in line"), N_("Over the target wait"),
     N_("Transfer %(number)s to another service"), N_("Put first in line"), N_("Cancel"),
     N_("Call %(number)s out of order"), N_("Reason (kept in the log)"),
+    N_("Why first in line? (kept in the log)"),
     N_("Why are you pausing?"), N_("Service"), N_("Choose a service."),
     N_("Printer problem: %(name)s — %(state)s"), N_("%(number)s was called."),
     N_("%(number)s was sent to: %(service)s"), N_("%(number)s waits in the queue again."),

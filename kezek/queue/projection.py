@@ -1,0 +1,191 @@
+"""Tickets and desks as a projection of the event log: replay each one's events, compare with its row.
+
+A ticket's row is rebuilt from its own events (ticket.issued, then called, recalled, started,
+finished, no_show, returned, transferred, cancelled, expired, rated), a desk's from every
+event that names it (created, changed_config, paused, resumed, and the calls and releases of
+its tickets). Every column is compared exactly. A column the log of an older version did not
+carry (UNKNOWN) is not compared: `docs/guarantees.md` lists what is covered.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from kezek.queue import store
+from kezek.queue.tickets import token_hash
+
+UNKNOWN = object()   # the log does not say: not compared
+
+
+@dataclass
+class Mismatch:
+    """A row that is not what its events say: which table, row and column, and both values."""
+
+    table: str
+    row: int | str
+    column: str
+    row_value: object
+    log_value: object
+    office_id: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.table} #{self.row} {self.column}: row has {self.row_value!r}, the log says {self.log_value!r}"
+
+
+TICKET_COLUMNS = ("office_id", "token", "issued_service_id", "service_id", "day", "number", "display_number",
+                  "status", "priority", "priority_reason", "first_in_line", "lang", "issued_at", "queued_at",
+                  "called_at", "started_at", "finished_at", "desk_id", "user_id", "device_id", "recalls",
+                  "rating")
+DESK_COLUMNS = ("office_id", "name", "active", "paused", "pause_reason", "current_ticket_id", "user_id",
+                "changed_at")
+
+
+def _issued(e: dict) -> dict:
+    d = json.loads(e["details"])
+    return {"office_id": e["office_id"], "token": d.get("token_sha256", UNKNOWN),
+            "issued_service_id": e["service_id"], "service_id": e["service_id"], "day": d.get("day", UNKNOWN),
+            "number": d.get("seq", UNKNOWN), "display_number": d.get("number", UNKNOWN), "status": "waiting",
+            "priority": int(bool(d.get("priority"))), "priority_reason": d.get("priority_reason", UNKNOWN),
+            "first_in_line": 0, "lang": d.get("lang", UNKNOWN), "issued_at": e["at"], "queued_at": e["at"],
+            "called_at": None, "started_at": None, "finished_at": None, "desk_id": None,
+            "user_id": e["user_id"], "device_id": e["device_id"], "recalls": 0, "rating": None}
+
+
+def _ended(status: str):
+    def step(t: dict, e: dict) -> None:
+        t["status"], t["finished_at"] = status, e["at"]
+    return step
+
+
+def _called(t: dict, e: dict) -> None:
+    t.update(status="called", desk_id=e["desk_id"], user_id=e["user_id"], called_at=e["at"], first_in_line=0)
+
+
+def _recalled(t: dict, e: dict) -> None:
+    t["recalls"] += 1
+    t["called_at"] = e["at"]
+
+
+def _started(t: dict, e: dict) -> None:
+    t["status"], t["started_at"] = "serving", e["at"]
+
+
+def _returned(t: dict, e: dict) -> None:
+    t.update(status="waiting", desk_id=None, queued_at=e["at"], called_at=None)
+
+
+def _transferred(t: dict, e: dict) -> None:
+    first = json.loads(e["details"]).get("first")
+    t.update(status="waiting", service_id=e["service_id"], desk_id=None, queued_at=t["issued_at"],
+             first_in_line=int(bool(first)), called_at=None, started_at=None)
+
+
+def _rated(t: dict, e: dict) -> None:
+    t["rating"] = json.loads(e["details"]).get("stars")
+
+
+TICKET_STEPS = {
+    "ticket.called": _called, "ticket.recalled": _recalled, "ticket.started": _started,
+    "ticket.finished": _ended("done"), "ticket.no_show": _ended("no_show"),
+    "ticket.cancelled": _ended("cancelled"), "ticket.expired": _ended("expired"),
+    "ticket.returned": _returned, "ticket.transferred": _transferred, "ticket.rated": _rated,
+}
+
+
+def replay_tickets(db) -> Iterator[tuple[int, dict | None]]:
+    """(ticket id, its row as the log says) for every ticket the log names, by id (None: never issued)."""
+    current, state = None, None
+    for e in store.events_by_ticket(db):
+        if e["ticket_id"] != current:
+            if current is not None:
+                yield current, state
+            current, state = e["ticket_id"], None
+        if e["name"] == "ticket.issued":
+            state = _issued(e)
+        elif state is not None:
+            step = TICKET_STEPS.get(e["name"])
+            if step is not None:
+                step(state, e)
+    if current is not None:
+        yield current, state
+
+
+def _compare(table: str, key, row: dict, wanted: dict, columns, office_id) -> Iterator[Mismatch]:
+    for column in columns:
+        value = wanted[column]
+        if value is not UNKNOWN and row[column] != value:
+            yield Mismatch(table, key, column, row[column], value, office_id)
+
+
+def _ticket_row(row: dict) -> dict:
+    # The token itself is the visitor's key: only its hash is compared, and shown.
+    return {**row, "token": token_hash(row["token"])}
+
+
+def compare_tickets(db) -> Iterator[Mismatch]:
+    """Every difference between the ticket rows and their replayed events (a merge by ticket id)."""
+    rows, replayed = store.ticket_rows(db), replay_tickets(db)
+    row, rep = next(rows, None), next(replayed, None)
+    while row is not None or rep is not None:
+        if rep is None or (row is not None and row["id"] < rep[0]):
+            yield Mismatch("tickets", row["id"], "(row)", "present", "no event of it", row["office_id"])
+            row = next(rows, None)
+        elif row is None or rep[0] < row["id"]:
+            if rep[1] is not None:
+                yield Mismatch("tickets", rep[0], "(row)", "missing", "issued", rep[1]["office_id"])
+            rep = next(replayed, None)
+        else:
+            if rep[1] is None:
+                yield Mismatch("tickets", row["id"], "(row)", "present", "never issued", row["office_id"])
+            else:
+                yield from _compare("tickets", row["id"], _ticket_row(row), rep[1], TICKET_COLUMNS,
+                                    row["office_id"])
+            row, rep = next(rows, None), next(replayed, None)
+
+
+def _new_desk(office_id, name=UNKNOWN, active=UNKNOWN) -> dict:
+    return {"office_id": office_id, "name": name, "active": active, "paused": 0, "pause_reason": None,
+            "current_ticket_id": None, "user_id": None, "changed_at": None}
+
+
+def _desk_step(desk: dict, e: dict) -> None:
+    name = e["name"]
+    if name == "desk.changed_config":
+        d = json.loads(e["details"])
+        for column in ("name", "active"):
+            if column in d:
+                desk[column] = int(d[column]) if column == "active" else d[column]
+    elif name == "desk.paused":
+        desk.update(paused=1, pause_reason=json.loads(e["details"]).get("reason"), changed_at=e["at"])
+    elif name == "desk.resumed":
+        desk.update(paused=0, pause_reason=None, changed_at=e["at"])
+    elif name == "ticket.called":
+        desk.update(current_ticket_id=e["ticket_id"], user_id=e["user_id"], changed_at=e["at"])
+    elif name in ("ticket.finished", "ticket.no_show", "ticket.returned", "ticket.transferred"):
+        desk.update(current_ticket_id=None, changed_at=e["at"])
+
+
+def replay_desks(db) -> dict[int, dict]:
+    """desk id -> its row as the log says."""
+    desks: dict[int, dict] = {}
+    for e in store.desk_events(db):
+        if e["name"] == "desk.created":
+            d = json.loads(e["details"])
+            desks[e["desk_id"]] = _new_desk(e["office_id"], d.get("name", UNKNOWN), int(d.get("active", True)))
+            continue
+        desk = desks.get(e["desk_id"])
+        if desk is None:   # made before desks were logged: its name and state at that time are unknown
+            desk = desks[e["desk_id"]] = _new_desk(e["office_id"])
+        _desk_step(desk, e)
+    return desks
+
+
+def compare_desks(db) -> Iterator[Mismatch]:
+    """Every difference between the desk rows and their replayed events."""
+    replayed = replay_desks(db)
+    for row in store.desk_rows(db):
+        wanted = replayed.pop(row["id"], None) or _new_desk(UNKNOWN)
+        yield from _compare("desks", row["id"], row, wanted, DESK_COLUMNS, row["office_id"])
+    for desk_id, desk in replayed.items():
+        yield Mismatch("desks", desk_id, "(row)", "missing", "created", desk["office_id"])
