@@ -317,18 +317,56 @@ CREATE TABLE IF NOT EXISTS late_bookings (
     booking_id INTEGER PRIMARY KEY REFERENCES bookings(id),
     lead_min INTEGER NOT NULL                          -- the lead time it fell short of
 );
--- Signed-in people (kezek/office/sessions.py): the cookie carries only the session's id; its
--- sha256 is kept here, so a copied database opens no session. Logout, disabling a user and a
--- new password set ended_at at once.
-CREATE TABLE IF NOT EXISTS user_sessions (
-    id_hash TEXT PRIMARY KEY,
-    user_id INTEGER NOT NULL REFERENCES users(id),
-    csrf TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    seen_at TEXT NOT NULL,
-    ended_at TEXT
+
+-- Notifications (kezek/notify). A visitor's subscription is personal data: it belongs to its
+-- ticket and is deleted when the ticket ends or its day is over (docs/guarantees.md). A
+-- manager's (ticket_id NULL, user_id set) lasts until removed or the push service drops it.
+CREATE TABLE IF NOT EXISTS notify_subscriptions (
+    id INTEGER PRIMARY KEY,
+    office_id TEXT NOT NULL REFERENCES offices(id),
+    ticket_id INTEGER REFERENCES tickets(id) ON DELETE CASCADE,
+    user_id INTEGER REFERENCES users(id) ON DELETE CASCADE,
+    channel TEXT NOT NULL CHECK (channel IN ('push', 'telegram', 'sms')),
+    address TEXT NOT NULL,                     -- push: subscription JSON; telegram: chat id; sms: phone
+    lang TEXT NOT NULL DEFAULT 'kk',
+    ahead INTEGER NOT NULL DEFAULT 3,          -- tell when this many people or fewer are ahead
+    told_ahead INTEGER NOT NULL DEFAULT 0,
+    told_closing INTEGER NOT NULL DEFAULT 0,
+    day TEXT NOT NULL,                         -- the ticket's office day ('' for a manager's)
+    created_at TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS user_sessions_open ON user_sessions (user_id) WHERE ended_at IS NULL;
+CREATE UNIQUE INDEX IF NOT EXISTS notify_subscription_once
+    ON notify_subscriptions (channel, address, coalesce(ticket_id, 0), coalesce(user_id, 0));
+CREATE INDEX IF NOT EXISTS notify_subscriptions_ticket ON notify_subscriptions (ticket_id);
+CREATE INDEX IF NOT EXISTS notify_subscriptions_office ON notify_subscriptions (office_id, day);
+
+-- Per office: the default "people ahead" and the Telegram bot (its token is a secret: never answered).
+CREATE TABLE IF NOT EXISTS notify_settings (
+    office_id TEXT PRIMARY KEY REFERENCES offices(id),
+    ahead_default INTEGER NOT NULL DEFAULT 3,
+    telegram_token TEXT,
+    telegram_bot TEXT,                         -- the bot's user name, for t.me/<bot> links
+    telegram_secret TEXT                       -- the webhook's secret path part and header
+);
+
+-- Notifications counted per office, day, channel and outcome (sent, failed, gone, dropped): the monitor's.
+CREATE TABLE IF NOT EXISTS notify_counts (
+    office_id TEXT NOT NULL,
+    day TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    n INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (office_id, day, channel, outcome)
+);
+
+-- Managers' alerts already sent today (a wait over target is told once per service a day).
+CREATE TABLE IF NOT EXISTS notify_alerts (
+    office_id TEXT NOT NULL,
+    day TEXT NOT NULL,
+    alert TEXT NOT NULL,                       -- 'wait:<service id>' or 'printer:<device id>:<state>'
+    at TEXT NOT NULL,
+    PRIMARY KEY (office_id, day, alert)
+);
 
 -- A witness (kezek/log/witness.py, C2SP tlog-witness): every checkpoint of another log it
 -- accepted and cosigned (the newest per origin is what the next one must extend), and its alarms:

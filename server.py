@@ -23,6 +23,7 @@ from kezek.base.clock import utcnow  # noqa: E402
 from kezek.base.errors import KezekError  # noqa: E402
 from kezek.log import chain, note, witness, witness_check, witness_client  # noqa: E402
 from kezek.log import keyfile, tree_check  # noqa: E402
+from kezek.notify import push as notify_push  # noqa: E402
 from kezek.office import accounts  # noqa: E402
 from kezek.office import store as office_store  # noqa: E402
 from kezek.printers import agent as print_agent  # noqa: E402
@@ -169,8 +170,8 @@ def cmd_verify_log(args) -> int:
     try:
         report = verification.verify(db)
     finally:
-    result = report.chain
         db.close()
+    result = report.chain
     if not result.ok:
         print(f"event log BROKEN at row {result.bad_id}: {result.reason} ({result.checked} rows checked before it)")
     for mismatch in report.mismatches:
@@ -298,6 +299,18 @@ def cmd_witness_key(args) -> int:
     return 0
 
 
+def cmd_vapid_keys(args) -> int:
+    """Make the Web Push (VAPID) key file and print its public key (the ticket pages get it from the server)."""
+    try:
+        public = notify_push.generate_key_file(args.key)
+    except FileExistsError:
+        print(f"error: {args.key} exists; keep it (phones' subscriptions are bound to it)", file=sys.stderr)
+        return 1
+    print(f"VAPID key written: {Path(args.key).resolve()} (mode 600); run with KEZEK_VAPID_KEY_FILE={args.key}")
+    print(public)
+    return 0
+
+
 def cmd_print_agent(args) -> int:
     """Print this kiosk's tickets on a local (USB) printer."""
     return print_agent.run(args.server, args.token, args.printer)
@@ -354,6 +367,8 @@ def parser() -> argparse.ArgumentParser:
     wkey = command("witness-key", cmd_witness_key, "make this server's witness key; prints its public key")
     wkey.add_argument("--name", required=True, help="the witness's name, e.g. witness.region.example.kz")
     wkey.add_argument("--key", default=_env("WITNESS_KEY", "witness.key"), help="key file (KEZEK_WITNESS_KEY)")
+    vapid = command("vapid-keys", cmd_vapid_keys, "make the Web Push (VAPID) key; prints its public key")
+    vapid.add_argument("--key", default=_env("VAPID_KEY_FILE", "") or "var/vapid.pem", help="KEZEK_VAPID_KEY_FILE")
     agent = sub.add_parser("print-agent", help="print a kiosk's tickets on a printer attached to this PC")
     agent.add_argument("--server", required=True)
     agent.add_argument("--token", required=True)

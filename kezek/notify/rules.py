@@ -10,8 +10,8 @@ from kezek.base.i18n import normalise_lang
 from kezek.notify import messages, store
 from kezek.notify.messages import Message
 from kezek.office import store as office_store
+from kezek.queue import policy
 from kezek.queue import store as queue_store
-from kezek.queue import tickets
 from kezek.reports import monitor
 
 # The visitor's events worth a message, and the ends of a ticket (its subscriptions go after them).
@@ -70,19 +70,30 @@ def react(db, events: list[Event], now: datetime, ticket_url=lambda token: "") -
     return out
 
 
+def places(db, office_id: str, service_ids: set[int], now: datetime) -> dict[int, int]:
+    """People ahead of every waiting ticket of some services: one sort per service (as policy.people_ahead counts)."""
+    office = office_store.office(db, office_id)
+    ahead: dict[int, int] = {}
+    for service_id in service_ids:
+        order = policy.call_order(queue_store.waiting_in(db, [service_id]), now, office["priority_wait_limit_s"])
+        ahead.update({t["id"]: n for n, t in enumerate(order)})
+    return ahead
+
+
 def ahead_messages(db, office_id: str, now: datetime, ticket_url=lambda token: "") -> list[Message]:
     """Tell each subscribed waiting ticket, once, that N or fewer people are ahead of it."""
+    subs = store.waiting_subscribed(db, office_id)
+    if not subs:
+        return []
+    found = {s["ticket_id"]: queue_store.ticket(db, s["ticket_id"]) for s in subs}
+    ahead = places(db, office_id, {t["service_id"] for t in found.values() if t}, now)
     out, told = [], []
-    places: dict[int, int] = {}
-    for sub in store.waiting_subscribed(db, office_id):
-        ticket = queue_store.ticket(db, sub["ticket_id"])
-        if ticket is None or ticket["status"] != "waiting":
+    for sub in subs:
+        ticket = found[sub["ticket_id"]]
+        if ticket is None or ticket["id"] not in ahead:
             continue
-        if ticket["id"] not in places:
-            places[ticket["id"]] = tickets.people_ahead(db, ticket, now)[0]
-        ahead = places[ticket["id"]]
-        if ahead <= sub["ahead"]:
-            out.append(_message(sub, "ahead", ticket, ticket_url(ticket["token"]), count=ahead))
+        if ahead[ticket["id"]] <= sub["ahead"]:
+            out.append(_message(sub, "ahead", ticket, ticket_url(ticket["token"]), count=ahead[ticket["id"]]))
             told.append(sub["id"])
     if told:
         with database.transaction(db, durable=False):

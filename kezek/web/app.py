@@ -23,6 +23,7 @@ from kezek.web.api import bookings as api_bookings
 from kezek.web.api import config as api_config
 from kezek.web.api import help as api_help
 from kezek.web.api import log as api_log
+from kezek.web.api import notify as api_notify
 from kezek.web.api import openapi
 from kezek.web.api import printing as api_printing
 from kezek.web.api import queue as api_queue
@@ -36,7 +37,8 @@ from kezek.web.screens import admin, board, book, display, kiosk, operator, rout
 # Every blueprint, in the order they are registered.
 BLUEPRINTS = (api_queue.bp, api_config.bp, api_reports.bp, api_printing.bp, api_bookings.bp, book.bp, openapi.bp,
               kiosk.bp, display.bp, operator.bp, ticket.bp, admin.bp, board.bp, api_witness.bp,
-              api_witness.api_bp, api_log.bp)
+              api_witness.api_bp,
+              api_log.bp, api_notify.bp)
 
 BLUEPRINTS += (api_help.bp,)   # calls for help from kiosks
 
@@ -53,7 +55,7 @@ checkpoints.cosignature_lines.append(witness_client.cosignature_lines)
 # The OpenAPI document's paths beyond its core ones, each described by the module that serves them.
 openapi.EXTRA_PATHS.extend([api_reports.openapi_paths, api_printing.openapi_paths, api_bookings.openapi_paths,
                             display.openapi_paths, ticket.openapi_paths, api_witness.openapi_paths,
-                            api_log.openapi_paths])
+                            api_log.openapi_paths, api_notify.openapi_paths])
 openapi.EXTRA_PATHS.append(api_help.openapi_paths)
 
 

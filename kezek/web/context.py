@@ -21,6 +21,10 @@ DEFAULTS = {
     "KIOSK_IDLE_S": 20,
     "PROXY_HOPS": 0,
     "QUEUE_PUSH_DELAY_S": 0.25,
+    "PRINTER_ALLOW_LOCAL": 0,     # the server owner's: a printer simulator on the server itself (tests, demos)
+    "SESSION_IDLE_MINUTES": 60,   # a session unused this long ends (KEZEK_SESSION_HOURS: from sign-in)
+    "VOICE_CACHE_MB": 64,         # the spoken calls' disk cache, least recently used evicted first
+    "VOICE_SYNTHESES_PER_MINUTE": 30,   # new spoken calls per address a minute (cached ones are free)
     "LOG_KEY": "",      # the log's signing key file (default: beside the database, kezek/log/keyfile.py)
     "LOG_NAME": "",     # the log's name in each office's origin, used when the key is made
     "WITNESS_LOGS": "",      # a witness: the file of "origin verifier-key" lines of the logs it serves
@@ -28,10 +32,24 @@ DEFAULTS = {
     "WITNESS_OFFICE": "",    # a witness: the office whose event log records its alarms (default: the first)
     "WITNESSES": "",         # a log: the witnesses it pushes checkpoints to ("URL verifier-key", ';' between)
     "CHECKPOINT_EVERY_S": 60,    # how often the checkpoint job runs (at least once a minute; tests run it faster)
-    "PRINTER_ALLOW_LOCAL": 0,     # the server owner's: a printer simulator on the server itself (tests, demos)
-    "SESSION_IDLE_MINUTES": 60,   # a session unused this long ends (KEZEK_SESSION_HOURS: from sign-in)
-    "VOICE_CACHE_MB": 64,         # the spoken calls' disk cache, least recently used evicted first
-    "VOICE_SYNTHESES_PER_MINUTE": 30,   # new spoken calls per address a minute (cached ones are free)
+    # Notifications (kezek/notify, README "Notifications"): off until a key, a bot or a gateway is set.
+    "VAPID_KEY_FILE": "",    # Web Push's private key (python server.py vapid-keys)
+    "VAPID_SUBJECT": "mailto:admin@localhost",
+    "PUSH_SERVICES": "",     # URL prefixes a subscription may name (default: the browsers' push services)
+    "NOTIFY_QUEUE": 1000,
+    "NOTIFY_WORKERS": 4,
+    "NOTIFY_ATTEMPTS": 4,
+    "NOTIFY_BACKOFF_S": "1",
+    "NOTIFY_TIMEOUT_S": "5",
+    "NOTIFY_TICK_S": "30",
+    "TELEGRAM_API": "https://api.telegram.org",
+    "TELEGRAM_MODE": "polling",   # or webhook (needs KEZEK_PUBLIC_URL over https)
+    "TELEGRAM_POLL_S": 25,
+    "SMS_URL": "",
+    "SMS_USER": "",
+    "SMS_PASSWORD": "",
+    "SMS_TOKEN": "",
+    "SMS_TEMPLATE": "",
 }
 
 

@@ -130,11 +130,8 @@
   const canNotify = "Notification" in window && window.isSecureContext;
   let worker = null;
 
-  function renderNotify() {
-    const permission = canNotify ? Notification.permission : "denied";
-    show("notify", canNotify && permission === "default");
-    show("notify-on", canNotify && permission === "granted");
-  }
+  // "Notify me" (push, Telegram, SMS) is ticket-notify.js's; this page only shows the call while open.
+  function renderNotify() {}
 
   async function registerWorker() {
     // Android shows notifications only through a service worker; it need not control the page.
@@ -145,7 +142,8 @@
   function notify() {
     if (!canNotify || Notification.permission !== "granted") return;
     const title = t("Ticket %(number)s", { number: ticket.number });
-    const options = { body: t("Please go to desk %(desk)s", { desk: deskName() }), tag: "kezek-call",
+    // The same tag as the server's push for this ticket: one notification, not two.
+    const options = { body: t("Please go to desk %(desk)s", { desk: deskName() }), tag: "kezek-" + ticket.number,
                       renotify: true, requireInteraction: true };
     if (worker) {
       worker.showNotification(title, options).catch(() => {});
@@ -154,12 +152,7 @@
     try { new Notification(title, options); } catch (e) { /* this browser needs a worker */ }
   }
 
-  $("notify").addEventListener("click", async () => {
-    unlockAudio();
-    try { await Notification.requestPermission(); } catch (e) { /* refused */ }
-    if (Notification.permission === "granted") await registerWorker();
-    renderNotify();
-  });
+  $("notify").addEventListener("click", unlockAudio);
   if (canNotify && Notification.permission === "granted") registerWorker();
 
   /* ---- people ahead: refetched after queue changes ---- */

@@ -1,9 +1,12 @@
 """Notifications' API: a ticket's push, Telegram and SMS; an operator's phone entry; managers' alerts; the bot's webhook."""
 from __future__ import annotations
 
+import io
 import secrets
 
-from flask import Blueprint, current_app, g, jsonify, request
+import qrcode
+import qrcode.image.svg
+from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from kezek.base.clock import local_day
 from kezek.base.errors import Conflict, NotFound
@@ -60,6 +63,24 @@ def ticket_notify(token):
         "telegram": f"https://t.me/{bot}?start={ticket['token']}" if bot else None,
         "sms": channels["sms"], "ahead_default": settings["ahead_default"],
         "following": subscribe.ticket_channels(db, ticket)})
+
+
+@bp.get("/tickets/<token>/telegram.svg")
+@access("public")
+def telegram_qr(token):
+    """The QR code of the ticket's "Follow in Telegram" link; 404 when the office has no bot."""
+    db = get_db()
+    ticket = _ticket(token)
+    bot = store.settings(db, ticket["office_id"])["telegram_bot"]
+    if not bot or not _channels(db, ticket["office_id"])["telegram"]:
+        raise NotFound("This office has no Telegram bot.", "telegram_off")
+    image = qrcode.make(f"https://t.me/{bot}?start={ticket['token']}", image_factory=qrcode.image.svg.SvgPathFillImage,
+                        border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    out = io.BytesIO()
+    image.save(out)
+    response = Response(out.getvalue(), mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 def _answer(db, ticket: dict, status: int = 201):
@@ -215,6 +236,8 @@ def openapi_paths() -> dict:
     return {
         "/api/v1/tickets/{token}/notify": {"get": op("What the ticket page may offer for notifications", "public",
                                                      obj, params=[token])},
+        "/api/v1/tickets/{token}/telegram.svg": {"get": op("The QR code of the ticket's Telegram link", "public",
+                                                           obj, params=[token])},
         "/api/v1/tickets/{token}/push": {
             "post": op("Web Push for a ticket (public)", "public", obj, "201", body=sub, params=[token]),
             "delete": op("Stop a ticket's push", "public", obj, params=[token])},

@@ -6,6 +6,7 @@ from kezek.base.clock import utcnow
 from kezek.office import store as office_store
 from kezek.queue import tickets
 from kezek.web.live import checkpointing, printing
+from kezek.web.live import notify as live_notify
 from kezek.web.live.broadcast import publish, socketio
 
 EXPIRY_EVERY_S = 60
@@ -29,5 +30,6 @@ def _expiry_loop(app) -> None:
 def start(app) -> None:
     """Start the background loops (only in a real server, not in tests)."""
     socketio.start_background_task(_expiry_loop, app)
+    live_notify.start(app)   # its own threads (greenlets under gevent): dispatcher, senders, ticker
     for task in TASKS:
         socketio.start_background_task(task, app)

@@ -12,6 +12,7 @@ from kezek.queue import tickets
 socketio = SocketIO()   # bound to the app by socketio.init_app, create_app's last step
 
 _app = None   # the app publish() pushes through (the newest create_app's)
+AFTER_PUBLISH: list = []   # functions(events) told of every published batch, e.g. the notifier's hand-over
 _queue_pending: set[str] = set()
 _queue_lock = threading.Lock()
 _device_sids: dict[int | tuple, set[str]] = {}
@@ -28,6 +29,9 @@ def publish(outcome_events) -> None:
     """Push committed events to their rooms (never call inside a transaction)."""
     if _app is None:
         return
+    outcome_events = list(outcome_events)
+    for hook in AFTER_PUBLISH:
+        hook(outcome_events)
     for event in outcome_events:
         if event.name == "queue.changed" and "services" not in event.data:
             _queue_changed(event.office_id)

@@ -23,6 +23,7 @@ from kezek.office import store as office_store
 from kezek.web.live import broadcast
 
 _current: Notifier | None = None
+GATHER_S = 0.1
 
 
 class Notifier:
@@ -71,8 +72,25 @@ class Notifier:
         return self._tokens[office_id]
 
     def settings_changed(self) -> None:
-        """Forget cached bot tokens (the admin changed them)."""
+        """Forget cached bot tokens (the admin changed them) and tell Telegram the webhooks anew."""
         self._tokens.clear()
+        if self.app.config["TELEGRAM_MODE"] == "webhook":
+            threading.Thread(target=self.register_webhooks, name="kezek-telegram-webhook", daemon=True).start()
+
+    def register_webhooks(self) -> None:
+        """setWebhook for every office's bot: KEZEK_PUBLIC_URL/api/v1/notify/telegram/<secret>."""
+        base = self.app.config.get("PUBLIC_URL", "").rstrip("/")
+        db = self._db()
+        try:
+            bots = store.telegram_offices(db)
+        finally:
+            db.close()
+        for bot in bots:
+            try:
+                telegram.set_webhook(self.senders.telegram_api, bot["telegram_token"],
+                                     f"{base}/api/v1/notify/telegram/{bot['telegram_secret']}", bot["telegram_secret"])
+            except Exception as err:   # Telegram unreachable: the next start or change tries again
+                self.app.logger.warning("telegram setWebhook failed: %r", err)
 
     def ticket_url(self, token: str) -> str:
         """The ticket page a tapped notification opens (relative when no public address is set)."""
@@ -105,7 +123,10 @@ class Notifier:
             if batch is None:
                 return
             taken = 1
-            while len(batch) < 500:   # a rush: one pass over several batches
+            # A rush: wait a moment and take every batch that came meanwhile, so a hall calling at full
+            # speed costs one pass of the rules per GATHER_S, not one per call.
+            self._stop.wait(GATHER_S)
+            while len(batch) < 5000:
                 try:
                     more = self.events.get_nowait()
                 except queue.Empty:
@@ -221,6 +242,8 @@ class Notifier:
         for thread in self._threads:
             thread.start()
         broadcast.AFTER_PUBLISH.append(self.hand_over)
+        if self.app.config["TELEGRAM_MODE"] == "webhook":
+            threading.Thread(target=self.register_webhooks, name="kezek-telegram-webhook", daemon=True).start()
         return self
 
     def stop(self) -> None:

@@ -41,6 +41,15 @@ STRINGS: list[str] = [
     N_("Check the address, or scan the QR code on your ticket again."),
     N_("Too many requests. Please wait a minute."),
     N_("Proof that your ticket is in the office's log"),
+    # "Notify me" (ticket/static/ticket-notify.js; translations/notify)
+    N_("Notify me"), N_("Tell me when this many people are ahead of me:"), N_("Turn notifications off"),
+    N_("Notifications with the page closed need a secure (https) connection. Use Telegram or SMS instead, "
+       "or keep this page open."),
+    N_("This browser cannot notify you with the page closed. Use Telegram or SMS instead, or keep this page open."),
+    N_("Notifications are blocked in this browser's settings."), N_("Follow in Telegram"),
+    N_("Or scan this code with a phone that has Telegram"), N_("SMS to my phone"), N_("Send me SMS"),
+    N_("You will get SMS. The number is deleted when your ticket ends."), N_("That is not a phone number."),
+    N_("Push notifications are not set up on this server."),
 ]
 
 

@@ -1,0 +1,214 @@
+"""Telegram and SMS for visitors, alerts for managers, and no personal datum left once a ticket or its day ends."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from helpers import login
+from notify_fakes import PushService, SmsGateway, TelegramApi
+
+from kezek.base import database
+from kezek.notify import push
+from kezek.notify import store as notify_store
+from kezek.web.live import notify as live_notify
+
+BOT_TOKEN = "123456789:AAE-fake_token_for_tests_0123456789"
+CHAT = 7001
+
+
+@pytest.fixture
+def telegram():
+    with TelegramApi(BOT_TOKEN) as fake:
+        yield fake
+
+
+@pytest.fixture
+def gateway():
+    with SmsGateway() as fake:
+        yield fake
+
+
+def _start(app, **config):
+    app.config.update(NOTIFY_BACKOFF_S="0.05", NOTIFY_TIMEOUT_S="1", TELEGRAM_POLL_S=1, NOTIFY_TICK_S="3600",
+                      **config)
+    return live_notify.start(app)
+
+
+@pytest.fixture
+def bot(app, telegram, admin):
+    c, h = admin
+    r = c.patch("/api/v1/notify/settings", json={"telegram_token": BOT_TOKEN, "telegram_bot": "@KezekAlmalyBot"},
+                headers=h)
+    assert r.status_code == 200 and r.get_json() == {"ahead_default": 3, "telegram_bot": "KezekAlmalyBot",
+                                                     "telegram_token_set": True}
+    assert BOT_TOKEN not in c.get("/api/v1/notify/settings").get_data(as_text=True)   # never answered back
+    running = _start(app, TELEGRAM_API=telegram.url, TELEGRAM_MODE="polling")
+    yield running
+    running.stop()
+
+
+def issue(client, kiosk_headers, lang="kk", service=1):
+    r = client.post("/api/v1/tickets", json={"service": service, "lang": lang}, headers=kiosk_headers)
+    assert r.status_code == 201
+    return r.get_json()
+
+
+def personal(app) -> int:
+    db = database.open_db(app.config["DB"])
+    try:
+        return notify_store.personal_count(db)
+    finally:
+        db.close()
+
+
+def everything_stored(app) -> str:
+    """Every row of every table, as text: to look for a phone number or a chat id anywhere."""
+    db = database.open_db(app.config["DB"])
+    try:
+        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()]
+        return json.dumps({t: db.execute(f"SELECT * FROM {t}").fetchall() for t in tables}, default=str)
+    finally:
+        db.close()
+
+
+def test_follow_in_telegram_status_call_and_cancel_in_russian(client, kiosk_headers, operator, bot, telegram):
+    op, h = operator
+    issue(client, kiosk_headers)
+    t = issue(client, kiosk_headers, "ru")
+    offer = client.get(f"/api/v1/tickets/{t['token']}/notify").get_json()
+    assert offer["telegram"] == f"https://t.me/KezekAlmalyBot?start={t['token']}"
+    telegram.user_says(CHAT, f"/start {t['token']}", "en")   # the ticket's language wins over the app's
+    assert telegram.wait_for(CHAT, 1)[0] == ("Талон А002\nСообщения об этом талоне будут приходить сюда. "
+                                             "/status — ваше место в очереди. /cancel — отменить талон.")
+    telegram.user_says(CHAT, "/status")
+    assert telegram.wait_for(CHAT, 2)[1].startswith("Талон А002\nПеред вами: 1 чел.\nПримерное время ожидания:")
+    op.post("/api/v1/desks/1/call-next", headers=h)
+    assert telegram.wait_for(CHAT, 3)[2] == "Талон А002\nВы следующий в очереди"
+    assert personal(bot.app) == 1
+    telegram.user_says(CHAT, "/cancel")
+    assert telegram.wait_for(CHAT, 4)[3] == "Талон А002\nВаш талон отменён"
+    assert client.get(f"/api/v1/tickets/{t['token']}").get_json()["status"] == "cancelled"
+    assert live_notify.wait_idle(bot)
+    assert personal(bot.app) == 0 and str(CHAT) not in everything_stored(bot.app)
+    telegram.user_says(CHAT, "/cancel")   # nothing is followed any more
+    assert telegram.wait_for(CHAT, 5)[4] == "This ticket was not found or has ended."
+
+
+def test_a_stranger_cannot_follow_or_cancel_someone_elses_ticket(client, kiosk_headers, bot, telegram):
+    t = issue(client, kiosk_headers)
+    telegram.user_says(CHAT + 1, "/start А001", "kk")           # the number is not the token
+    telegram.user_says(CHAT + 1, "/cancel", "kk")
+    replies = telegram.wait_for(CHAT + 1, 2)
+    assert replies == ["Талон табылмады немесе жабылды."] * 2
+    assert client.get(f"/api/v1/tickets/{t['token']}").get_json()["status"] == "waiting"
+
+
+def test_the_webhook_needs_its_secret_and_answers_through_the_bot(app, client, kiosk_headers, telegram, admin):
+    c, h = admin
+    c.patch("/api/v1/notify/settings", json={"telegram_token": BOT_TOKEN, "telegram_bot": "KezekAlmalyBot"},
+            headers=h)
+    running = _start(app, TELEGRAM_API=telegram.url, TELEGRAM_MODE="webhook", PUBLIC_URL="https://q.example.kz")
+    try:
+        db = database.open_db(app.config["DB"])
+        secret = notify_store.settings(db, app.demo["office"])["telegram_secret"]
+        db.close()
+        for _ in range(100):
+            if telegram.webhook:
+                break
+            live_notify.time.sleep(0.02)
+        assert telegram.webhook == {"url": f"https://q.example.kz/api/v1/notify/telegram/{secret}",
+                                    "secret_token": secret, "allowed_updates": ["message"]}
+        t = issue(client, kiosk_headers, "en")
+        update = {"update_id": 1, "message": {"message_id": 1, "text": f"/start {t['token']}",
+                                              "chat": {"id": CHAT, "type": "private"}, "from": {"id": CHAT}}}
+        assert client.post(f"/api/v1/notify/telegram/{secret}", json=update).status_code == 404   # no header
+        assert client.post(f"/api/v1/notify/telegram/{secret}", json=update,
+                           headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"}).status_code == 404
+        assert personal(app) == 0
+        r = client.post(f"/api/v1/notify/telegram/{secret}", json=update,
+                        headers={"X-Telegram-Bot-Api-Secret-Token": secret})
+        assert r.status_code == 200 and personal(app) == 1
+        assert telegram.wait_for(CHAT, 1)[0].startswith("Ticket А001\nYou will get messages about this ticket here.")
+    finally:
+        running.stop()
+
+
+def test_sms_from_the_page_and_from_the_operator_through_the_gateway(app, client, kiosk_headers, operator, gateway):
+    op, h = operator
+    running = _start(app, SMS_URL=gateway.url + "/send", SMS_USER="kezek", SMS_PASSWORD="gateway-secret",
+                     SMS_TEMPLATE='{"to": "{phone}", "text": "{text}"}')
+    try:
+        first = issue(client, kiosk_headers, "kk")
+        second = issue(client, kiosk_headers, "en")
+        assert client.post(f"/api/v1/tickets/{first['token']}/sms", json={"phone": "8 701 234 56 78"}).status_code == 201
+        bad = client.post(f"/api/v1/tickets/{second['token']}/sms", json={"phone": "call me"})
+        assert bad.status_code == 422 and bad.get_json()["error"]["code"] == "bad_phone"
+        assert op.post(f"/api/v1/tickets/{second['id']}/phone", json={"phone": "+77017654321", "ahead": 0},
+                       headers=h).status_code == 201
+        op.post("/api/v1/desks/1/call-next", headers=h)
+        sent = gateway.wait_for(2)
+        assert {"to": "+77012345678", "text": "Талон А001\n1-терезеге келіңіз"} in sent
+        assert {"to": "+77017654321", "text": "Ticket А002\nYou are next"} in sent
+        op.post("/api/v1/desks/1/call-next", headers=h)   # the first becomes a no-show: its phone goes
+        op.post("/api/v1/desks/1/call-next", headers=h)   # and the second's
+        assert live_notify.wait_idle(running)
+        stored = everything_stored(app)
+        assert "7012345678" not in stored and "7017654321" not in stored   # not in the log, reports or anywhere
+        assert personal(app) == 0
+    finally:
+        running.stop()
+
+
+def test_nothing_personal_outlives_the_day_even_when_no_event_says_so(app, client, kiosk_headers, clock, gateway,
+                                                                      tmp_path):
+    public = push.generate_key_file(tmp_path / "vapid.pem")
+    with PushService(public) as service:
+        running = _start(app, VAPID_KEY_FILE=str(tmp_path / "vapid.pem"), PUSH_SERVICES=service.url + "/push/",
+                         SMS_URL=gateway.url + "/send", SMS_USER="kezek", SMS_PASSWORD="gateway-secret")
+        try:
+            t = issue(client, kiosk_headers)
+            client.post(f"/api/v1/tickets/{t['token']}/push", json={"subscription": service.browser("d").subscription()})
+            client.post(f"/api/v1/tickets/{t['token']}/sms", json={"phone": "+77011112233"})
+            running.events.put(None)   # the dispatcher stops: events alone would never delete them now
+            assert personal(app) == 2
+            running.tick()
+            assert personal(app) == 2   # the ticket still lives today
+            clock.advance(days=1)
+            running.tick()   # the next morning's sweep (every NOTIFY_TICK_S in a server)
+            assert personal(app) == 0 and "7011112233" not in everything_stored(app)
+        finally:
+            running.stop()
+
+
+def test_managers_are_told_of_a_long_wait_once_and_of_a_failed_printer(app, client, kiosk_headers, clock, telegram):
+    manager = app.test_client()
+    h = login(manager, "manager")
+    db = database.open_db(app.config["DB"])
+    with database.transaction(db):
+        notify_store.save_settings(db, {"office_id": app.demo["office"], "ahead_default": 3,
+                                        "telegram_token": BOT_TOKEN, "telegram_bot": "KezekAlmalyBot",
+                                        "telegram_secret": "s" * 24})
+    db.close()
+    running = _start(app, TELEGRAM_API=telegram.url, TELEGRAM_MODE="polling")
+    try:
+        link = manager.post("/api/v1/notify/manager/telegram", json={"lang": "ru"}, headers=h).get_json()["link"]
+        assert link.startswith("https://t.me/KezekAlmalyBot?start=m_")
+        telegram.user_says(CHAT + 5, "/start " + link.split("start=")[1], "ru")
+        assert telegram.wait_for(CHAT + 5, 1) == ["Оповещения офиса будут приходить сюда."]
+        issue(client, kiosk_headers)
+        clock.advance(minutes=16)   # over the 15-minute target
+        running.tick()
+        running.tick()              # told once, not every minute
+        got = telegram.wait_for(CHAT + 5, 2)
+        assert got[1] == ("Оповещение офиса\nЗАГС: регистрация рождения, брака, смерти: самое долгое ожидание "
+                          "16 мин, норматив — 15 мин")
+        from kezek.base.events import Event
+        from kezek.web.live.broadcast import publish
+        publish([Event("printer.changed", app.demo["office"],
+                       data={"device_id": app.demo["kiosk_id"], "name": "Kiosk 1", "state": "paper_out",
+                             "detail": "out of paper"})])
+        got = telegram.wait_for(CHAT + 5, 3)
+        assert got[2] == "Оповещение офиса\nТерминал Kiosk 1: принтер не печатает (paper_out)"
+        assert live_notify.wait_idle(running) and len(telegram.to(CHAT + 5)) == 3
+    finally:
+        running.stop()
