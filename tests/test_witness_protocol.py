@@ -108,7 +108,7 @@ def test_the_witness_answers_each_case_of_the_protocol(setup):
 
 
 def test_a_fork_is_refused_and_raises_the_alarm_on_the_monitor_and_in_the_log(setup):
-    server, log, verifier, _ = setup
+    server, log, _, _ = setup
     held = int(_post(server, _body(log, 0, 1)).text)   # a 409 tells what it holds
     if held < 20:
         assert _post(server, _body(log, held, 20)).status_code == 200
@@ -140,7 +140,7 @@ def test_a_fork_is_refused_and_raises_the_alarm_on_the_monitor_and_in_the_log(se
 
 
 def test_a_garbage_proof_from_a_stranger_raises_an_alarm_the_true_proof_resolves(setup):
-    server, log, verifier, _ = setup
+    server, log, _, _ = setup
     held = int(_post(server, _body(log, 0, 1)).text)
     size = held + 2
     garbage = [base64.b64decode(base64.b64encode(b"\x00" * 32))] * 3

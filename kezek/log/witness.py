@@ -212,6 +212,8 @@ def add_checkpoint(db, body: bytes, logs: dict[str, list[note.Verifier]], key: n
 def _alarm(db, kind: str, sub: Submission, latest: dict | None, now: datetime, office_id: str,
            answer: Answer) -> Answer:
     cp = sub.checkpoint
+    if store.witness_alarm_open(db, cp.origin, kind, cp.size, _b64(cp.root)):
+        return answer     # the same evidence again (anyone can resend it): kept once, not a new alarm
     row = {"at": iso(now), "origin": cp.origin, "kind": kind, "known_size": latest["size"] if latest else 0,
            "known_root": latest["root"] if latest else None, "size": cp.size, "root": _b64(cp.root),
            "old_size": sub.old, "note": sub.note, "proof": "\n".join(sub.proof_lines)}

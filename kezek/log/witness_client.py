@@ -15,13 +15,12 @@ import random
 import threading
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 
 import requests
 
 from kezek.base import database
-from kezek.base.clock import iso
+from kezek.base.clock import iso, utcnow
 from kezek.log import checkpoints, note, store, tree, witness
 
 QUEUE_LIMIT = 64                 # checkpoints waiting per witness; the oldest are dropped beyond it
@@ -54,10 +53,6 @@ def parse_witnesses(setting: str) -> list[Witness]:
             raise note.NoteError(f"a witness is 'URL cosignature-key' (type 0x04): {entry[:80]!r}")
         found.append(Witness(url.rstrip("/"), verifier))
     return found
-
-
-def _utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def cosignature_lines(db, row: dict) -> list[str]:
@@ -161,7 +156,7 @@ class Pusher:
                     return f"refused 409: {answer.text.strip()[:80]}"
                 known = int(held)
                 with database.transaction(db, durable=False):
-                    store.set_witness_size(db, w.verifier.name, cp.origin, known, iso(_utcnow()))
+                    store.set_witness_size(db, w.verifier.name, cp.origin, known, iso(utcnow()))
                 continue
             if answer.status_code != 200:
                 log.error("witness %s refused checkpoint %s of %s: %s %s", w.url, cp.size, cp.origin,
@@ -183,7 +178,7 @@ class Pusher:
             log.error("witness %s answered 200 without a valid cosignature of %s", w.url, cp.origin)
             return "no valid cosignature"
         root = base64.b64encode(cp.root).decode("ascii")
-        at = iso(_utcnow())
+        at = iso(utcnow())
         with database.transaction(db, durable=False):
             store.insert_cosignature(db, cp.origin, cp.size, root, w.verifier.name, lines[0], at)
             store.set_witness_size(db, w.verifier.name, cp.origin, cp.size, at)

@@ -26,7 +26,7 @@ def witness_server(tmp_path_factory):
 
 
 def _checkpoint(log: note.Signer, leaves: list[bytes], size: int) -> str:
-    subtree = lambda level, index: (leaves[index] if level == 0 else  # noqa: E731
+    subtree = lambda level, index: (leaves[index] if level == 0 else
                                     merkle.node_hash(subtree(level - 1, 2 * index), subtree(level - 1, 2 * index + 1)))
     return note.sign(note.Checkpoint(ORIGIN, size, merkle.root(subtree, size)).text(), log)
 
@@ -35,7 +35,7 @@ def test_the_monitor_shows_a_fork_the_witness_refused(witness_server, new_page):
     server, log = witness_server
     true = [merkle.leaf_hash(f"event {i}".encode()) for i in range(8)]
     other = true[:3] + [merkle.leaf_hash(f"rewritten {i}".encode()) for i in range(3, 8)]
-    post = lambda body: requests.post(server.url + "/witness/add-checkpoint", data=body, timeout=10)  # noqa: E731
+    post = lambda body: requests.post(server.url + "/witness/add-checkpoint", data=body, timeout=10)
     assert post(witness.submission_body(0, [], _checkpoint(log, true, 8))).status_code == 200
     page = new_page("desk")
     page.goto(f"{server.url}/admin/?lang=ru")
