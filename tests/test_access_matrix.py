@@ -36,7 +36,7 @@ EXPECTED = {
     # The transparency log: published to anyone, its entries to managers (tests/test_transparency_log.py).
     "api_log.checkpoint": {"public"}, "api_log.key": {"public"}, "api_log.consistency": {"public"},
     "api_log.leaves": {"public"}, "api_log.entries": {"manager"}, "api_log.ticket_proof": {"public"},
-    "screen_board.checkpoint_qr": {"public"},
+    "screen_board.checkpoint_qr": {"public"}, "api_log.print_checkpoint": {"admin"},
 }
 
 

@@ -315,6 +315,7 @@
     const answer = await call("GET", "/api/v1/stats" + q);
     if (answer.status !== 200) return showError(form, answer);
     AdminBookings.report(state.office, form.elements.from.value, form.elements.to.value);   // admin_bookings.js
+    AdminLog.report(state.office, answer.data);   // admin_log.js: the day's closing checkpoint
     state.report = answer.data;
     renderReport();
   }

@@ -15,9 +15,17 @@ FIELDS = ("id", "at", "office_id", "name", "ticket_id", "service_id", "desk_id",
           "user_id", "device_id", "details", "prev_hash")
 
 
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode   # json.dumps with these, minus its setup
+
+
+def canonical_values(values) -> bytes:
+    """The canonical bytes of FIELDS' values in order (a row read as a tuple): a compact JSON array, UTF-8."""
+    return _encode(values).encode("utf-8")
+
+
 def canonical(row: dict) -> bytes:
     """A row's canonical bytes: the JSON array of FIELDS' values, compact, UTF-8 (the transparency log's entry)."""
-    return json.dumps([row[f] for f in FIELDS], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return canonical_values([row[f] for f in FIELDS])
 
 
 def row_hash(row: dict) -> str:

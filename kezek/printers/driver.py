@@ -252,10 +252,21 @@ def print_ticket(spec: PrinterSpec, t: TicketPrint) -> PrintResult:
         return PrintResult(False, PrinterStatus("none", "no printer configured"), "no printer configured")
     try:
         image = render_ticket(t, spec.layout_width)
-        job = encode_escpos(image, spec.profile, cut=spec.cut, paper_width=spec.paper_width)
     except Exception as exc:  # e.g. the font is missing: the kiosk must still show the ticket
         log.exception("could not draw the ticket for %s", spec.url)
         return PrintResult(False, PrinterStatus("unknown", "ticket not drawn"), _fault(exc))
+    return print_image(spec, image)
+
+
+def print_image(spec: PrinterSpec, image) -> PrintResult:
+    """Print a drawn page (a ticket, the day's log checkpoint) if the printer says it can; never raises."""
+    if spec.kind == "none":
+        return PrintResult(False, PrinterStatus("none", "no printer configured"), "no printer configured")
+    try:
+        job = encode_escpos(image, spec.profile, cut=spec.cut, paper_width=spec.paper_width)
+    except Exception as exc:
+        log.exception("could not encode a page for %s", spec.url)
+        return PrintResult(False, PrinterStatus("unknown", "page not encoded"), _fault(exc))
 
     def work(deadline):
         with open_link(spec, deadline) as link:

@@ -5,13 +5,19 @@ import base64
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from kezek.base.errors import Invalid, NotFound
+from kezek.base.errors import Conflict, Invalid, NotFound
 from kezek.log import checkpoints, keyfile, merkle, store, tree
+from kezek.office import accounts
+from kezek.office import store as office_store
+from kezek.printers.checkpoint_paper import CheckpointPrint, render_checkpoint
+from kezek.printing import jobs as print_jobs
 from kezek.queue import store as queue_store
 from kezek.web import auth
 from kezek.web.api import openapi
 from kezek.web.auth import access
 from kezek.web.context import get_db
+from kezek.web.live.printing import print_page
+from kezek.web.payloads import body, field
 
 bp = Blueprint("api_log", __name__, url_prefix="/api/v1")
 PAGE = 1000      # leaves or entries per answer
@@ -127,6 +133,34 @@ def ticket_proof(token):
                     "pending": len(events) - len(proved), "how": HOW})
 
 
+@bp.post("/log/print")
+@access("admin")
+def print_checkpoint():
+    """Print the day's closing checkpoint (or the latest) on a kiosk's network printer, for the notice board."""
+    db = get_db()
+    office_id = auth.office_id(db)
+    data = body()
+    device = accounts.get_device(db, field(data, "device", int, required=True))
+    if device is None or device["kind"] != "kiosk" or device["office_id"] != office_id or device.get("revoked_at"):
+        raise NotFound("No such kiosk in this office.", "device_not_found")
+    day = field(data, "day", str)
+    row = checkpoints.daily(db, office_id, day) if day else (store.latest_daily(db, office_id)
+                                                             or checkpoints.latest(db, office_id))
+    if row is None:
+        raise NotFound("No checkpoint for that day.", "no_checkpoint")
+    route = print_jobs.server_route(db, device, allow_local=bool(int(current_app.config["PRINTER_ALLOW_LOCAL"])))
+    if route.route != "server":
+        raise Conflict("This kiosk's printer is not a network printer the server drives: the checkpoint is printed"
+                       " on tcp:// or cups:// printers only.", "printer_not_driven_here")
+    office = office_store.office(db, office_id)
+    lang = office["default_lang"]
+    paper = CheckpointPrint(office[f"name_{lang}"], row["day"], row["size"], checkpoints.root_b64(row),
+                            checkpoints.published(db, row), lang)
+    result = print_page(device["id"], route.spec, render_checkpoint(paper, route.spec.layout_width))
+    return jsonify({"printed": result.ok, "state": result.status.state, "detail": result.error or result.status.detail,
+                    "checkpoint": checkpoints.summary(row)})
+
+
 def openapi_paths() -> dict:
     """This module's part of the OpenAPI document."""
     q = lambda name: {"name": name, "in": "query", "required": False, "schema": {"type": "integer"}}  # noqa: E731
@@ -145,6 +179,10 @@ def openapi_paths() -> dict:
                                                   "public", params=[*office, q("start"), q("end")])},
         "/api/v1/log/entries": {"get": openapi._op("Log entries [start, end): each event's canonical bytes",
                                                    "manager", params=[*office, q("start"), q("end")])},
+        "/api/v1/log/print": {"post": openapi._op(
+            "Print the day's closing checkpoint (or the latest) on a kiosk's network printer", "admin",
+            params=office, body={"type": "object", "required": ["device"], "properties": {
+                "device": {"type": "integer"}, "day": {"type": "string", "format": "date"}}})},
         "/api/v1/tickets/{token}/proof": {"get": openapi._op(
             "Inclusion proof of the ticket's events against the latest checkpoint", "public",
             params=[openapi._path_param("token", "string")])},

@@ -121,6 +121,17 @@ def _print_here(app, device_id: int, spec, paper) -> tuple[bool, str, str]:
     return result.ok, result.status.state, result.error or result.status.detail
 
 
+def print_page(device_id: int, spec, image) -> driver.PrintResult:
+    """Print a drawn page (the day's log checkpoint) on a server-driven printer, between tickets, never during one."""
+    lock = _printer_lock(device_id)
+    if not lock.acquire(timeout=QUEUE_WAIT_S):
+        return driver.PrintResult(False, driver.PrinterStatus("timeout", "printer busy with tickets"), "printer busy")
+    try:
+        return driver.print_image(spec, image)
+    finally:
+        lock.release()
+
+
 def _print_by_agent(app, device_id: int, ticket_id: int, paper) -> tuple[bool, str, str]:
     """Send the job to the kiosk's print agent and wait for its acknowledgement."""
     sid = agent_sid(device_id)

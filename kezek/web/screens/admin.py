@@ -303,6 +303,10 @@ STRINGS: list[str] = [
     N_("Revoke %(name)s? It stops working at once."),
     N_("Pairing link for %(name)s: open it once on the device"),
     *BOOKING_STRINGS,
+    # The log card (admin/static/admin_log.js)
+    N_("The day's closing checkpoint"), N_("The latest checkpoint (the day is not closed yet)"),
+    N_("No checkpoint yet."), N_("Entries: %(size)s"), N_("Print on the kiosk"), N_("Sent to the printer."),
+    N_("Not printed: %(reason)s"), N_("Kiosk"),
 ]
 
 
