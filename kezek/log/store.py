@@ -218,6 +218,12 @@ def insert_witness_alarm(db, row: dict) -> int:
     return cursor.lastrowid
 
 
+def witness_alarm_open(db, origin: str, kind: str, size: int, root: str) -> bool:
+    """Whether an unresolved alarm about exactly this checkpoint is kept already."""
+    return database.scalar(db, "SELECT 1 FROM witness_alarms WHERE origin = ? AND kind = ? AND size = ? AND root = ?"
+                               " AND resolved_at IS NULL LIMIT 1", (origin, kind, size, root)) is not None
+
+
 def witness_alarms(db, *, open_only: bool = False, limit: int = 100) -> list[dict]:
     """This witness's alarms, newest first (open_only: those not yet resolved)."""
     sql = "SELECT * FROM witness_alarms" + (" WHERE resolved_at IS NULL" if open_only else "")
