@@ -386,7 +386,7 @@
     "service.created": "Service created", "service.changed": "Service changed", "desk.created": "Desk created",
     "desk.changed_config": "Desk changed", "user.created": "User created", "user.changed": "User changed",
     "device.created": "Device created", "device.changed": "Device changed", "device.revoked": "Device revoked",
-    "office.created": "Office created", "office.changed": "Office changed" };
+    "office.created": "Office created", "office.changed": "Office changed", "witness.alarm": "Witness alarm" };
   $("audit-form").addEventListener("submit", (ev) => { ev.preventDefault(); loadAudit(); });
   $("audit-more").addEventListener("click", () => loadAudit(true));
   async function loadAudit(more) {
