@@ -75,17 +75,15 @@
   async function run() {
     if (G.running) return;
     G.running = true;
-    let first = true;
     while (G.queue.length) {
       const seq = G.seq;
       const clip = G.queue.shift();
       let sound = null;
       try { sound = await load(clip); } catch (e) { spoken.push({ text: clip.text, lang: clip.lang, error: String(e) }); }
-      if (seq !== G.seq) { first = true; continue; }
+      if (seq !== G.seq) continue;
       if (!sound) continue;
       const entry = { text: clip.text, said: sound.said, lang: clip.lang || Kezek.lang, screen: root.dataset.screen };
-      if (first && G.cause) { entry.after_input_ms = Math.round(performance.now() - G.cause); G.cause = 0; }
-      first = false;
+      if (G.cause) { entry.after_input_ms = Math.round(performance.now() - G.cause); G.cause = 0; }
       spoken.push(entry);
       await play(sound.buffer);
     }
