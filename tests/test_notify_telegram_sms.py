@@ -71,8 +71,7 @@ def everything_stored(app) -> str:
         db.close()
 
 
-def test_follow_in_telegram_status_call_and_cancel_in_russian(client, kiosk_headers, operator, bot, telegram):
-    op, h = operator
+def test_follow_in_telegram_status_and_cancel_in_russian(client, kiosk_headers, bot, telegram):
     issue(client, kiosk_headers)
     t = issue(client, kiosk_headers, "ru")
     offer = client.get(f"/api/v1/tickets/{t['token']}/notify").get_json()
@@ -80,18 +79,19 @@ def test_follow_in_telegram_status_call_and_cancel_in_russian(client, kiosk_head
     telegram.user_says(CHAT, f"/start {t['token']}", "en")   # the ticket's language wins over the app's
     assert telegram.wait_for(CHAT, 1)[0] == ("Талон А002\nСообщения об этом талоне будут приходить сюда. "
                                              "/status — ваше место в очереди. /cancel — отменить талон.")
+    assert live_notify.wait_idle(bot)
+    told = len(telegram.to(CHAT))   # 2 when the issue's queue change was looked at after /start: "1 ahead"
     telegram.user_says(CHAT, "/status")
-    assert telegram.wait_for(CHAT, 2)[1].startswith("Талон А002\nПеред вами: 1 чел.\nПримерное время ожидания:")
-    op.post("/api/v1/desks/1/call-next", headers=h)
-    assert telegram.wait_for(CHAT, 3)[2] == "Талон А002\nВы следующий в очереди"
+    assert telegram.wait_for(CHAT, told + 1)[told].startswith(
+        "Талон А002\nПеред вами: 1 чел.\nПримерное время ожидания:")
     assert personal(bot.app) == 1
     telegram.user_says(CHAT, "/cancel")
-    assert telegram.wait_for(CHAT, 4)[3] == "Талон А002\nВаш талон отменён"
+    assert telegram.wait_for(CHAT, told + 2)[told + 1] == "Талон А002\nВаш талон отменён"
     assert client.get(f"/api/v1/tickets/{t['token']}").get_json()["status"] == "cancelled"
     assert live_notify.wait_idle(bot)
     assert personal(bot.app) == 0 and str(CHAT) not in everything_stored(bot.app)
     telegram.user_says(CHAT, "/cancel")   # nothing is followed any more
-    assert telegram.wait_for(CHAT, 5)[4] == "This ticket was not found or has ended."
+    assert telegram.wait_for(CHAT, told + 3)[told + 2] == "This ticket was not found or has ended."
 
 
 def test_a_stranger_cannot_follow_or_cancel_someone_elses_ticket(client, kiosk_headers, bot, telegram):
@@ -208,7 +208,52 @@ def test_managers_are_told_of_a_long_wait_once_and_of_a_failed_printer(app, clie
                        data={"device_id": app.demo["kiosk_id"], "name": "Kiosk 1", "state": "paper_out",
                              "detail": "out of paper"})])
         got = telegram.wait_for(CHAT + 5, 3)
-        assert got[2] == "Оповещение офиса\nТерминал Kiosk 1: принтер не печатает (paper_out)"
+        assert got[2] == "Оповещение офиса\nТерминал Kiosk 1: принтер не печатает (закончилась бумага)"
         assert live_notify.wait_idle(running) and len(telegram.to(CHAT + 5)) == 3
     finally:
         running.stop()
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("kk", "Талон А001\nМекеме сағат 10:10 жабылады: бүгін сізге қызмет көрсетілмеуі мүмкін."),
+    ("ru", "Талон А001\nОфис закрывается в 10:10: сегодня вас могут не успеть обслужить."),
+    ("en", "Ticket А001\nThe office closes at 10:10: you may not be served today.")])
+def test_a_waiting_visitor_is_told_once_that_the_office_is_about_to_close(app, client, kiosk_headers, clock, gateway,
+                                                                         lang, text):
+    from kezek.office import config
+    running = _start(app, SMS_URL=gateway.url + "/send", SMS_USER="kezek", SMS_PASSWORD="gateway-secret")
+    try:
+        db = database.open_db(app.config["DB"])
+        config.update_office(db, app.demo["office"], {"opens": "09:00", "closes": "10:20"}, clock())
+        t = issue(client, kiosk_headers, lang)
+        client.post(f"/api/v1/tickets/{t['token']}/sms", json={"phone": "+77015550000", "ahead": 0})
+        running.tick()                      # 10:00: closing at 10:20 is not "about to" yet
+        config.update_office(db, app.demo["office"], {"opens": "09:00", "closes": "10:10"}, clock())
+        db.close()
+        running.tick()
+        running.tick()                      # told once
+        assert live_notify.wait_idle(running)
+        assert [m["text"] for m in gateway.sent if m["text"] == text] == [text]   # (and "you are next")
+    finally:
+        running.stop()
+
+
+def test_one_phone_a_ticket_the_newest_replaces_the_last(app, client, kiosk_headers, gateway):
+    running = _start(app, SMS_URL=gateway.url + "/send", SMS_USER="kezek", SMS_PASSWORD="gateway-secret")
+    try:
+        t = issue(client, kiosk_headers)
+        for phone in ("+77010000001", "+77010000002", "+77010000003"):
+            assert client.post(f"/api/v1/tickets/{t['token']}/sms", json={"phone": phone}).status_code == 201
+        stored = everything_stored(app)
+        assert "77010000003" in stored and "77010000001" not in stored and "77010000002" not in stored
+        assert personal(app) == 1
+    finally:
+        running.stop()
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_every_notification_string_is_translated(lang):
+    from kezek.base import i18n
+    from kezek.notify.messages import STRINGS
+    i18n.compile_catalogues()
+    assert [m for m in STRINGS if i18n.gettext(lang, m) == m] == []

@@ -13,15 +13,18 @@ STRINGS: list[str] = [
     N_("You did not come when called"), N_("Please take a new ticket at the kiosk."),
     N_("The office closes at %(time)s: you may not be served today."),
     N_("Your ticket has been cancelled"), N_("This ticket has ended."),
-    N_("Estimated wait: %(minutes)s min"), N_("You are being served at desk %(desk)s"),
+    N_("Estimated wait: %(minutes)s min"), N_("Estimated wait: less than a minute"),
+    N_("You are being served at desk %(desk)s"),
     N_("This ticket was not found or has ended."), N_("The ticket can no longer be cancelled."),
     N_("You will get messages about this ticket here. /status: your place in line. /cancel: cancel the ticket."),
     N_("You will get this office's alerts here."),
     N_("Send /status for your place in line, /cancel to cancel the ticket."),
     N_("%(service)s: the longest wait is %(minutes)s min, over the target of %(target)s min"),
     N_("Kiosk %(kiosk)s: the printer does not print (%(state)s)"),
-    N_("Office alert"),
+    N_("Office alert"), N_("out of paper"), N_("the cover is open"), N_("offline"),
 ]
+# A printer's state as a person reads it (the operator screen's words, translations/operator).
+PRINTER_STATES = {"paper_out": N_("out of paper"), "cover_open": N_("the cover is open"), "offline": N_("offline")}
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,9 @@ def status_text(lang: str, ticket: dict | None, ahead: int = 0, wait_s: int = 0,
     if status == "waiting":
         lines = [gettext(lang, "You are next") if ahead == 0 else gettext(
             lang, "People ahead of you: %(count)s", count=ahead)]
-        lines.append(gettext(lang, "Estimated wait: %(minutes)s min", minutes=(wait_s + 59) // 60))
+        minutes = (wait_s + 59) // 60   # as the ticket page and the paper ticket round it
+        lines.append(gettext(lang, "Estimated wait: %(minutes)s min", minutes=minutes) if minutes
+                     else gettext(lang, "Estimated wait: less than a minute"))
     elif status == "called":
         lines = [gettext(lang, "Please go to desk %(desk)s", desk=desk)]
     elif status == "serving":
@@ -97,5 +102,7 @@ def manager_text(kind: str, lang: str, **values) -> tuple[str, str]:
         return title, gettext(lang, "%(service)s: the longest wait is %(minutes)s min, over the target of "
                                     "%(target)s min", **values)
     if kind == "printer":
-        return title, gettext(lang, "Kiosk %(kiosk)s: the printer does not print (%(state)s)", **values)
+        state = PRINTER_STATES.get(values["state"])
+        return title, gettext(lang, "Kiosk %(kiosk)s: the printer does not print (%(state)s)", kiosk=values["kiosk"],
+                              state=gettext(lang, state) if state else values["state"])
     raise ValueError(kind)

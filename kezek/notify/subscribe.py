@@ -14,6 +14,7 @@ from kezek.queue import store as queue_store
 
 LIVE = ("waiting", "called", "serving")
 MAX_AHEAD = 20
+MAX_PER_TICKET = 3   # browsers (or Telegram chats) following one ticket: the visitor's and a companion's
 
 
 def _ahead(db, office_id: str, value) -> int:
@@ -35,6 +36,11 @@ def _live(db, ticket: dict | None) -> dict:
 def _add(db, ticket: dict, channel: str, address: str, ahead, lang, now: datetime) -> dict:
     office = office_store.office(db, ticket["office_id"])
     with database.transaction(db):
+        if channel == "sms":
+            # One phone a ticket: whoever holds a ticket's token cannot make the server text a list of numbers.
+            store.remove_for_ticket(db, ticket["id"], "sms")
+        elif sum(s["channel"] == channel for s in store.for_ticket(db, ticket["id"])) >= MAX_PER_TICKET:
+            raise Conflict("This ticket is followed on enough devices already.", "too_many_followers")
         row = {"office_id": ticket["office_id"], "ticket_id": ticket["id"], "channel": channel, "address": address,
                "lang": normalise_lang(lang or ticket["lang"]), "ahead": _ahead(db, ticket["office_id"], ahead),
                "day": ticket["day"] if ticket.get("day") else local_day(now, office["timezone"]),

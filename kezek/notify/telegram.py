@@ -24,6 +24,7 @@ DEFAULT_API = "https://api.telegram.org"
 TOKEN_SHAPE = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{20,100}$")
 BOT_SHAPE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{3,40}$")
 LIVE = ("waiting", "called", "serving")
+MAX_FOLLOWERS = 3   # chats following one ticket
 
 
 @dataclass
@@ -87,6 +88,9 @@ def _start(db, office_id: str, chat_id: str, argument: str, lang: str, now: date
     office = office_store.office(db, office_id)
     ahead = store.settings(db, office_id)["ahead_default"]
     with database.transaction(db):
+        followers = [s for s in store.for_ticket(db, ticket["id"]) if s["channel"] == "telegram"]
+        if len(followers) >= MAX_FOLLOWERS and chat_id not in {s["address"] for s in followers}:
+            return gettext(lang, "This ticket was not found or has ended.")
         store.add_subscription(db, {"office_id": office_id, "ticket_id": ticket["id"], "channel": "telegram",
                                     "address": chat_id, "lang": lang, "ahead": ahead,
                                     "day": local_day(now, office["timezone"]), "created_at": now.isoformat()})

@@ -45,7 +45,7 @@ class Notifier:
         self.outbox = Outbox(self.senders.deliver, self._done, size=int(config["NOTIFY_QUEUE"]),
                              workers=int(config["NOTIFY_WORKERS"]), attempts=int(config["NOTIFY_ATTEMPTS"]),
                              backoff_s=float(config["NOTIFY_BACKOFF_S"]),
-                             on_error=lambda err: app.logger.info("notification not sent: %r", err))
+                             on_error=self._not_sent)
         self.counts: Counter = Counter()
         self._counts_lock = threading.Lock()
         self._stop = threading.Event()
@@ -54,6 +54,11 @@ class Notifier:
                          threading.Thread(target=self._tick, name="kezek-notify-tick", daemon=True)]
         if config["TELEGRAM_MODE"] == "polling":
             self._threads.append(threading.Thread(target=self._poll, name="kezek-telegram-poll", daemon=True))
+
+    def _not_sent(self, err: BaseException) -> None:
+        # The kind of failure only: a request's error names its URL, which holds a bot token or a
+        # browser's push endpoint, and the log is no place for either.
+        self.app.logger.info("notification not sent: %s", type(err).__name__)
 
     def _clock(self):
         clock = self.app.config.get("CLOCK")
@@ -90,7 +95,7 @@ class Notifier:
                 telegram.set_webhook(self.senders.telegram_api, bot["telegram_token"],
                                      f"{base}/api/v1/notify/telegram/{bot['telegram_secret']}", bot["telegram_secret"])
             except Exception as err:   # Telegram unreachable: the next start or change tries again
-                self.app.logger.warning("telegram setWebhook failed: %r", err)
+                self.app.logger.warning("telegram setWebhook failed: %s", type(err).__name__)
 
     def ticket_url(self, token: str) -> str:
         """The ticket page a tapped notification opens (relative when no public address is set)."""
@@ -226,7 +231,7 @@ class Notifier:
                     updates = telegram.get_updates(self.senders.telegram_api, bot["telegram_token"],
                                                    offsets.get(bot["office_id"], 0), wait_s=wait_s)
                 except Exception as err:   # Telegram unreachable: try again shortly
-                    self.app.logger.info("telegram polling: %r", err)
+                    self.app.logger.info("telegram polling: %s", type(err).__name__)
                     self._stop.wait(5)
                     continue
                 for update in updates:
