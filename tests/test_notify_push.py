@@ -140,8 +140,9 @@ def test_a_gone_subscription_is_removed_and_calls_go_on(client, kiosk_headers, o
     manager = notifier.app.test_client()
     from helpers import login
     login(manager, "manager")
-    rows = manager.get("/api/v1/notify/counts").get_json()["counts"]
-    assert {"channel": "push", "outcome": "gone", "n": 2} in rows
+    counts = manager.get("/api/v1/notify/counts").get_json()
+    assert counts["gone"] == 2 and counts["channels"]["push"]["gone"] == 2
+    assert manager.get("/api/v1/monitor").get_json()["notifications"]["gone"] == 2   # the manager's monitor
 
 
 @pytest.mark.parametrize("mode", ["hang", "500"])

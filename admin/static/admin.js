@@ -218,6 +218,10 @@
     $("m-longest").textContent = mins(m.longest_wait_s);
     $("m-over").textContent = m.over_target;
     $("m-over").parentElement.classList.toggle("ad-alert", m.over_target > 0);
+    const n = m.notifications || { sent: 0, failed: 0, dropped: 0 };
+    $("m-notified").textContent = n.sent;
+    $("m-notify-failed").hidden = !(n.failed + n.dropped);
+    $("m-notify-failed").textContent = t("not delivered: %(count)s", { count: n.failed + n.dropped });
     const desks = $("m-desks");
     desks.replaceChildren(...m.desks.map((d) => {
       const tr = document.createElement("tr");
@@ -402,10 +406,11 @@
     const rows = answer.data.events.map((e) => {
       const tr = document.createElement("tr");
       const d = e.details || {};
-      const notable = d.out_of_order || (e.name === "ticket.issued" && d.priority) || e.name === "ticket.transferred";
-      if (notable) tr.className = "ad-notable";
+      // e.effect: what the event did to the order (kezek/log/audit.py), the rows of the "every effect" list.
+      if (e.effect) tr.className = "ad-notable";
       let what = t(EVENT_NAMES[e.name] || e.name);
       if (d.out_of_order) what += " · " + t("out of order");
+      if (EFFECT_NOTES[e.effect]) what += " · " + t(EFFECT_NOTES[e.effect]);
       if (e.name === "ticket.issued" && d.priority) what += " · " + t("priority");
       if (d.automatic) what += " · " + t("automatically");
       let why = e.reason ? (PRIORITY_REASONS[e.reason] ? t(PRIORITY_REASONS[e.reason]) : e.reason) : "";
@@ -423,6 +428,8 @@
     });
     if (more) $("a-rows").append(...rows); else $("a-rows").replaceChildren(...rows);
   }
+  const EFFECT_NOTES = { put_first_call: "put first in line", transfer_first: "put first in line",
+                         appointment: "booked", late_booking: "booked too late: queued as a walk-in" };
   const PRIORITY_REASONS = { disability: "disability", elderly: "elderly", pregnant: "pregnancy", veteran: "veteran", other: "other" };
   $("verify").addEventListener("click", async () => {
     const out = $("verify-result");
@@ -434,6 +441,12 @@
     if (answer.status === 200 && v.ok) {
       out.className = "ad-banner ad-banner-info";
       out.textContent = t("The log is whole: %(n)s entries checked.", { n: v.checked });
+    } else if (answer.status === 200 && v.chain_ok && v.mismatch_count) {
+      // The chain holds, but rows were changed behind the log's back: name the first one.
+      const m = v.mismatches[0];
+      out.className = "ad-banner ad-banner-error";
+      out.textContent = t("%(n)s rows differ from the log, e.g. %(first)s", { n: v.mismatch_count,
+        first: `${m.table} #${m.row} ${m.column}: ${JSON.stringify(m.row_value)} ≠ ${JSON.stringify(m.log_value)}` });
     } else if (answer.status === 200) {
       out.className = "ad-banner ad-banner-error";
       out.textContent = t("The log was changed at entry %(id)s: %(reason)s", { id: v.bad_id, reason: v.reason });

@@ -8,10 +8,8 @@ import qrcode
 import qrcode.image.svg
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
-from kezek.base.clock import local_day
 from kezek.base.errors import Conflict, NotFound
 from kezek.notify import push, store, subscribe
-from kezek.office import store as office_store
 from kezek.queue import store as queue_store
 from kezek.web import auth
 from kezek.web.api import openapi
@@ -208,15 +206,9 @@ def manager_stop():
 @bp.get("/notify/counts")
 @access("manager")
 def counts():
-    """Today's notifications of the office by channel and outcome (sent, gone, failed, dropped)."""
+    """Today's notifications of the office: sent, gone, failed, dropped, and per channel."""
     db = get_db()
-    office_id = auth.office_id(db)
-    office = office_store.office(db, office_id)
-    notifier = _notifier()
-    if notifier is not None:
-        notifier.flush_counts()
-    return jsonify({"day": local_day(now(), office["timezone"]),
-                    "counts": store.counts(db, office_id, local_day(now(), office["timezone"]))})
+    return jsonify(live_notify.today_counts(_notifier(), db, auth.office_id(db), now()))
 
 
 def openapi_paths() -> dict:

@@ -1,7 +1,7 @@
 """Reports, live monitor, audit log (manager role) and the open board's figures (public)."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 
 from kezek.base.clock import local_day
 from kezek.base.errors import Invalid
@@ -13,6 +13,7 @@ from kezek.web import auth
 from kezek.web.api import openapi
 from kezek.web.auth import access
 from kezek.web.context import get_db, now
+from kezek.web.live import notify as live_notify
 
 bp = Blueprint("api_stats", __name__, url_prefix="/api/v1")
 CSV = "text/csv"
@@ -55,7 +56,9 @@ def get_stats():
 @access("manager")
 def get_monitor():
     db = get_db()
-    return jsonify(monitor.monitor(db, auth.office_id(db), now()))
+    office_id = auth.office_id(db)
+    notifications = live_notify.today_counts(live_notify.current(current_app), db, office_id, now())
+    return jsonify({**monitor.monitor(db, office_id, now()), "notifications": notifications})
 
 
 @bp.get("/audit")

@@ -280,6 +280,19 @@ def current(app) -> Notifier | None:
     return app.extensions.get("kezek_notifier")
 
 
+def today_counts(notifier: Notifier | None, db, office_id: str, now) -> dict:
+    """Today's notifications of an office for the monitor: {sent, gone, failed, dropped, channels: {…}}."""
+    if notifier is not None:
+        notifier.flush_counts()
+    rows = store.counts(db, office_id, local_day(now, office_store.office(db, office_id)["timezone"]))
+    total = {outcome: sum(r["n"] for r in rows if r["outcome"] == outcome)
+             for outcome in ("sent", "gone", "failed", "dropped")}
+    channels: dict[str, dict] = {}
+    for r in rows:
+        channels.setdefault(r["channel"], {})[r["outcome"]] = r["n"]
+    return {**total, "channels": channels}
+
+
 def wait_idle(notifier: Notifier, timeout: float = 10.0) -> bool:
     """Wait until nothing is queued or being retried (tests, the bench)."""
     deadline = time.monotonic() + timeout
