@@ -39,8 +39,9 @@ class Report:
 
 def mismatches(db):
     """Every row (tickets, desks, bookings and their check-ins) that differs from its replayed events."""
-    yield from queue_projection.compare_tickets(db)
-    yield from queue_projection.compare_desks(db)
+    desk_moves: list = []     # the ticket events that move desks, gathered by the tickets' replay
+    yield from queue_projection.compare_tickets(db, desk_moves)
+    yield from queue_projection.compare_desks(db, desk_moves)
     yield from bookings_projection.compare(db)
 
 

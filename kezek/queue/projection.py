@@ -41,48 +41,54 @@ DESK_COLUMNS = ("office_id", "name", "active", "paused", "pause_reason", "curren
                 "changed_at")
 
 
-def _issued(e: dict) -> dict:
-    d = json.loads(e["details"])
-    return {"office_id": e["office_id"], "token": d.get("token_sha256", UNKNOWN),
-            "issued_service_id": e["service_id"], "service_id": e["service_id"], "day": d.get("day", UNKNOWN),
+# An event as the store reads it: a tuple (a year's log is read fast as tuples, not dicts).
+ID, AT, OFFICE, NAME, TICKET, SERVICE, DESK, USER, DEVICE, DETAILS = range(10)
+# Ticket events that change their desk's row too (a call takes the desk, these free it).
+DESK_TICKET_EVENTS = {"ticket.called", "ticket.finished", "ticket.no_show", "ticket.returned", "ticket.transferred"}
+
+
+def _issued(e: tuple) -> dict:
+    d = json.loads(e[DETAILS])
+    return {"office_id": e[OFFICE], "token": d.get("token_sha256", UNKNOWN),
+            "issued_service_id": e[SERVICE], "service_id": e[SERVICE], "day": d.get("day", UNKNOWN),
             "number": d.get("seq", UNKNOWN), "display_number": d.get("number", UNKNOWN), "status": "waiting",
             "priority": int(bool(d.get("priority"))), "priority_reason": d.get("priority_reason", UNKNOWN),
-            "first_in_line": 0, "lang": d.get("lang", UNKNOWN), "issued_at": e["at"], "queued_at": e["at"],
+            "first_in_line": 0, "lang": d.get("lang", UNKNOWN), "issued_at": e[AT], "queued_at": e[AT],
             "called_at": None, "started_at": None, "finished_at": None, "desk_id": None,
-            "user_id": e["user_id"], "device_id": e["device_id"], "recalls": 0, "rating": None}
+            "user_id": e[USER], "device_id": e[DEVICE], "recalls": 0, "rating": None}
 
 
 def _ended(status: str):
-    def step(t: dict, e: dict) -> None:
-        t["status"], t["finished_at"] = status, e["at"]
+    def step(t: dict, e: tuple) -> None:
+        t["status"], t["finished_at"] = status, e[AT]
     return step
 
 
-def _called(t: dict, e: dict) -> None:
-    t.update(status="called", desk_id=e["desk_id"], user_id=e["user_id"], called_at=e["at"], first_in_line=0)
+def _called(t: dict, e: tuple) -> None:
+    t.update(status="called", desk_id=e[DESK], user_id=e[USER], called_at=e[AT], first_in_line=0)
 
 
-def _recalled(t: dict, e: dict) -> None:
+def _recalled(t: dict, e: tuple) -> None:
     t["recalls"] += 1
-    t["called_at"] = e["at"]
+    t["called_at"] = e[AT]
 
 
-def _started(t: dict, e: dict) -> None:
-    t["status"], t["started_at"] = "serving", e["at"]
+def _started(t: dict, e: tuple) -> None:
+    t["status"], t["started_at"] = "serving", e[AT]
 
 
-def _returned(t: dict, e: dict) -> None:
-    t.update(status="waiting", desk_id=None, queued_at=e["at"], called_at=None)
+def _returned(t: dict, e: tuple) -> None:
+    t.update(status="waiting", desk_id=None, queued_at=e[AT], called_at=None)
 
 
-def _transferred(t: dict, e: dict) -> None:
-    first = json.loads(e["details"]).get("first")
-    t.update(status="waiting", service_id=e["service_id"], desk_id=None, queued_at=t["issued_at"],
+def _transferred(t: dict, e: tuple) -> None:
+    first = json.loads(e[DETAILS]).get("first")
+    t.update(status="waiting", service_id=e[SERVICE], desk_id=None, queued_at=t["issued_at"],
              first_in_line=int(bool(first)), called_at=None, started_at=None)
 
 
-def _rated(t: dict, e: dict) -> None:
-    t["rating"] = json.loads(e["details"]).get("stars")
+def _rated(t: dict, e: tuple) -> None:
+    t["rating"] = json.loads(e[DETAILS]).get("stars")
 
 
 TICKET_STEPS = {
@@ -93,18 +99,26 @@ TICKET_STEPS = {
 }
 
 
-def replay_tickets(db) -> Iterator[tuple[int, dict | None]]:
-    """(ticket id, its row as the log says) for every ticket the log names, by id (None: never issued)."""
+def replay_tickets(db, desk_moves: list | None = None) -> Iterator[tuple[int, dict | None]]:
+    """(ticket id, its row as the log says) for every ticket the log names, by id (None: never issued).
+
+    `desk_moves` collects the ticket events that change a desk's row, for replay_desks (one read of the log).
+    """
     current, state = None, None
+    steps, moves = TICKET_STEPS, DESK_TICKET_EVENTS
     for e in store.events_by_ticket(db):
-        if e["ticket_id"] != current:
+        if e[TICKET] != current:
             if current is not None:
                 yield current, state
-            current, state = e["ticket_id"], None
-        if e["name"] == "ticket.issued":
+            current, state = e[TICKET], None
+        name = e[NAME]
+        if name == "ticket.issued":
             state = _issued(e)
-        elif state is not None:
-            step = TICKET_STEPS.get(e["name"])
+            continue
+        if desk_moves is not None and name in moves and e[DESK] is not None:
+            desk_moves.append(e)
+        if state is not None:
+            step = steps.get(name)
             if step is not None:
                 step(state, e)
     if current is not None:
@@ -123,9 +137,9 @@ def _ticket_row(row: dict) -> dict:
     return {**row, "token": token_hash(row["token"])}
 
 
-def compare_tickets(db) -> Iterator[Mismatch]:
+def compare_tickets(db, desk_moves: list | None = None) -> Iterator[Mismatch]:
     """Every difference between the ticket rows and their replayed events (a merge by ticket id)."""
-    rows, replayed = store.ticket_rows(db), replay_tickets(db)
+    rows, replayed = store.ticket_rows(db), replay_tickets(db, desk_moves)
     row, rep = next(rows, None), next(replayed, None)
     while row is not None or rep is not None:
         if rep is None or (row is not None and row["id"] < rep[0]):
@@ -149,41 +163,45 @@ def _new_desk(office_id, name=UNKNOWN, active=UNKNOWN) -> dict:
             "current_ticket_id": None, "user_id": None, "changed_at": None}
 
 
-def _desk_step(desk: dict, e: dict) -> None:
-    name = e["name"]
+def _desk_step(desk: dict, e: tuple) -> None:
+    name = e[NAME]
     if name == "desk.changed_config":
-        d = json.loads(e["details"])
+        d = json.loads(e[DETAILS])
         for column in ("name", "active"):
             if column in d:
                 desk[column] = int(d[column]) if column == "active" else d[column]
     elif name == "desk.paused":
-        desk.update(paused=1, pause_reason=json.loads(e["details"]).get("reason"), changed_at=e["at"])
+        desk.update(paused=1, pause_reason=json.loads(e[DETAILS]).get("reason"), changed_at=e[AT])
     elif name == "desk.resumed":
-        desk.update(paused=0, pause_reason=None, changed_at=e["at"])
+        desk.update(paused=0, pause_reason=None, changed_at=e[AT])
     elif name == "ticket.called":
-        desk.update(current_ticket_id=e["ticket_id"], user_id=e["user_id"], changed_at=e["at"])
-    elif name in ("ticket.finished", "ticket.no_show", "ticket.returned", "ticket.transferred"):
-        desk.update(current_ticket_id=None, changed_at=e["at"])
+        desk.update(current_ticket_id=e[TICKET], user_id=e[USER], changed_at=e[AT])
+    elif name in DESK_TICKET_EVENTS:
+        desk.update(current_ticket_id=None, changed_at=e[AT])
 
 
-def replay_desks(db) -> dict[int, dict]:
-    """desk id -> its row as the log says."""
+def replay_desks(db, desk_moves: list | None = None) -> dict[int, dict]:
+    """desk id -> its row as the log says (`desk_moves`: the ticket events replay_tickets collected)."""
+    if desk_moves is None:
+        desk_moves = []
+        for _ in replay_tickets(db, desk_moves):
+            pass
     desks: dict[int, dict] = {}
-    for e in store.desk_events(db):
-        if e["name"] == "desk.created":
-            d = json.loads(e["details"])
-            desks[e["desk_id"]] = _new_desk(e["office_id"], d.get("name", UNKNOWN), int(d.get("active", True)))
+    for e in sorted(store.desk_events(db) + desk_moves):      # in log order: ids are the log's order
+        if e[NAME] == "desk.created":
+            d = json.loads(e[DETAILS])
+            desks[e[DESK]] = _new_desk(e[OFFICE], d.get("name", UNKNOWN), int(d.get("active", True)))
             continue
-        desk = desks.get(e["desk_id"])
+        desk = desks.get(e[DESK])
         if desk is None:   # made before desks were logged: its name and state at that time are unknown
-            desk = desks[e["desk_id"]] = _new_desk(e["office_id"])
+            desk = desks[e[DESK]] = _new_desk(e[OFFICE])
         _desk_step(desk, e)
     return desks
 
 
-def compare_desks(db) -> Iterator[Mismatch]:
+def compare_desks(db, desk_moves: list | None = None) -> Iterator[Mismatch]:
     """Every difference between the desk rows and their replayed events."""
-    replayed = replay_desks(db)
+    replayed = replay_desks(db, desk_moves)
     for row in store.desk_rows(db):
         wanted = replayed.pop(row["id"], None) or _new_desk(UNKNOWN)
         yield from _compare("desks", row["id"], row, wanted, DESK_COLUMNS, row["office_id"])

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 from kezek.base import database
 
@@ -181,16 +182,17 @@ def desk_rows(db) -> list[dict]:
     return database.rows(db, "SELECT * FROM desks ORDER BY id")
 
 
-def events_by_ticket(db):
-    """Every event of a ticket, by ticket and then in log order, read one at a time."""
-    return database.each(db, "SELECT id, at, office_id, name, ticket_id, service_id, desk_id, user_id, device_id,"
-                             " details FROM events WHERE ticket_id IS NOT NULL ORDER BY ticket_id, id")
+def events_by_ticket(db) -> Iterator[tuple]:
+    """Every event of a ticket as a tuple (id, at, office, name, ticket, service, desk, user, device, details),
+    by ticket and then in log order, read one at a time (a year's log: tuples, not dicts)."""
+    return db.execute("SELECT id, at, office_id, name, ticket_id, service_id, desk_id, user_id, device_id,"
+                      " details FROM events WHERE ticket_id IS NOT NULL ORDER BY ticket_id, id")
 
 
-def desk_events(db):
-    """Every event that names a desk, in log order, read one at a time."""
-    return database.each(db, "SELECT id, at, office_id, name, ticket_id, desk_id, user_id, details FROM events"
-                             " WHERE desk_id IS NOT NULL ORDER BY id")
+def desk_events(db) -> list[tuple]:
+    """The events of a desk itself (created, changed, paused, resumed), as tuples like events_by_ticket's."""
+    return db.execute("SELECT id, at, office_id, name, ticket_id, service_id, desk_id, user_id, device_id, details"
+                      " FROM events WHERE ticket_id IS NULL AND desk_id IS NOT NULL ORDER BY id").fetchall()
 
 
 HELP_SELECT = "SELECT h.*, v.name AS kiosk FROM help_calls h JOIN devices v ON v.id = h.device_id"

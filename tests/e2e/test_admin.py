@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 
 import pytest
 from playwright.sync_api import expect
@@ -107,6 +108,16 @@ def test_admin_creates_a_service_and_desk_then_sees_a_served_ticket_everywhere(l
     page.click("#verify")
     expect(page.locator("#verify-result")).to_contain_text("The log is whole")
     screenshot(page, "admin_audit")
+    # A row changed behind the log's back is named (then put back: the server is shared by the tests).
+    with sqlite3.connect(live_server.db) as db:
+        db.execute("UPDATE tickets SET priority = 1 WHERE id = ?", (waiting["id"],))
+    try:
+        page.click("#verify")
+        expect(page.locator("#verify-result")).to_contain_text(f"tickets #{waiting['id']} priority: 1 ≠ 0")
+        screenshot(page, "admin_audit_row_differs")
+    finally:
+        with sqlite3.connect(live_server.db) as db:
+            db.execute("UPDATE tickets SET priority = 0 WHERE id = ?", (waiting["id"],))
 
 
 def test_admin_creates_a_user_and_a_kiosk_and_sees_each_secret_once(live_server, new_page):
