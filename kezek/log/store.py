@@ -47,10 +47,10 @@ def insert_event(db, row: dict) -> None:
     )
 
 
-def chain_rows(db) -> Iterator[dict]:
-    """Every event-log row with its hash, oldest first, read one at a time."""
-    return database.each(db, "SELECT id, at, office_id, name, ticket_id, service_id, desk_id, user_id,"
-                             " device_id, details, prev_hash, hash FROM events ORDER BY id")
+def chain_tuples(db) -> Iterator[tuple]:
+    """Every event-log row as a tuple (chain.FIELDS' values, then its hash), oldest first, one at a time."""
+    return db.conn.execute("SELECT id, at, office_id, name, ticket_id, service_id, desk_id, user_id,"
+                           " device_id, details, prev_hash, hash FROM events ORDER BY id")
 
 
 def office_events(db, office_id: str, *, since: str | None = None, until: str | None = None,
