@@ -187,3 +187,37 @@ def test_an_ended_ticket_cannot_subscribe_and_unsubscribing_deletes_at_once(clie
     client.post(f"/api/v1/tickets/{t['token']}/cancel")
     r = subscribe(client, t, service.browser("u2"))
     assert r.status_code == 409 and r.get_json()["error"]["code"] == "ticket_ended"
+
+
+def test_a_500_is_retried_with_backoff_then_counted_as_failed(client, kiosk_headers, operator, notifier, service):
+    op, h = operator
+    t = issue(client, kiosk_headers)
+    subscribe(client, t, service.browser("r"), ahead=0)
+    assert live_notify.wait_idle(notifier)
+    service.mode, before = "500", service.hits
+    op.post("/api/v1/desks/1/call-next", headers=h)
+    assert live_notify.wait_idle(notifier)
+    assert service.hits - before == 4             # KEZEK_NOTIFY_ATTEMPTS tries of the one call message
+    notifier.flush_counts()
+    from helpers import login
+    manager = notifier.app.test_client()
+    login(manager, "manager")
+    assert manager.get("/api/v1/notify/counts").get_json()["channels"]["push"]["failed"] == 1
+
+
+def test_a_manager_gets_an_encrypted_push_when_a_kiosks_printer_fails(app, notifier, service):
+    from helpers import login
+
+    from kezek.base.events import Event
+    from kezek.web.live.broadcast import publish
+    manager = app.test_client()
+    h = login(manager, "manager")
+    r = manager.post("/api/v1/notify/manager/push", json={"subscription": service.browser("m").subscription(),
+                                                           "lang": "kk"}, headers=h)
+    assert r.status_code == 201
+    publish([Event("printer.changed", app.demo["office"], data={
+        "device_id": app.demo["kiosk_id"], "name": "Kiosk 1", "state": "cover_open", "detail": ""})])
+    got = service.wait_for("m", 1)
+    assert got == [{"title": "Мекеме ескертуі", "body": "Терминал Kiosk 1: принтер басып шығармайды (қақпағы ашық)",
+                    "tag": f"kezek-printer-{app.demo['kiosk_id']}", "url": ""}]
+    assert manager.delete("/api/v1/notify/manager", headers=h).status_code == 204

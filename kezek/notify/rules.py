@@ -50,15 +50,15 @@ def react(db, events: list[Event], now: datetime, ticket_url=lambda token: "") -
         if ticket is None or "token" not in ticket:
             continue
         kind = TOLD.get(event.name)
-        subs = store.for_ticket(db, ticket["id"]) if kind or event.name in ENDS else []
+        subs = store.for_ticket(db, ticket["id"]) if kind or event.name == "ticket.returned" else []
         for sub in subs if kind else []:
             extra = {"desk": ticket.get("desk") or ""}
             if kind == "transferred":
                 extra["service"] = _service_name(db, ticket["service_id"], normalise_lang(sub["lang"]))
             out.append(_message(sub, kind, ticket, ticket_url(ticket["token"]), **extra))
-        if event.name == "ticket.transferred" and subs:
+        if event.name in ("ticket.transferred", "ticket.returned") and subs:
             with database.transaction(db, durable=False):
-                store.mark_told_ahead(db, [s["id"] for s in subs], told=False)   # the new queue is told anew
+                store.mark_told_ahead(db, [s["id"] for s in subs], told=False)   # a new place: told anew
         if event.name in ENDS:
             ended.add(ticket["id"])
     if ended:

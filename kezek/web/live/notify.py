@@ -228,8 +228,10 @@ class Notifier:
                 continue
             for bot in bots:
                 try:
+                    # One bot: a long poll. Several (a region's offices): short ones, so none waits for another's.
                     updates = telegram.get_updates(self.senders.telegram_api, bot["telegram_token"],
-                                                   offsets.get(bot["office_id"], 0), wait_s=wait_s)
+                                                   offsets.get(bot["office_id"], 0),
+                                                   wait_s=wait_s if len(bots) == 1 else 1)
                 except Exception as err:   # Telegram unreachable: try again shortly
                     self.app.logger.info("telegram polling: %s", type(err).__name__)
                     self._stop.wait(5)
