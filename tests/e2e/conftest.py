@@ -30,7 +30,10 @@ class LiveServer(ServerProcess):
     """`python server.py run` on a demo database (bench/_load.py); can be stopped and started again."""
 
     def __init__(self, tmp: Path, env: dict | None = None):
-        super().__init__(tmp, env={"KEZEK_SECRET_KEY": "e2e-secret", "KEZEK_PRINTER_ALLOW_LOCAL": "1", **(env or {})})
+        # A kiosk asks "Need more time?" after its idle time: 2 minutes here, so that a slow machine running
+        # axe-core on each screen is not taken for a visitor who left (tests of the idle time set their own).
+        super().__init__(tmp, env={"KEZEK_SECRET_KEY": "e2e-secret", "KEZEK_PRINTER_ALLOW_LOCAL": "1",
+                                   "KEZEK_KIOSK_IDLE_S": "120", **(env or {})})
 
     def issue(self, service: int, **extra) -> dict:
         """A ticket from the demo kiosk, as the kiosk's API call would issue it."""
