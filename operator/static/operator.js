@@ -654,9 +654,9 @@
       box.append(label);
     });
     $("op-transfer-first").checked = false;
-    openDialog("op-transfer");
     $("op-transfer-reason").value = "";
     $("op-transfer-why").hidden = true;
+    openDialog("op-transfer");
   }
 
   async function submitTransfer(event) {
@@ -665,7 +665,6 @@
     const error = $("op-transfer-error");
     if (!chosen) return showDialogError(K.t("Choose a service."), "error", error);
     const body = { service: Number(chosen.value), first: $("op-transfer-first").checked };
-    const answer = await send("transfer", "/api/v1/tickets/" + S.dialogTicket.id + "/transfer", body, error);
     if (body.first) {
       // Every jump has a reason: putting a visitor first is kept in the log with why.
       body.reason = $("op-transfer-reason").value.trim();
@@ -675,6 +674,7 @@
         return;
       }
     }
+    const answer = await send("transfer", "/api/v1/tickets/" + S.dialogTicket.id + "/transfer", body, error);
     if (answer && answer.status < 400) $("op-transfer").close();
   }
 
@@ -771,11 +771,11 @@
     showOffices();
   });
   $("op-transfer-form").addEventListener("submit", submitTransfer);
-  $("op-call-form").addEventListener("submit", submitCall);
   $("op-transfer-first").addEventListener("change", () => {
     $("op-transfer-why").hidden = !$("op-transfer-first").checked;
     if ($("op-transfer-first").checked) $("op-transfer-reason").focus();
   });
+  $("op-call-form").addEventListener("submit", submitCall);
   $("op-pause-form").addEventListener("submit", submitPause);
   document.addEventListener("keydown", onKey);
   setInterval(tick, 1000);
