@@ -172,3 +172,24 @@ def test_a_checkpoint_signed_by_another_key_is_refused(db, db_path, clock, tmp_p
     result = verify(db_path, "--checkpoint", str(forged))
     assert result.returncode != 0
     assert "the signature does not verify" in result.stdout
+
+
+def test_the_server_refuses_to_sign_a_history_rewritten_behind_its_back(db, db_path, clock, tmp_path):
+    signer, _ = keyfile.ensure(keyfile.default_path(db_path), "kezek.test")
+    issue_some(db, clock, 3)
+    signed = checkpoints.make_due(db, signer, clock.advance(seconds=60))
+    drop_guards(db)                          # a database writer without the key rewrites an old event ...
+    db.execute("UPDATE events SET at = '2026-11-23T04:00:00.000000Z' WHERE id = 3")
+    prev = chain.GENESIS
+    for row in list(database.each(db, "SELECT * FROM events ORDER BY id")):
+        row["prev_hash"], row["hash"] = prev, chain.row_hash({**row, "prev_hash": prev})
+        db.execute("UPDATE events SET prev_hash = ?, hash = ? WHERE id = ?", (row["prev_hash"], row["hash"], row["id"]))
+        prev = row["hash"]
+    head = database.one(db, "SELECT id, hash FROM events ORDER BY id DESC LIMIT 1")
+    base_store.set_setting(db, "log_head", f"{head['id']}:{head['hash']}")
+    for table in ("log_nodes", "log_leaves", "log_trees"):   # ... and lets the tree be rebuilt from it
+        db.execute(f"DELETE FROM {table}")
+    issue_some(db, clock, 2)
+    assert chain.verify(db).ok
+    assert checkpoints.make_due(db, signer, clock.advance(seconds=60)) == []    # the key signs no fork
+    assert checkpoints.latest(db, "demo")["id"] == signed[-1]["id"]

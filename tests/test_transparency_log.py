@@ -85,7 +85,7 @@ def test_no_checkpoint_before_the_job_then_a_signed_one(app, client):
     answer = client.get("/api/v1/log/checkpoint")
     assert answer.status_code == 200 and answer.mimetype == "text/plain"
     key = client.get("/api/v1/log/key").get_data(as_text=True)
-    origin, size, root = check_note(answer.get_data(as_text=True), key)
+    origin, size, _root = check_note(answer.get_data(as_text=True), key)
     assert origin == "kezek.test/demo" and key.startswith("kezek.test/demo+")
     db = database.open_db(app.config["DB"])
     assert size == database.scalar(db, "SELECT count(*) FROM events WHERE office_id = 'demo'")

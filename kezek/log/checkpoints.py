@@ -6,6 +6,9 @@ checkpoint for each office whose log grew since its last one (none when nothing 
 one closing each office day that ended (office-local midnight) — that one is made even when
 the day added nothing. It returns the new checkpoint rows (dicts: id, office_id, size, root
 hex, note, made_at, day), committed.
+Before signing, the new tree must be one history with the newest stored checkpoint that the
+key signed (a consistency proof); when it is not — events rewritten behind the server's back —
+nothing is signed for that office and "LOG NOT SIGNED" is logged every minute.
 
 The witness hook: after make_due has committed, the background job calls every function in
 `after_checkpoint` with (db, office_id, row) for each new row, in order, each in its own
@@ -16,19 +19,52 @@ its own table; `published(db, row)` appends the lines `cosignature_lines` return
 from __future__ import annotations
 
 import base64
+import logging
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from kezek.base import database
 from kezek.base.clock import iso, local_day, utc_bounds
-from kezek.log import keyfile, note, store, tree
+from kezek.log import keyfile, merkle, note, store, tree
 
 after_checkpoint: list[Callable] = []          # each f(db, office_id, row), called after commit
 cosignature_lines: list[Callable] = []         # each f(db, row) -> list of "— name base64" lines to publish
+log = logging.getLogger(__name__)
 
 
-def _make(db, signer: note.Signer, office_id: str, size: int, now: datetime, day: str | None) -> dict:
+def _extends_signed(db, signer: note.Signer, office_id: str, size: int, root: bytes) -> str | None:
+    """None when the newest stored checkpoint verifies with the key and is one history with (size, root); else why not.
+
+    Someone who can write the database but lacks the key could rewrite events and the tree
+    and let this job sign the new history; checking against the last checkpoint the key
+    signed refuses that (deleting every stored checkpoint remains possible: kept ones and
+    witnesses catch it).
+    """
+    latest = store.latest_checkpoint(db, office_id)
+    if latest is None:
+        return None
+    try:
+        kept = note.parse_checkpoint(note.verify(latest["note"], keyfile.office_verifier(signer, office_id)))
+    except note.NoteError:
+        return f"stored checkpoint #{latest['id']} does not verify with the log's key"
+    if kept.size > tree.size(db, office_id):
+        return f"the log is shorter than stored checkpoint #{latest['id']} (size {kept.size})"
+    try:
+        if kept.size <= size:
+            merkle.verify_consistency(kept.size, size, kept.root, root, tree.consistency(db, office_id, kept.size, size))
+        else:
+            merkle.verify_consistency(size, kept.size, root, kept.root, tree.consistency(db, office_id, size, kept.size))
+    except merkle.ProofError:
+        return f"the log no longer extends stored checkpoint #{latest['id']} (size {kept.size})"
+    return None
+
+
+def _make(db, signer: note.Signer, office_id: str, size: int, now: datetime, day: str | None) -> dict | None:
     root = tree.root(db, office_id, size)
+    refused = _extends_signed(db, signer, office_id, size, root)
+    if refused:
+        log.error("LOG NOT SIGNED for office %s at size %s: %s", office_id, size, refused)
+        return None
     text = note.Checkpoint(keyfile.origin(signer.name, office_id), size, root).text()
     signed = note.sign(text, keyfile.office_signer(signer, office_id))
     row = {"office_id": office_id, "size": size, "root": root.hex(), "note": signed, "made_at": iso(now), "day": day}
@@ -59,7 +95,7 @@ def make_due(db, signer: note.Signer, now: datetime) -> list[dict]:
             latest = store.latest_checkpoint(db, office_id)
             if size and (latest is None or latest["size"] != size):
                 made.append(_make(db, signer, office_id, size, now, None))
-    return made
+    return [row for row in made if row is not None]
 
 
 def latest(db, office_id: str) -> dict | None:

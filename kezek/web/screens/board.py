@@ -1,6 +1,8 @@
 """The open board's page: today's waiting counts, mean waits and served counts, public."""
 from __future__ import annotations
 
+import functools
+
 from flask import Blueprint, Response, abort
 from flask_babel import get_locale
 
@@ -40,9 +42,15 @@ def checkpoint_qr(office):
     row = checkpoints.latest(db, office)
     if row is None:
         abort(404)
-    response = Response(qr_svg(checkpoints.published(db, row)), mimetype="image/svg+xml")
-    response.headers["Cache-Control"] = "no-cache"
+    response = Response(_note_qr(checkpoints.published(db, row)), mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "public, max-age=30"
     return response
+
+
+@functools.lru_cache(maxsize=32)
+def _note_qr(note: str) -> bytes:
+    """The QR code of a note, drawn once per checkpoint however many screens and phones ask."""
+    return qr_svg(note)
 
 
 @bp.get("/board/<office>")
