@@ -62,8 +62,9 @@
   /* ---- rendering ---- */
   function deskSay(desk) {
     const text = String(desk == null ? "" : desk);
-    return /^\d+$/.test(text) ? Kezek.t("Please go to desk %(desk)s", { desk: text })
-      : Kezek.t("Please go to %(desk)s", { desk: text });
+    const lang = labelLang || Kezek.lang;
+    return /^\d+$/.test(text) ? Kezek.t("Please go to desk %(desk)s", { desk: text }, lang)
+      : Kezek.t("Please go to %(desk)s", { desk: text }, lang);
   }
 
   function fitCall() {
@@ -71,7 +72,8 @@
     const row = $("now-call"), number = $("now-number"), desk = $("now-desk");
     number.style.fontSize = desk.style.fontSize = "";
     let size = parseFloat(getComputedStyle(number).fontSize);
-    while (row.scrollWidth > row.clientWidth + 1 && size > 20) {
+    const floor = parseFloat(getComputedStyle(document.documentElement).getPropertyValue("--legible")) || 20;
+    while (row.scrollWidth > row.clientWidth + 1 && size * 0.9 >= floor) {
       size *= 0.9;
       number.style.fontSize = desk.style.fontSize = size + "px";
     }
@@ -186,7 +188,60 @@
     }
   }
 
+  /* ---- legible from the hall: capitals of 11 mm per metre of viewing distance (55 mm at 5 m, 86 mm at 8 m) ---- */
+  const CAP_MM_PER_M = 11;
+  let capRatio = 0;
+  function fontCapRatio() {
+    // The font's capital height over its size, from the browser's own metrics of "H" (DejaVu Sans Bold ≈ 0.73).
+    if (!capRatio) {
+      const ctx = document.createElement("canvas").getContext("2d");
+      ctx.font = "bold 200px 'DejaVu Sans', sans-serif";
+      capRatio = ctx.measureText("H").actualBoundingBoxAscent / 200 || 0.73;
+    }
+    return capRatio;
+  }
+
+  /* The smallest font a visitor's element may have: from the TV's size (settings.screen_in, default 43")
+     and the viewing distance (settings.viewing_m, default 5 m); ?screen_in= and ?viewing_m= override. */
+  function applyLegibility() {
+    const viewing = Number(params.get("viewing_m") || state.settings.viewing_m) || 5;
+    const inches = Number(params.get("screen_in") || state.settings.screen_in) || 55;
+    const panelMm = inches * 25.4 * 16 / Math.hypot(16, 9);           // the long side of a 16:9 panel
+    const mmPerPx = panelMm / Math.max(innerWidth, innerHeight);
+    const capPx = CAP_MM_PER_M * viewing / mmPerPx;
+    const fontPx = capPx / fontCapRatio();
+    document.documentElement.style.setProperty("--legible", fontPx.toFixed(1) + "px");
+    Object.assign($("display").dataset, { viewingM: String(viewing), screenIn: String(inches),
+      mmPerPx: mmPerPx.toFixed(4), capRatio: fontCapRatio().toFixed(3) });
+    // Fewer, wider queue cells when the letters must be large: a letter and a count fit in each.
+    const columns = Math.max(2, Math.min(4, Math.floor(innerWidth / (fontPx * 3.4))));
+    $("waiting").style.gridTemplateColumns = "repeat(" + columns + ", minmax(0, 1fr))";
+  }
+
+  /* The hall's labels and the desk instruction in the device's languages in turn (settings.label_langs,
+     kk and ru by default), every 8 s; the rest of the screen keeps its language. ?lang= holds one language. */
+  const LABELS = ".display-brand[data-i18n], .display-now-labels [data-i18n], .display-recent-head [data-i18n],"
+    + " .display-section-title[data-i18n], .display-empty[data-i18n]";
+  let labelLang = null;
+  function labelLangs() {
+    const wanted = Array.isArray(state.settings.label_langs) ? state.settings.label_langs : ["kk", "ru"];
+    return params.get("lang") ? [] : wanted.filter((l) => ["kk", "ru", "en"].includes(l));
+  }
+  function renderLabels() {
+    const lang = labelLang || Kezek.lang;
+    document.querySelectorAll(LABELS).forEach((el) => { el.textContent = Kezek.t(el.dataset.i18n, null, lang); });
+  }
+  function alternateLabels() {
+    const langs = labelLangs();
+    if (langs.length < 2) return;
+    labelLang = langs[(langs.indexOf(labelLang || Kezek.lang) + 1) % langs.length];
+    renderLabels();
+    renderCalls();
+  }
+
   function render() {
+    applyLegibility();
+    renderLabels();
     renderOffice();
     renderWaiting();  // first: its height decides how many recent calls fit
     renderCalls();
@@ -418,6 +473,7 @@
   Kezek.setLang = function (lang) { originalSetLang(lang); render(); };
   audioContext();
   setInterval(renderClock, 5000);
+  setInterval(alternateLabels, 8000);
   window.addEventListener("resize", () => { renderCalls(); renderWaiting(); });
 
   const auth = { screen: "display" };

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import wait_js
+from tests.e2e.conftest import axe_check, wait_js
 
 pytestmark = pytest.mark.e2e
 
@@ -55,6 +55,7 @@ def operator(live_server):
 def screenshot(page, name: str) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+    axe_check(page, name)
 
 
 def call_next(live_server, operator, desk: int, service: int) -> dict:
@@ -137,7 +138,7 @@ def test_calls_made_during_a_network_drop_are_shown_and_announced_after_it(tv, l
 
 
 def test_after_a_server_restart_the_display_shows_the_calls_without_a_reload(tv, live_server, operator):
-    page = tv()
+    page = tv("?viewing_m=3")   # a small office: several recent calls fit at the letters 3 m need
     before = call_next(live_server, operator, desk=2, service=1)
     wait_shown_now(page, before["number"])
     live_server.stop()
@@ -209,7 +210,7 @@ def test_screenshots_at_tv_size_in_every_language(tv, live_server, operator, lan
             call_next(live_server, operator, desk, service)
         for service in (1, 1, 2, 4, 5, 7):
             live_server.issue(service)
-    page = tv(f"?lang={lang}", size=size)
+    page = tv(f"?lang={lang}&viewing_m=3", size=size)   # a small office: several recent calls fit
     assert (page.text_content(".display-brand"), page.text_content(".display-recent .display-section-title"),
             page.text_content(".display-waiting .display-section-title")) == labels
     assert page.inner_text("#clock-time")
