@@ -47,48 +47,51 @@ ID, AT, OFFICE, NAME, TICKET, SERVICE, DESK, USER, DEVICE, DETAILS = range(10)
 DESK_TICKET_EVENTS = {"ticket.called", "ticket.finished", "ticket.no_show", "ticket.returned", "ticket.transferred"}
 
 
-def _issued(e: tuple) -> dict:
+# A ticket's replayed row is a list in TICKET_COLUMNS' order (fast to change and to compare).
+(T_OFFICE, T_TOKEN, T_ISSUED_SERVICE, T_SERVICE, T_DAY, T_NUMBER, T_DISPLAY, T_STATUS, T_PRIORITY, T_REASON, T_FIRST,
+ T_LANG, T_ISSUED_AT, T_QUEUED_AT, T_CALLED_AT, T_STARTED_AT, T_FINISHED_AT, T_DESK, T_USER, T_DEVICE, T_RECALLS,
+ T_RATING) = range(len(TICKET_COLUMNS))
+
+
+def _issued(e: tuple) -> list:
     d = json.loads(e[DETAILS])
-    return {"office_id": e[OFFICE], "token": d.get("token_sha256", UNKNOWN),
-            "issued_service_id": e[SERVICE], "service_id": e[SERVICE], "day": d.get("day", UNKNOWN),
-            "number": d.get("seq", UNKNOWN), "display_number": d.get("number", UNKNOWN), "status": "waiting",
-            "priority": int(bool(d.get("priority"))), "priority_reason": d.get("priority_reason", UNKNOWN),
-            "first_in_line": 0, "lang": d.get("lang", UNKNOWN), "issued_at": e[AT], "queued_at": e[AT],
-            "called_at": None, "started_at": None, "finished_at": None, "desk_id": None,
-            "user_id": e[USER], "device_id": e[DEVICE], "recalls": 0, "rating": None}
+    return [e[OFFICE], d.get("token_sha256", UNKNOWN), e[SERVICE], e[SERVICE], d.get("day", UNKNOWN),
+            d.get("seq", UNKNOWN), d.get("number", UNKNOWN), "waiting", int(bool(d.get("priority"))),
+            d.get("priority_reason", UNKNOWN), 0, d.get("lang", UNKNOWN), e[AT], e[AT], None, None, None, None,
+            e[USER], e[DEVICE], 0, None]
 
 
 def _ended(status: str):
-    def step(t: dict, e: tuple) -> None:
-        t["status"], t["finished_at"] = status, e[AT]
+    def step(t: list, e: tuple) -> None:
+        t[T_STATUS], t[T_FINISHED_AT] = status, e[AT]
     return step
 
 
-def _called(t: dict, e: tuple) -> None:
-    t.update(status="called", desk_id=e[DESK], user_id=e[USER], called_at=e[AT], first_in_line=0)
+def _called(t: list, e: tuple) -> None:
+    t[T_STATUS], t[T_DESK], t[T_USER], t[T_CALLED_AT], t[T_FIRST] = "called", e[DESK], e[USER], e[AT], 0
 
 
-def _recalled(t: dict, e: tuple) -> None:
-    t["recalls"] += 1
-    t["called_at"] = e[AT]
+def _recalled(t: list, e: tuple) -> None:
+    t[T_RECALLS] += 1
+    t[T_CALLED_AT] = e[AT]
 
 
-def _started(t: dict, e: tuple) -> None:
-    t["status"], t["started_at"] = "serving", e[AT]
+def _started(t: list, e: tuple) -> None:
+    t[T_STATUS], t[T_STARTED_AT] = "serving", e[AT]
 
 
-def _returned(t: dict, e: tuple) -> None:
-    t.update(status="waiting", desk_id=None, queued_at=e[AT], called_at=None)
+def _returned(t: list, e: tuple) -> None:
+    t[T_STATUS], t[T_DESK], t[T_QUEUED_AT], t[T_CALLED_AT] = "waiting", None, e[AT], None
 
 
-def _transferred(t: dict, e: tuple) -> None:
+def _transferred(t: list, e: tuple) -> None:
     first = json.loads(e[DETAILS]).get("first")
-    t.update(status="waiting", service_id=e[SERVICE], desk_id=None, queued_at=t["issued_at"],
-             first_in_line=int(bool(first)), called_at=None, started_at=None)
+    t[T_STATUS], t[T_SERVICE], t[T_DESK], t[T_QUEUED_AT] = "waiting", e[SERVICE], None, t[T_ISSUED_AT]
+    t[T_FIRST], t[T_CALLED_AT], t[T_STARTED_AT] = int(bool(first)), None, None
 
 
-def _rated(t: dict, e: tuple) -> None:
-    t["rating"] = json.loads(e[DETAILS]).get("stars")
+def _rated(t: list, e: tuple) -> None:
+    t[T_RATING] = json.loads(e[DETAILS]).get("stars")
 
 
 TICKET_STEPS = {
@@ -99,7 +102,7 @@ TICKET_STEPS = {
 }
 
 
-def replay_tickets(db, desk_moves: list | None = None) -> Iterator[tuple[int, dict | None]]:
+def replay_tickets(db, desk_moves: list | None = None) -> Iterator[tuple[int, list | None]]:
     """(ticket id, its row as the log says) for every ticket the log names, by id (None: never issued).
 
     `desk_moves` collects the ticket events that change a desk's row, for replay_desks (one read of the log).
@@ -132,29 +135,34 @@ def _compare(table: str, key, row: dict, wanted: dict, columns, office_id) -> It
             yield Mismatch(table, key, column, row[column], value, office_id)
 
 
-def _ticket_row(row: dict) -> dict:
+def _ticket_mismatches(row: tuple, wanted: list) -> Iterator[Mismatch]:
     # The token itself is the visitor's key: only its hash is compared, and shown.
-    return {**row, "token": token_hash(row["token"])}
+    values = list(row[1:])
+    values[T_TOKEN] = token_hash(values[T_TOKEN])
+    if values == wanted:
+        return
+    for i, column in enumerate(TICKET_COLUMNS):
+        if wanted[i] is not UNKNOWN and values[i] != wanted[i]:
+            yield Mismatch("tickets", row[0], column, values[i], wanted[i], row[1])
 
 
 def compare_tickets(db, desk_moves: list | None = None) -> Iterator[Mismatch]:
     """Every difference between the ticket rows and their replayed events (a merge by ticket id)."""
-    rows, replayed = store.ticket_rows(db), replay_tickets(db, desk_moves)
+    rows, replayed = store.ticket_tuples(db), replay_tickets(db, desk_moves)
     row, rep = next(rows, None), next(replayed, None)
     while row is not None or rep is not None:
-        if rep is None or (row is not None and row["id"] < rep[0]):
-            yield Mismatch("tickets", row["id"], "(row)", "present", "no event of it", row["office_id"])
+        if rep is None or (row is not None and row[0] < rep[0]):
+            yield Mismatch("tickets", row[0], "(row)", "present", "no event of it", row[1])
             row = next(rows, None)
-        elif row is None or rep[0] < row["id"]:
+        elif row is None or rep[0] < row[0]:
             if rep[1] is not None:
-                yield Mismatch("tickets", rep[0], "(row)", "missing", "issued", rep[1]["office_id"])
+                yield Mismatch("tickets", rep[0], "(row)", "missing", "issued", rep[1][T_OFFICE])
             rep = next(replayed, None)
         else:
             if rep[1] is None:
-                yield Mismatch("tickets", row["id"], "(row)", "present", "never issued", row["office_id"])
+                yield Mismatch("tickets", row[0], "(row)", "present", "never issued", row[1])
             else:
-                yield from _compare("tickets", row["id"], _ticket_row(row), rep[1], TICKET_COLUMNS,
-                                    row["office_id"])
+                yield from _ticket_mismatches(row, rep[1])
             row, rep = next(rows, None), next(replayed, None)
 
 
