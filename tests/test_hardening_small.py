@@ -244,6 +244,21 @@ def test_new_spoken_calls_are_limited_per_address_and_cached_ones_are_free(app):
 
 
 @pytest.mark.skipif(not speech.espeak_available(), reason="espeak-ng is part of make test's packages")
+def test_a_display_announcing_real_calls_is_never_limited(app, operator, kiosk_headers):
+    """The hall display fetches every call it announces: a busy office calls more than any made-up-number limit."""
+    app.config["VOICE_SYNTHESES_PER_MINUTE"] = 1
+    c = app.test_client()
+    assert _call(c, "А901").status_code == 200
+    assert _call(c, "А902").status_code == 429   # made up: over the limit
+    op, headers = operator
+    for _ in range(3):
+        c.post("/api/v1/tickets", json={"service": 1}, headers=kiosk_headers)
+        called = op.post("/api/v1/desks/1/call-next", headers=headers).get_json()
+        r = c.get("/audio/call.wav", query_string={"number": called["number"], "desk": called["desk"], "lang": "ru"})
+        assert r.status_code == 200, r.get_json()
+
+
+@pytest.mark.skipif(not speech.espeak_available(), reason="espeak-ng is part of make test's packages")
 def test_the_voice_cache_stays_under_its_cap_and_keeps_the_recent_calls(app, tmp_path):
     app.config["VOICE_SYNTHESES_PER_MINUTE"] = 0
     app.config["VOICE_CACHE_MB"] = 1

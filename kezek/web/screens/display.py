@@ -3,20 +3,23 @@ from __future__ import annotations
 
 import re
 import threading
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from flask_babel import get_locale
 
+from kezek.base.clock import iso
 from kezek.base.errors import Invalid
 from kezek.base.i18n import N_
 from kezek.office import store as office_store
+from kezek.queue import store as queue_store
 from kezek.voice import speech, words
 from kezek.web import auth
 from kezek.web.api import openapi
 from kezek.web.auth import access
-from kezek.web.context import error_body, get_db
+from kezek.web.context import error_body, get_db, now
 from kezek.web.screens.rendering import render_screen
 
 bp = Blueprint("screen_display", __name__)
@@ -111,7 +114,10 @@ def call_audio():
     number, desk, lang = _call_input()
     cache_dir, clips_dir = voice_dirs()
     limit = int(current_app.config["VOICE_SYNTHESES_PER_MINUTE"])
-    if not speech.call_is_ready(number, desk, lang, cache_dir, clips_dir) \
+    # Free: a call already cached, or one that really happened today (a display announcing it); the rest
+    # (anyone making up numbers) is limited per address, so the route cannot fill the disk.
+    real = queue_store.was_called(get_db(), number, desk, iso(now() - timedelta(days=1)))
+    if not real and not speech.call_is_ready(number, desk, lang, cache_dir, clips_dir) \
             and not syntheses_per_address.hit(f"ip:{auth.client_ip()}", limit):
         raise auth.TooMany("Too many new calls to speak from this address: try again in a minute.",
                            "voice_rate_limited")
