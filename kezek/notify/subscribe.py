@@ -25,6 +25,11 @@ def _ahead(db, office_id: str, value) -> int:
     return value
 
 
+def _lang(value, default: str = "kk") -> str:
+    """A language from a request body: anything but a known code's string is the default."""
+    return normalise_lang(value if isinstance(value, str) else None, normalise_lang(default))
+
+
 def _live(db, ticket: dict | None) -> dict:
     if ticket is None:
         raise NotFound("Ticket not found.", "ticket_not_found")
@@ -42,7 +47,7 @@ def _add(db, ticket: dict, channel: str, address: str, ahead, lang, now: datetim
         elif sum(s["channel"] == channel for s in store.for_ticket(db, ticket["id"])) >= MAX_PER_TICKET:
             raise Conflict("This ticket is followed on enough devices already.", "too_many_followers")
         row = {"office_id": ticket["office_id"], "ticket_id": ticket["id"], "channel": channel, "address": address,
-               "lang": normalise_lang(lang or ticket["lang"]), "ahead": _ahead(db, ticket["office_id"], ahead),
+               "lang": _lang(lang, ticket["lang"]), "ahead": _ahead(db, ticket["office_id"], ahead),
                "day": ticket["day"] if ticket.get("day") else local_day(now, office["timezone"]),
                "created_at": now.isoformat()}
         row["id"] = store.add_subscription(db, row)
@@ -80,7 +85,7 @@ def ticket_channels(db, ticket: dict) -> dict:
 def subscribe_manager_push(db, user_id: int, office_id: str, subscription, now: datetime, *,
                            services: tuple[str, ...], lang=None) -> dict:
     """Keep a manager's push subscription for the office's alerts."""
-    row = {"office_id": office_id, "user_id": user_id, "channel": "push", "lang": normalise_lang(lang),
+    row = {"office_id": office_id, "user_id": user_id, "channel": "push", "lang": _lang(lang),
            "address": push.checked_subscription(subscription, services), "ahead": 0, "day": "",
            "created_at": now.isoformat()}
     with database.transaction(db):
@@ -97,7 +102,7 @@ def manager_telegram_link(db, user_id: int, office_id: str, now: datetime, lang=
     with database.transaction(db):
         store.remove_manager(db, user_id, office_id, "telegram")
         store.add_subscription(db, {"office_id": office_id, "user_id": user_id, "channel": "telegram",
-                                    "address": f"pending:{code}", "lang": normalise_lang(lang), "ahead": 0,
+                                    "address": f"pending:{code}", "lang": _lang(lang), "ahead": 0,
                                     "day": "", "created_at": now.isoformat()})
     return f"https://t.me/{bot}?start=m_{code}"
 

@@ -112,7 +112,10 @@ def ticket_sms(token):
     return _answer(db, ticket)
 
 
-@bp.delete("/tickets/<token>/<any(push, sms, telegram, notify):channel>")
+@bp.delete("/tickets/<token>/push", defaults={"channel": "push"})
+@bp.delete("/tickets/<token>/sms", defaults={"channel": "sms"})
+@bp.delete("/tickets/<token>/telegram", defaults={"channel": "telegram"})
+@bp.delete("/tickets/<token>/notify", defaults={"channel": "notify"})
 @access("public")
 def ticket_unsubscribe(token, channel):
     """Stop one channel's notifications (notify: all of them); the address is deleted at once."""
@@ -199,8 +202,8 @@ def manager_telegram():
 @access("manager")
 def manager_stop():
     db = get_db()
-    subscribe.unsubscribe_manager(db, g.user["id"], auth.office_id(db))
-    return current_app.response_class(status=204)
+    removed = subscribe.unsubscribe_manager(db, g.user["id"], auth.office_id(db))
+    return jsonify({"removed": removed})
 
 
 @bp.get("/notify/counts")
@@ -226,8 +229,11 @@ def openapi_paths() -> dict:
         "telegram_token": {"type": ["string", "null"]}, "telegram_bot": {"type": ["string", "null"]}}}
     op = openapi._op
     return {
-        "/api/v1/tickets/{token}/notify": {"get": op("What the ticket page may offer for notifications", "public",
-                                                     obj, params=[token])},
+        "/api/v1/tickets/{token}/notify": {
+            "get": op("What the ticket page may offer for notifications", "public", obj, params=[token]),
+            "delete": op("Stop every channel's notifications of a ticket", "public", obj, params=[token])},
+        "/api/v1/tickets/{token}/telegram": {"delete": op("Stop a ticket's Telegram messages", "public", obj,
+                                                          params=[token])},
         "/api/v1/tickets/{token}/telegram.svg": {"get": op("The QR code of the ticket's Telegram link", "public",
                                                            obj, params=[token])},
         "/api/v1/tickets/{token}/push": {
@@ -239,11 +245,14 @@ def openapi_paths() -> dict:
             "delete": op("Stop a ticket's SMS; the phone is deleted", "public", obj, params=[token])},
         "/api/v1/tickets/{ticket_id}/phone": {"post": op("An operator gives a caller's phone for SMS", "operator",
                                                          obj, "201", body=phone, params=[ticket_id])},
+        "/api/v1/notify/telegram/{secret}": {"post": op(
+            "Telegram's webhook (404 without the secret header)", "public", obj, body=obj,
+            params=[openapi._path_param("secret", "string")])},
         "/api/v1/notify/settings": {"get": op("The office's notification settings", "admin", settings),
                                     "patch": op("Change them (the bot token is never answered)", "admin",
                                                 settings, body=settings)},
         "/api/v1/notify/manager/push": {"post": op("A manager's push alerts", "manager", obj, "201", body=sub)},
         "/api/v1/notify/manager/telegram": {"post": op("A manager's Telegram link", "manager", obj, "201")},
-        "/api/v1/notify/manager": {"delete": op("Stop a manager's alerts", "manager", obj, "204")},
+        "/api/v1/notify/manager": {"delete": op("Stop a manager's alerts", "manager", obj)},
         "/api/v1/notify/counts": {"get": op("Today's notifications, counted", "manager", obj)},
     }
