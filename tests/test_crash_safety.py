@@ -40,7 +40,9 @@ class Load:
         rng = random.Random(seed)
         session = self.server.kiosk()
         while not self.stop.is_set():
-            body = {"service": rng.choice([1, 1, 1, 2, 3, 5]), "priority": rng.random() < 0.1}
+            body = {"service": rng.choice([1, 1, 1, 2, 3, 5])}
+            if rng.random() < 0.1:
+                body.update(priority=True, priority_reason="elderly")   # a priority ticket names its group
             try:
                 r = session.post(self.server.url + "/api/v1/tickets", json=body, timeout=5,
                                  headers={"Idempotency-Key": uuid.uuid4().hex})
