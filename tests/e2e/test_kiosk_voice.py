@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import axe_check, screenshot, wait_js
-from tests.e2e.test_kiosk import open_kiosk, short_idle_server, ticket_on_screen  # noqa: F401  (a fixture)
+from tests.e2e.test_kiosk import assert_fits, open_kiosk, short_idle_server, ticket_on_screen  # noqa: F401
 
 pytestmark = pytest.mark.e2e
 
@@ -111,10 +111,24 @@ def test_larger_text_and_high_contrast_in_one_touch_and_reset_for_the_next_visit
         page.locator('#kiosk-tools [data-mode="large"]').click()
         page.locator('#kiosk-tools [data-mode="contrast"]').click()
         assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(0, 0, 0)"
+        assert page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)") > 1.25 * 0.023 * min(
+            page.viewport_size["width"], page.viewport_size["height"])       # the text is larger
+        assert_fits(page)                                                    # and everything still fits
         screenshot(page, f"kiosk-modes-start-{size}")
         page.get_by_role("button", name="English", exact=True).click()
         expect(page.locator("#screen-services")).to_be_visible()
+        assert_fits(page)
         screenshot(page, f"kiosk-modes-services-{size}")
+        page.locator('#services .service[data-service-id="1"]').click()
+        page.locator('#screen-priority [data-priority=""]').click()
+        expect(page.locator("#screen-ticket")).to_be_visible()
+        assert_fits(page)
+        screenshot(page, f"kiosk-modes-ticket-{size}")
+        page.locator("#screen-ticket [data-action=home]").click()
+        expect(page.locator("#screen-start")).to_be_visible()
+        assert page.evaluate("document.documentElement.className") == ""   # the next visitor: plain kiosk
+        page.locator('#kiosk-tools [data-mode="large"]').click()
+        page.get_by_role("button", name="English", exact=True).click()
         page.locator("#screen-services [data-action=back]").click()
         expect(page.locator("#screen-start")).to_be_visible()
         assert page.evaluate("document.documentElement.className") == ""   # the next visitor: plain kiosk
