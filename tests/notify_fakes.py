@@ -121,11 +121,14 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, status: int, data: dict | None = None):
         raw = json.dumps(data or {}).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(raw)))
-        self.end_headers()
-        self.wfile.write(raw)
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(raw)))
+            self.end_headers()
+            self.wfile.write(raw)
+        except OSError:   # a hung request the server gave up on: its connection is closed already
+            pass
 
     def _body(self) -> bytes:
         return self.rfile.read(int(self.headers.get("Content-Length") or 0))
