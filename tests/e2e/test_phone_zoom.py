@@ -1,0 +1,78 @@
+"""The phone pages (ticket, booking, open board) at 200 % zoom and with the phone's largest font, on a 360 px phone:
+no sideways scroll, nothing cut off, every target at least 44 px."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import screenshot
+
+pytestmark = pytest.mark.e2e
+
+# 200 % zoom of a 360×740 phone: the page lays out in 180×370 CSS px (each drawn twice as large).
+ZOOMED = (180, 370)
+CHECK = """() => {
+  const s = document.scrollingElement;
+  const bad = [];
+  document.querySelectorAll('body *').forEach((el) => {
+    if (!el.getClientRects().length) return;
+    const style = getComputedStyle(el);
+    if (style.visibility === 'hidden' || el.closest('[hidden], [aria-hidden=true], .visually-hidden')) return;
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) return;
+    const target = el.matches('button, a[href], input:not([type=hidden]), select, [role=button]');
+    if (target && (r.width < 44 || r.height < 44)) bad.push('small ' + el.tagName + ' ' + (el.id || el.className) + ' ' + Math.round(r.width) + 'x' + Math.round(r.height));
+    if (r.right > innerWidth + 1 || r.left < -1) bad.push('outside ' + el.tagName + ' ' + (el.id || el.className) + ' ' + Math.round(r.left) + '..' + Math.round(r.right));
+    const clips = ['hidden', 'clip'].includes(style.overflowX) || ['hidden', 'clip'].includes(style.overflow);
+    if (clips && el.scrollWidth > el.clientWidth + 2 && !/ellipsis/.test(style.textOverflow)) bad.push('cut ' + el.tagName + ' ' + (el.id || el.className));
+  });
+  return {scroll: s.scrollWidth - innerWidth, bad};
+}"""
+
+
+def check(page, name: str, large_font: bool) -> None:
+    if large_font:
+        # The phone's largest font: text twice the size (Android's 200 % font scale), as a browser sets it.
+        page.evaluate("document.documentElement.style.fontSize = '200%'")
+        page.wait_for_timeout(200)
+    result = page.evaluate(CHECK)
+    if result["scroll"] > 0 or result["bad"]:
+        screenshot(page, f"{name}-does-not-fit")
+    assert result["scroll"] <= 0, f"{name}: scrolls {result['scroll']} px sideways"
+    assert result["bad"] == [], f"{name}: {result['bad']}"
+    screenshot(page, name)
+
+
+@pytest.mark.parametrize("large_font", [False, True], ids=["zoom200", "zoom200-largest-font"])
+def test_the_ticket_page_at_200_percent(live_server, new_page, large_font):
+    ticket = live_server.issue(3, lang="kk")
+    page = new_page(ZOOMED)
+    page.goto(ticket["url"])
+    expect(page.locator("#number")).to_have_text(ticket["number"])
+    check(page, "phone-zoom-ticket" + ("-font" if large_font else ""), large_font)
+
+
+@pytest.mark.xfail(strict=True, reason="not done yet: the booking page scrolls sideways with the largest font")
+@pytest.mark.parametrize("large_font", [True], ids=["zoom200-largest-font"])
+def test_the_booking_page_at_200_percent_with_the_largest_font(live_server, new_page, large_font):
+    page = new_page(ZOOMED)
+    page.goto(live_server.url + "/book/")
+    page.wait_for_load_state("networkidle")
+    check(page, "phone-zoom-book-font", large_font)
+
+
+@pytest.mark.parametrize("large_font", [False], ids=["zoom200"])
+def test_the_booking_page_at_200_percent(live_server, new_page, large_font):
+    page = new_page(ZOOMED)
+    page.goto(live_server.url + "/book/")
+    page.wait_for_load_state("networkidle")
+    check(page, "phone-zoom-book" + ("-font" if large_font else ""), large_font)
+
+
+@pytest.mark.xfail(strict=True, reason="not done yet: the open board's table is wider than 180 px")
+@pytest.mark.parametrize("large_font", [False, True], ids=["zoom200", "zoom200-largest-font"])
+def test_the_open_board_at_200_percent(live_server, new_page, large_font):
+    page = new_page(ZOOMED)
+    page.goto(live_server.url + "/board/")
+    page.wait_for_load_state("networkidle")
+    check(page, "phone-zoom-board" + ("-font" if large_font else ""), large_font)
