@@ -74,6 +74,7 @@ def everything_stored(app) -> str:
 def test_follow_in_telegram_status_and_cancel_in_russian(client, kiosk_headers, bot, telegram):
     issue(client, kiosk_headers)
     t = issue(client, kiosk_headers, "ru")
+    assert live_notify.wait_idle(bot)
     offer = client.get(f"/api/v1/tickets/{t['token']}/notify").get_json()
     assert offer["telegram"] == f"https://t.me/KezekAlmalyBot?start={t['token']}"
     telegram.user_says(CHAT, f"/start {t['token']}", "en")   # the ticket's language wins over the app's
@@ -119,6 +120,7 @@ def test_the_webhook_needs_its_secret_and_answers_through_the_bot(app, client, k
         assert telegram.webhook == {"url": f"https://q.example.kz/api/v1/notify/telegram/{secret}",
                                     "secret_token": secret, "allowed_updates": ["message"]}
         t = issue(client, kiosk_headers, "en")
+        assert live_notify.wait_idle(running)
         update = {"update_id": 1, "message": {"message_id": 1, "text": f"/start {t['token']}",
                                               "chat": {"id": CHAT, "type": "private"}, "from": {"id": CHAT}}}
         assert client.post(f"/api/v1/notify/telegram/{secret}", json=update).status_code == 404   # no header
@@ -140,12 +142,14 @@ def test_sms_from_the_page_and_from_the_operator_through_the_gateway(app, client
     try:
         first = issue(client, kiosk_headers, "kk")
         second = issue(client, kiosk_headers, "en")
+        assert live_notify.wait_idle(running)   # the issues' queue changes are behind us
         assert client.post(f"/api/v1/tickets/{first['token']}/sms", json={"phone": "8 701 234 56 78"}).status_code == 201
         bad = client.post(f"/api/v1/tickets/{second['token']}/sms", json={"phone": "call me"})
         assert bad.status_code == 422 and bad.get_json()["error"]["code"] == "bad_phone"
         assert op.post(f"/api/v1/tickets/{second['id']}/phone", json={"phone": "+77017654321", "ahead": 0},
                        headers=h).status_code == 201
         op.post("/api/v1/desks/1/call-next", headers=h)
+        assert live_notify.wait_idle(running)
         sent = gateway.wait_for(2)
         assert {"to": "+77012345678", "text": "Талон А001\n1-терезеге келіңіз"} in sent
         assert {"to": "+77017654321", "text": "Ticket А002\nYou are next"} in sent
