@@ -33,10 +33,16 @@
     });
   }
 
+  /* The chart's text alternative: each series with its values, for screen readers (the table below has them too). */
+  function summary(labels, series) {
+    return series.map((s) => s.name + ": " + labels.map((l, i) => l + " " + (s.values[i] === null ? "—" : s.values[i])).join(", ")).join("; ");
+  }
+
   /* Grouped columns: labels along the bottom, one column per series in each group. */
   function columns(container, labels, series) {
     const width = 640, height = 260, left = 44, bottom = 40, top = 28;
     const svg = el("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", class: "chart" });
+    svg.setAttribute("aria-label", summary(labels, series));
     const values = series.flatMap((s) => s.values.map((v) => v || 0));
     const scale = niceMax(Math.max(0, ...values), values.every((v) => Number.isInteger(v)));
     const max = scale.top;
@@ -73,6 +79,7 @@
     const rowH = 16 * series.length + 10, left = 230, width = 640, top = 28;
     const height = top + rowH * labels.length + 8;
     const svg = el("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", class: "chart" });
+    svg.setAttribute("aria-label", summary(labels, series));
     const max = niceMax(Math.max(0, ...series.flatMap((s) => s.values.map((v) => v || 0)))).top;
     labels.forEach((label, i) => {
       const y = top + i * rowH;
