@@ -181,89 +181,6 @@ def audit_events(db, office_id: str, *, since: str | None = None, until: str | N
     return database.rows(db, " ".join(sql), params)
 
 
-# A witness (kezek/log/witness.py): the checkpoints it accepted and cosigned, its alarms
-
-def witness_latest(db, origin: str) -> dict | None:
-    """The newest checkpoint this witness cosigned for a log: size, root (base64), note, cosignature line."""
-    return database.one(db, "SELECT id, origin, size, root, note, cosignature, accepted_at FROM witness_checkpoints"
-                            " WHERE origin = ? ORDER BY id DESC LIMIT 1", (origin,))
-
-
-def witness_accepted_root(db, origin: str, size: int) -> str | None:
-    """The root (base64) of the checkpoint of this size this witness accepted for a log (None if none)."""
-    return database.scalar(db, "SELECT root FROM witness_checkpoints WHERE origin = ? AND size = ?"
-                               " ORDER BY id DESC LIMIT 1", (origin, size))
-
-
-def insert_witness_checkpoint(db, origin: str, size: int, root: str, note: str, cosignature: str,
-                              accepted_at: str) -> None:
-    """Keep one checkpoint this witness accepted, with its cosignature line."""
-    db.execute("INSERT INTO witness_checkpoints (origin, size, root, note, cosignature, accepted_at)"
-               " VALUES (?, ?, ?, ?, ?, ?)", (origin, size, root, note, cosignature, accepted_at))
-
-
-def witness_origins(db) -> list[dict]:
-    """Every log this witness cosigned: origin, newest size, when last accepted, how many kept."""
-    return database.rows(db, "SELECT origin, max(size) AS size, max(accepted_at) AS accepted_at,"
-                             " count(*) AS kept FROM witness_checkpoints GROUP BY origin ORDER BY origin")
-
-
-def insert_witness_alarm(db, row: dict) -> int:
-    """Store one alarm (a log that does not extend what this witness cosigned); its id."""
-    cursor = db.execute(
-        "INSERT INTO witness_alarms (at, origin, kind, known_size, known_root, size, root, old_size, note, proof)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?)",
-        [row[c] for c in ("at", "origin", "kind", "known_size", "known_root", "size", "root", "old_size", "note",
-                          "proof")])
-    return cursor.lastrowid
-
-
-def witness_alarm_open(db, origin: str, kind: str, size: int, root: str) -> bool:
-    """Whether an unresolved alarm about exactly this checkpoint is kept already."""
-    return database.scalar(db, "SELECT 1 FROM witness_alarms WHERE origin = ? AND kind = ? AND size = ? AND root = ?"
-                               " AND resolved_at IS NULL LIMIT 1", (origin, kind, size, root)) is not None
-
-
-def witness_alarms(db, *, open_only: bool = False, limit: int = 100) -> list[dict]:
-    """This witness's alarms, newest first (open_only: those not yet resolved)."""
-    sql = "SELECT * FROM witness_alarms" + (" WHERE resolved_at IS NULL" if open_only else "")
-    return database.rows(db, sql + " ORDER BY id DESC LIMIT ?", (limit,))
-
-
-def resolve_witness_alarms(db, origin: str, size: int, root: str, at: str) -> int:
-    """Mark resolved the 'inconsistent' alarms about exactly this checkpoint (a valid proof came later)."""
-    return db.execute("UPDATE witness_alarms SET resolved_at = ? WHERE origin = ? AND size = ? AND root = ?"
-                      " AND kind = 'inconsistent' AND resolved_at IS NULL", (at, origin, size, root)).rowcount
-
-
-# A log's client of witnesses (kezek/log/witness_client.py): what each witness last accepted, its cosignatures
-
-def witness_size(db, witness: str, origin: str) -> int | None:
-    """The size this witness last told us it holds for a log (None: never heard)."""
-    return database.scalar(db, "SELECT size FROM witness_sizes WHERE witness = ? AND origin = ?", (witness, origin))
-
-
-def set_witness_size(db, witness: str, origin: str, size: int, at: str) -> None:
-    """Remember the size a witness holds for a log."""
-    db.execute("INSERT INTO witness_sizes (witness, origin, size, at) VALUES (?, ?, ?, ?)"
-               " ON CONFLICT (witness, origin) DO UPDATE SET size = excluded.size, at = excluded.at",
-               (witness, origin, size, at))
-
-
-def insert_cosignature(db, origin: str, size: int, root: str, witness: str, line: str, at: str) -> None:
-    """Keep a witness's cosignature line of one checkpoint (one per witness and checkpoint)."""
-    db.execute("INSERT INTO checkpoint_cosignatures (origin, size, root, witness, line, at) VALUES (?,?,?,?,?,?)"
-               " ON CONFLICT (origin, size, root, witness) DO UPDATE SET line = excluded.line, at = excluded.at",
-               (origin, size, root, witness, line, at))
-
-
-def cosignatures(db, origin: str, size: int, root: str) -> list[str]:
-    """The cosignature lines witnesses returned for this checkpoint, oldest first."""
-    return [r["line"] for r in database.rows(db, "SELECT line FROM checkpoint_cosignatures WHERE origin = ?"
-                                                 " AND size = ? AND root = ? ORDER BY at, witness",
-                                             (origin, size, root))]
-
-
 # The transparency log: each office's tree, its leaves and its checkpoints
 
 def event_rows_after(db, event_id: int, limit: int) -> list[dict]:
@@ -386,3 +303,86 @@ def office_zones(db) -> dict[str, str]:
 def tree_cursor(db) -> int:
     """The newest event placed in a tree (0 before the first)."""
     return database.scalar(db, "SELECT max(event_id) FROM log_leaves") or 0
+
+
+# A witness (kezek/log/witness.py): the checkpoints it accepted and cosigned, its alarms
+
+def witness_latest(db, origin: str) -> dict | None:
+    """The newest checkpoint this witness cosigned for a log: size, root (base64), note, cosignature line."""
+    return database.one(db, "SELECT id, origin, size, root, note, cosignature, accepted_at FROM witness_checkpoints"
+                            " WHERE origin = ? ORDER BY id DESC LIMIT 1", (origin,))
+
+
+def witness_accepted_root(db, origin: str, size: int) -> str | None:
+    """The root (base64) of the checkpoint of this size this witness accepted for a log (None if none)."""
+    return database.scalar(db, "SELECT root FROM witness_checkpoints WHERE origin = ? AND size = ?"
+                               " ORDER BY id DESC LIMIT 1", (origin, size))
+
+
+def insert_witness_checkpoint(db, origin: str, size: int, root: str, note: str, cosignature: str,
+                              accepted_at: str) -> None:
+    """Keep one checkpoint this witness accepted, with its cosignature line."""
+    db.execute("INSERT INTO witness_checkpoints (origin, size, root, note, cosignature, accepted_at)"
+               " VALUES (?, ?, ?, ?, ?, ?)", (origin, size, root, note, cosignature, accepted_at))
+
+
+def witness_origins(db) -> list[dict]:
+    """Every log this witness cosigned: origin, newest size, when last accepted, how many kept."""
+    return database.rows(db, "SELECT origin, max(size) AS size, max(accepted_at) AS accepted_at,"
+                             " count(*) AS kept FROM witness_checkpoints GROUP BY origin ORDER BY origin")
+
+
+def insert_witness_alarm(db, row: dict) -> int:
+    """Store one alarm (a log that does not extend what this witness cosigned); its id."""
+    cursor = db.execute(
+        "INSERT INTO witness_alarms (at, origin, kind, known_size, known_root, size, root, old_size, note, proof)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?)",
+        [row[c] for c in ("at", "origin", "kind", "known_size", "known_root", "size", "root", "old_size", "note",
+                          "proof")])
+    return cursor.lastrowid
+
+
+def witness_alarm_open(db, origin: str, kind: str, size: int, root: str) -> bool:
+    """Whether an unresolved alarm about exactly this checkpoint is kept already."""
+    return database.scalar(db, "SELECT 1 FROM witness_alarms WHERE origin = ? AND kind = ? AND size = ? AND root = ?"
+                               " AND resolved_at IS NULL LIMIT 1", (origin, kind, size, root)) is not None
+
+
+def witness_alarms(db, *, open_only: bool = False, limit: int = 100) -> list[dict]:
+    """This witness's alarms, newest first (open_only: those not yet resolved)."""
+    sql = "SELECT * FROM witness_alarms" + (" WHERE resolved_at IS NULL" if open_only else "")
+    return database.rows(db, sql + " ORDER BY id DESC LIMIT ?", (limit,))
+
+
+def resolve_witness_alarms(db, origin: str, size: int, root: str, at: str) -> int:
+    """Mark resolved the 'inconsistent' alarms about exactly this checkpoint (a valid proof came later)."""
+    return db.execute("UPDATE witness_alarms SET resolved_at = ? WHERE origin = ? AND size = ? AND root = ?"
+                      " AND kind = 'inconsistent' AND resolved_at IS NULL", (at, origin, size, root)).rowcount
+
+
+# A log's client of witnesses (kezek/log/witness_client.py): what each witness last accepted, its cosignatures
+
+def witness_size(db, witness: str, origin: str) -> int | None:
+    """The size this witness last told us it holds for a log (None: never heard)."""
+    return database.scalar(db, "SELECT size FROM witness_sizes WHERE witness = ? AND origin = ?", (witness, origin))
+
+
+def set_witness_size(db, witness: str, origin: str, size: int, at: str) -> None:
+    """Remember the size a witness holds for a log."""
+    db.execute("INSERT INTO witness_sizes (witness, origin, size, at) VALUES (?, ?, ?, ?)"
+               " ON CONFLICT (witness, origin) DO UPDATE SET size = excluded.size, at = excluded.at",
+               (witness, origin, size, at))
+
+
+def insert_cosignature(db, origin: str, size: int, root: str, witness: str, line: str, at: str) -> None:
+    """Keep a witness's cosignature line of one checkpoint (one per witness and checkpoint)."""
+    db.execute("INSERT INTO checkpoint_cosignatures (origin, size, root, witness, line, at) VALUES (?,?,?,?,?,?)"
+               " ON CONFLICT (origin, size, root, witness) DO UPDATE SET line = excluded.line, at = excluded.at",
+               (origin, size, root, witness, line, at))
+
+
+def cosignatures(db, origin: str, size: int, root: str) -> list[str]:
+    """The cosignature lines witnesses returned for this checkpoint, oldest first."""
+    return [r["line"] for r in database.rows(db, "SELECT line FROM checkpoint_cosignatures WHERE origin = ?"
+                                                 " AND size = ? AND root = ? ORDER BY at, witness",
+                                             (origin, size, root))]

@@ -14,8 +14,6 @@ import socketio
 
 from tests.e2e.conftest import axe_check
 
-from tests.e2e.conftest import axe_check
-
 pytestmark = [
     pytest.mark.e2e,
     # tests/e2e/conftest.py hands Popen a log file it never closes (reported to the lead).
@@ -32,7 +30,6 @@ WAIT_MS = 15000
 def screenshot(page, name: str) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"operator_{name}.png"))
-    axe_check(page, f"operator_{name}")
     axe_check(page, f"operator_{name}")
 
 
