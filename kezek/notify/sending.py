@@ -23,12 +23,19 @@ class Senders:
     telegram_token: Callable[[str], str | None] = lambda office_id: None   # an office's bot token
     gateway: sms.Gateway | None = None
     _local: threading.local = field(default_factory=threading.local)
+    _opened: list = field(default_factory=list)      # every session made, so close() can end their sockets
 
     def _session(self) -> requests.Session:
         # One keep-alive session per worker thread (requests' sessions are not thread-safe).
         if not hasattr(self._local, "session"):
             self._local.session = requests.Session()
+            self._opened.append(self._local.session)
         return self._local.session
+
+    def close(self) -> None:
+        """Close every worker's keep-alive connections (when the sender stops)."""
+        while self._opened:
+            self._opened.pop().close()
 
     def channels(self, office_id: str) -> dict:
         """Which channels this server can use for an office."""

@@ -262,6 +262,7 @@ class Notifier:
         self.outbox.stop()
         for thread in self._threads[:2]:
             thread.join(2)
+        self.senders.close()
 
 
 def telegram_reply(office_id: str, reply) -> Message:
