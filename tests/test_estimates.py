@@ -25,6 +25,13 @@ def visits(db, clock, desk_id, service_id, minutes, count):
         tickets.finish(db, called["id"], clock())
 
 
+def staff(db, clock, *desk_ids):
+    """Someone starts work at these desks today (a pause and a resume): only then do they count."""
+    for desk_id in desk_ids:
+        desks.pause(db, desk_id, "start", clock())
+        desks.resume(db, desk_id, clock())
+
+
 def take(db, clock, service_id, count=1, **extra):
     """Issue tickets one second apart; returns their ids."""
     ids = []
@@ -66,6 +73,7 @@ def test_the_visitor_at_the_desk_is_partly_through(db, clock):
 
 def test_a_desk_pausing_leaves_the_other_desk_to_do_the_work(db, clock):
     visits(db, clock, 2, А, minutes=8, count=4)          # typical А visit: 480 s; desks 1 and 2 serve А
+    staff(db, clock, 1)
     a1, a2, a3, a4 = take(db, clock, А, 4)
     # desk 1 takes a1 and desk 2 a2 at once; a3 and a4 follow when they are free
     assert [figures(db, clock, t) for t in (a1, a2, a3, a4)] == [(0, 0), (1, 0), (2, 480), (3, 480)]
@@ -86,6 +94,7 @@ def test_when_every_desk_of_a_service_is_paused_they_are_assumed_back_now(db, cl
 
 def test_desks_serving_several_services_share_their_time(db, clock):
     # desk 3 serves Б and В, desk 4 serves В and Г: the older Б and Г tickets go first
+    staff(db, clock, 3, 4)
     take(db, clock, Б)
     take(db, clock, Г)
     v1, v2, v3 = take(db, clock, В, 3)
@@ -176,6 +185,7 @@ def test_figures_follow_a_change_made_through_another_connection(db, db_path, cl
 def test_each_answer_of_a_rush_skips_the_replay_and_agrees_with_a_full_one(db, clock, monkeypatch):
     visits(db, clock, 1, А, minutes=7, count=3)
     visits(db, clock, 3, Б, minutes=4, count=3)
+    staff(db, clock, 2, 6)
     take(db, clock, А, 5)
     take(db, clock, В, 2, priority=True, priority_reason="elderly")
     tickets.call_next(db, 4, clock())                      # desk 4 is busy with a В visitor
@@ -222,3 +232,20 @@ def test_adding_a_plain_new_ticket_equals_replaying_with_it(data):
     before = estimates.replay(desk_rows, waiting, now, limit, typical_s.get)
     assert estimates.with_new_ticket(before, new, typical_s.get) == \
         estimates.replay(desk_rows, waiting + [new], now, limit, typical_s.get)
+
+
+def test_a_desk_nobody_has_worked_at_today_does_not_promise_a_free_desk(db, clock):
+    # #19: desk 1 works, desk 2 (А only) has nobody; А with one waiting showed no estimate beside Б's "≈ 5 min".
+    staff(db, clock, 1)
+    take(db, clock, А)
+    take(db, clock, Б)
+    assert new_ticket_wait(db, clock, А) == 300           # desk 1 calls the one waiting, then the newcomer
+    assert new_ticket_wait(db, clock, Б) == 300           # desk 3 has not worked yet: assumed to open now
+    staff(db, clock, 2)                                    # someone sits down at desk 2: it calls at once
+    assert new_ticket_wait(db, clock, А) == 0
+
+
+def test_with_nobody_at_work_yet_one_desk_of_each_service_is_assumed_to_open(db, clock):
+    a1, a2 = take(db, clock, А, 2)
+    assert figures(db, clock, a2) == (1, 300)
+    assert new_ticket_wait(db, clock, А) == 600

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from kezek.base import database
 from kezek.base import store as base_store
-from kezek.base.clock import iso, parse
+from kezek.base.clock import iso, local_day, parse
 from kezek.log import store as log_store
 from kezek.office import store as office_store
 from kezek.queue import policy, store
@@ -147,7 +147,7 @@ def _floor(db, office_id: str, now: datetime, wait_limit_s: int) -> _Floor:
         last_event = log_store.last_event_id(db)
         floor = _grown(db, cached, state, last_event) if cached is not None and cached.state[:3] == moment else None
         if floor is None:
-            floor = _Floor(state, [d for d in office_store.desks(db, office_id) if d["active"]], _Typical(now),
+            floor = _Floor(state, _desks_today(db, office_id, now), _Typical(now),
                            store.waiting_in(db, [s["id"] for s in office_store.services(db, office_id)]),
                            last_event=last_event)
     if len(_floors) > 64:          # many databases in one process (tests): keep it small
@@ -177,15 +177,35 @@ def _grown(db, floor: _Floor, state: tuple, last_event: int) -> _Floor | None:
                    for key, done in floor.replays.items()}, last_event=last_event)
 
 
+def _desks_today(db, office_id: str, now: datetime) -> list[dict]:
+    """The office's active desks, each marked `worked` if it called, paused or resumed today."""
+    tz = office_store.office(db, office_id)["timezone"]
+    today = local_day(now, tz)
+    desks = [d for d in office_store.desks(db, office_id) if d["active"]]
+    for d in desks:
+        d["worked"] = bool(d["changed_at"]) and local_day(parse(d["changed_at"]), tz) == today
+    return desks
+
+
+def _calling(floor: _Floor) -> list[dict]:
+    # A desk nobody has worked at today is not calling: counting it promised a newcomer "no wait"
+    # beside a ticket that nobody called (issue #19: А with two desks, one unstaffed).
+    return [d for d in floor.desks if not d["paused"] and d["worked"]]
+
+
 def _calling_desks(db, floor: _Floor, service_id: int, now: datetime) -> list[tuple]:
     """(seconds until free, desk id, service ids) of the desks that call now.
 
-    Paused desks do not count; if every desk of the service is paused they are assumed to
-    resume now, and a service with no desk at all gets one imagined desk (id 0) of its own.
+    Paused desks and desks nobody has worked at today do not count. If no desk of the
+    service is left, its paused desks are assumed to resume now; if none of its desks has
+    worked today, the first of them is assumed to open now; a service with no desk at all
+    gets one imagined desk (id 0) of its own.
     """
-    chosen = [d for d in floor.desks if not d["paused"]]
+    chosen = _calling(floor)
     if not any(service_id in d["service_ids"] for d in chosen):
-        chosen += [d for d in floor.desks if d["paused"] and service_id in d["service_ids"]]
+        chosen += [d for d in floor.desks if d["paused"] and d["worked"] and service_id in d["service_ids"]]
+    if not any(service_id in d["service_ids"] for d in chosen):
+        chosen += [d for d in floor.desks if not d["worked"] and service_id in d["service_ids"]][:1]
     out = []
     for d in chosen:
         free_in = 0.0
@@ -202,9 +222,9 @@ def _calling_desks(db, floor: _Floor, service_id: int, now: datetime) -> list[tu
 def office_replay(db, office_id: str, service_id: int, now: datetime, wait_limit_s: int) -> Replay:
     """The replay that answers for `service_id` (most services share one)."""
     floor = _floor(db, office_id, now, wait_limit_s)
-    open_ids = tuple(d["id"] for d in floor.desks if not d["paused"])
-    key = open_ids if any(service_id in d["service_ids"] for d in floor.desks if not d["paused"]) else (
-        "for", service_id)
+    calling = _calling(floor)
+    open_ids = tuple(d["id"] for d in calling)
+    key = open_ids if any(service_id in d["service_ids"] for d in calling) else ("for", service_id)
     if key not in floor.replays:
         floor.replays[key] = replay(_calling_desks(db, floor, service_id, now), floor.waiting, now,
                                     wait_limit_s, lambda sid: floor.typical.get(db, sid))
