@@ -139,6 +139,8 @@ CREATE TABLE IF NOT EXISTS tickets (
 );
 CREATE INDEX IF NOT EXISTS tickets_waiting ON tickets (service_id, status, queued_at);
 CREATE INDEX IF NOT EXISTS tickets_office_day ON tickets (office_id, day, status);
+-- The ticket page's "now serving": the number last called today in a service.
+CREATE INDEX IF NOT EXISTS tickets_service_calls ON tickets (service_id, day, called_at);
 
 CREATE TABLE IF NOT EXISTS events (
     id INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -40,16 +40,24 @@ def test_the_page_carries_numbers_and_counts_only(client, kiosk_headers):
     html = client.get(f"/t/{t['token']}").get_data(as_text=True)
     boot = boot_data(html)
     assert set(boot["ticket"]) == {"token", "number", "service_id", "status", "people_ahead", "estimated_wait_s",
-                                   "desk_id", "desk", "called_at", "recalls"}
+                                   "desk_id", "desk", "called_at", "recalls", "now_serving", "issued_time"}
     assert "disability" not in html and "priority_reason" not in html and "user_id" not in html
 
 
 @pytest.mark.parametrize("lang, text", [("kk", "Талон табылмады"), ("ru", "Талон не найден"),
                                         ("en", "Ticket not found")])
-def test_an_unknown_token_gets_a_404_page_in_the_visitors_language(client, lang, text):
-    page = client.get("/t/AAAAAAAAAAAAAAAAAAAAAA", headers={"Accept-Language": f"{lang},en;q=0.5"})
+def test_an_unknown_token_gets_a_404_page_in_the_language_the_visitor_chose(client, lang, text):
+    client.set_cookie("kezek_lang", lang)
+    page = client.get("/t/AAAAAAAAAAAAAAAAAAAAAA", headers={"Accept-Language": "ru,en;q=0.5"})
     assert page.status_code == 404 and page.mimetype == "text/html"
     assert text in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("phone", ["ru", "en-US,en;q=0.9", "ru-RU,ru;q=0.9,en;q=0.5"])
+def test_the_not_found_page_is_kazakh_whatever_the_phone_speaks(client, phone):
+    page = client.get("/t/AAAAAAAAAAAAAAAAAAAAAA", headers={"Accept-Language": phone})
+    assert page.status_code == 404 and '<html lang="kk">' in page.get_data(as_text=True)
+    assert "Талон табылмады" in page.get_data(as_text=True)
 
 
 def test_without_any_language_hint_the_not_found_page_is_kazakh(client):

@@ -215,6 +215,13 @@ def open_help_call(db, device_id: int) -> dict | None:
     return database.one(db, HELP_SELECT + " WHERE h.device_id = ? AND h.acknowledged_at IS NULL", (device_id,))
 
 
+def latest_called_number(db, service_id: int, day: str) -> str | None:
+    """The number last called today in a service: the one being served now (or just served)."""
+    return database.scalar(db,
+        "SELECT display_number FROM tickets WHERE service_id = ? AND day = ? AND called_at IS NOT NULL"
+        " ORDER BY called_at DESC, id DESC LIMIT 1", (service_id, day))
+
+
 def help_call(db, call_id: int) -> dict | None:
     """One call for help by id, with its kiosk's name."""
     return database.one(db, HELP_SELECT + " WHERE h.id = ?", (call_id,))

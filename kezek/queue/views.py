@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from kezek.base.clock import local_day, seconds_between
+from kezek.base.clock import local_day, local_time, parse, seconds_between
 from kezek.base.errors import NotFound
 from kezek.base.events import public_ticket, staff_ticket
 from kezek.office import store as office_store
@@ -59,9 +59,14 @@ def ticket_view(db, ticket: dict, now: datetime) -> dict:
     }
 
 
-def public_ticket_view(view: dict) -> dict:
-    """The ticket page's view: no database id, and not which priority group the holder is in."""
-    return {k: v for k, v in view.items() if k not in ("id", "priority_reason")}
+def public_ticket_view(db, view: dict) -> dict:
+    """The ticket page's view: no database id, nor the priority group; the number served now, the issue time."""
+    office = office_or_404(db, view["office_id"])
+    issued = parse(view["issued_at"])
+    public = {k: v for k, v in view.items() if k not in ("id", "priority_reason")}
+    public["now_serving"] = store.latest_called_number(db, view["service_id"], local_day(issued, office["timezone"]))
+    public["issued_time"] = local_time(issued, office["timezone"])
+    return public
 
 
 PUBLIC_DESK = ("id", "name", "paused", "service_ids", "current", "current_status")

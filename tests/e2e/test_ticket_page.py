@@ -122,7 +122,11 @@ def test_the_call_vibrates_and_notifies_once_per_call(live_server, staff, new_pa
     post(staff, live_server, f"/api/v1/tickets/{called['id']}/finish")
 
 
-def test_a_rating_after_the_visit_is_stored_once(live_server, staff, new_page):
+CHOSEN = {"kk": "5-тен 4 — Жақсы", "ru": "4 из 5 — Хорошо", "en": "4 of 5 — Good"}
+GOLD = "rgb(255, 210, 63)"
+
+
+def test_a_rating_is_chosen_then_commented_then_sent_once(live_server, staff, new_page):
     for lang in LANGS:
         ticket = live_server.issue(Ж, lang=lang)
         page = open_ticket(new_page, live_server, ticket)
@@ -131,8 +135,24 @@ def test_a_rating_after_the_visit_is_stored_once(live_server, staff, new_page):
         post(staff, live_server, f"/api/v1/tickets/{called['id']}/finish")
         expect(page.locator("#rate")).to_be_visible(timeout=WAIT_MS)
         screenshot(page, f"ticket-done-{lang}")
-        page.locator("#comment").fill("Жылдам әрі сыпайы.")
+        # The comment box is under the stars; no star is gold before one is chosen.
+        stars, comment = page.locator(".tk-stars").bounding_box(), page.locator("#comment").bounding_box()
+        assert comment["y"] >= stars["y"] + stars["height"]
+        backgrounds = page.eval_on_selector_all(".tk-star", "els => els.map(e => getComputedStyle(e).backgroundColor)")
+        assert GOLD not in backgrounds
         page.locator(".tk-star[data-stars='4']").click()
+        # One tap only chooses: the choice is shown in words, four stars gold, the fifth not; nothing is sent yet.
+        expect(page.locator("#rate-chosen")).to_have_text(CHOSEN[lang])
+        backgrounds = page.eval_on_selector_all(".tk-star", "els => els.map(e => getComputedStyle(e).backgroundColor)")
+        assert backgrounds[:4] == [GOLD] * 4 and backgrounds[4] != GOLD
+        expect(page.get_by_role("radio", name=CHOSEN[lang].split(" — ")[0])).to_be_checked()
+        page.wait_for_timeout(500)
+        with sqlite3.connect(f"file:{live_server.db}?mode=ro", uri=True) as db:
+            assert db.execute("SELECT rating FROM tickets WHERE token = ?", (ticket["token"],)).fetchone() == (None,)
+        expect(page.locator("#rate")).to_be_visible()
+        page.locator("#comment").fill("Жылдам әрі сыпайы.")
+        screenshot(page, f"ticket-rating-chosen-{lang}")
+        page.locator("#rate-send").click()
         expect(page.locator("#rated")).to_have_text(THANKS[lang])
         expect(page.locator("#rate")).to_be_hidden()
         screenshot(page, f"ticket-rated-{lang}")
@@ -148,6 +168,18 @@ def test_a_rating_after_the_visit_is_stored_once(live_server, staff, new_page):
                                 " AND ticket_id = ?", (called["id"],)).fetchall()
         assert len(logged) == 1 and logged[0][0] == 6 and logged[0][1] is not None
         assert "Жылдам әрі сыпайы." in logged[0][2]
+
+
+def test_sending_without_a_star_asks_for_one(live_server, staff, new_page):
+    ticket = live_server.issue(Ж, lang="kk")
+    page = open_ticket(new_page, live_server, ticket)
+    called = post(staff, live_server, "/api/v1/desks/6/call-next")
+    post(staff, live_server, f"/api/v1/tickets/{called['id']}/start")
+    post(staff, live_server, f"/api/v1/tickets/{called['id']}/finish")
+    expect(page.locator("#rate")).to_be_visible(timeout=WAIT_MS)
+    page.locator("#rate-send").click()
+    expect(page.locator("#rate-error")).to_have_text("1-ден 5-ке дейін жұлдыз таңдаңыз.")
+    expect(page.locator("#rate")).to_be_visible()
 
 
 def test_cancel_removes_the_ticket_from_the_queue(live_server, new_page):
@@ -185,16 +217,70 @@ def test_a_transfer_shows_the_new_service(live_server, staff, new_page):
     screenshot(page, "ticket-transferred-en")
 
 
-def test_an_unknown_token_gets_the_not_found_page(live_server, new_page):
-    # No ticket, so no ticket language: the phone's own language decides, and the buttons switch.
+def test_the_not_found_page_opens_in_kazakh_whatever_the_phone_speaks(live_server, new_page):
+    # No ticket, so no ticket language: Kazakh, as every public page, until the visitor chooses; the choice is kept.
     page = new_page("phone", locale="ru-RU")
     response = page.goto(f"{live_server.url}/t/no-such-ticket-token")
     assert response.status == 404
-    expect(page.locator("h1")).to_have_text(NOT_FOUND["ru"])
+    expect(page.locator("h1")).to_have_text(NOT_FOUND["kk"])
     for lang in LANGS:
         page.get_by_role("button", name=LANGS[lang]).click()
         expect(page.locator("h1")).to_have_text(NOT_FOUND[lang])
         screenshot(page, f"ticket-not-found-{lang}")
+    page.goto(f"{live_server.url}/t/another-unknown-token")
+    expect(page.locator("h1")).to_have_text(NOT_FOUND["en"])
+
+
+def test_the_page_shows_the_number_served_now_and_when_the_ticket_was_issued(live_server, staff, new_page):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    mine = live_server.issue(Ж, lang="kk")
+    page = open_ticket(new_page, live_server, mine)
+    issued = datetime.fromisoformat(mine["issued_at"].replace("Z", "+00:00")).astimezone(ZoneInfo("Asia/Almaty"))
+    expect(page.locator("#issued")).to_have_text(f"Берілген уақыты: {issued:%H:%M}")
+    called = post(staff, live_server, "/api/v1/desks/6/call-next")
+    if called["number"] != mine["number"]:
+        expect(page.locator("#now-serving")).to_have_text(f"Қазір қызмет көрсетілуде: {called['number']}")
+        post(staff, live_server, f"/api/v1/tickets/{called['id']}/no-show")
+        called = post(staff, live_server, "/api/v1/desks/6/call-next")
+    assert called["number"] == mine["number"]
+    behind = live_server.issue(Ж, lang="ru")
+    page = open_ticket(new_page, live_server, behind)
+    expect(page.locator("#now-serving")).to_have_text(f"Сейчас обслуживается: {mine['number']}")
+    screenshot(page, "ticket-now-serving-ru")
+    for lang, word in (("kk", "Қазір қызмет көрсетілуде"), ("en", "Now serving")):
+        page.get_by_role("button", name=LANGS[lang]).click()
+        expect(page.locator("#now-serving")).to_have_text(f"{word}: {mine['number']}")
+        screenshot(page, f"ticket-now-serving-{lang}")
+    post(staff, live_server, f"/api/v1/tickets/{called['id']}/no-show")
+    requests.post(f"{live_server.url}/api/v1/tickets/{behind['token']}/cancel", json={}, timeout=5).raise_for_status()
+
+
+ONE_LINE = """(id) => {
+  const el = document.getElementById(id);
+  const text = el.firstChild;
+  const at = text.data.search(/\\d/);
+  const range = document.createRange();
+  range.setStart(text, at);
+  range.setEnd(text, text.data.length);
+  return new Set(Array.from(range.getClientRects(), (r) => Math.round(r.top))).size === 1;
+}"""
+
+
+@pytest.mark.parametrize("lang", list(LANGS))
+def test_the_count_and_its_word_stay_on_one_line(live_server, new_page, lang):
+    for _ in range(4):
+        live_server.issue(6)                                   # Е: no test calls it
+    ticket = live_server.issue(6, lang=lang)
+    for width in (320, 360, 412):
+        page = new_page((width, 740))
+        page.goto(ticket["url"])
+        expect(page.locator("#ahead")).to_contain_text(AHEAD[lang].split(":")[0])
+        assert page.evaluate(ONE_LINE, "ahead"), f"{lang} at {width} px: the count breaks from its word"
+        assert page.evaluate(ONE_LINE, "wait"), f"{lang} at {width} px: the minutes break from 'min'"
+        if width == 360:
+            screenshot(page, f"ticket-ahead-{lang}")
 
 
 def test_the_page_catches_up_after_the_server_was_away(live_server, new_page):

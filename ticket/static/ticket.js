@@ -43,6 +43,9 @@
     return names[Kezek.lang] || names.kk || "";
   }
 
+  // A number keeps the word after it on its line ("4 адам", "5 мин"): never "4" at a line's end, "адам" below.
+  function together(text) { return text.replace(/(\d) (?=\S)/g, "$1\u00a0"); }
+
   function deskName() { return ticket.desk || ticket.desk_id || ""; }
 
   render = function () {
@@ -52,6 +55,7 @@
     $("office").textContent = boot.office[Kezek.lang] || "";
     $("number").textContent = ticket.number;
     $("service").textContent = serviceName();
+    $("issued").textContent = t("Issued at %(time)s", { time: ticket.issued_time });
     show("view-waiting", status === "waiting");
     show("view-called", status === "called");
     show("view-serving", status === "serving");
@@ -60,9 +64,11 @@
     if (status === "waiting") {
       const ahead = ticket.people_ahead || 0;
       const minutes = Math.ceil((ticket.estimated_wait_s || 0) / 60);   // as printed on the ticket
-      $("ahead").textContent = t("People ahead of you: %(count)s", { count: ahead });
-      $("wait").textContent = minutes > 0 ? t("Estimated wait: %(minutes)s min", { minutes })
-        : t("Estimated wait: less than a minute");
+      $("ahead").textContent = together(t("People ahead of you: %(count)s", { count: ahead }));
+      $("wait").textContent = together(minutes > 0 ? t("Estimated wait: %(minutes)s min", { minutes })
+        : t("Estimated wait: less than a minute"));
+      $("now-serving").textContent = ticket.now_serving ? t("Now serving: %(number)s", { number: ticket.now_serving }) : "";
+      show("now-serving", Boolean(ticket.now_serving));
       $("waiting-status").textContent = ahead === 0 ? t("You are next") : t("Please wait to be called");
       show("transferred", transferred);
       renderNotify();
@@ -77,9 +83,10 @@
     }
     document.title = (status === "called" ? "▶ " + t("Please go to desk %(desk)s", { desk: deskName() })
       : ticket.number + " — " + t("Ticket"));
-    document.querySelectorAll(".tk-star").forEach((b) => {
-      b.setAttribute("aria-label", t("%(stars)s of 5", { stars: b.dataset.stars }));
+    document.querySelectorAll(".tk-star-name").forEach((name) => {
+      name.textContent = t("%(stars)s of 5", { stars: name.parentNode.dataset.stars });
     });
+    renderStars();
   };
 
   function apply(update) {
@@ -218,36 +225,53 @@
     }
   });
 
-  /* ---- rating: one tap on a star sends it, with the comment if one was written ---- */
-  document.querySelectorAll(".tk-star").forEach((button) => {
-    button.addEventListener("click", async () => {
-      const stars = Number(button.dataset.stars);
-      const comment = $("comment").value.trim();
-      const error = $("rate-error");
-      error.hidden = true;
-      document.querySelectorAll(".tk-star").forEach((b) => {
-        b.classList.toggle("tk-star-on", Number(b.dataset.stars) <= stars);
-        b.disabled = true;
-      });
-      try {
-        const answer = await Kezek.api("POST", "/api/v1/tickets/" + encodeURIComponent(token) + "/rating",
-                                       comment ? { stars, comment } : { stars });
-        if (answer.status === 201 || (answer.status === 409 && answer.data && answer.data.error.code === "already_rated")) {
-          rated = true;
-        } else if (answer.status === 409) {
-          refetch(0);
-        } else {
-          error.textContent = t(answer.status === 422 ? "Please choose from 1 to 5 stars." : "Something went wrong. Please try again.");
-          error.hidden = false;
-        }
-      } catch (e) {
-        error.textContent = t("Something went wrong. Please try again.");
-        error.hidden = false;
-      } finally {
-        document.querySelectorAll(".tk-star").forEach((b) => { b.disabled = false; });
-        render();
-      }
+  /* ---- rating: choose the stars (shown in words), comment if you like, then send ---- */
+  const STAR_WORDS = ["Very bad", "Bad", "Okay", "Good", "Excellent"];
+  function chosenStars() {
+    const checked = document.querySelector(".tk-star input:checked");
+    return checked ? Number(checked.value) : 0;
+  }
+  function renderStars() {
+    const stars = chosenStars();
+    document.querySelectorAll(".tk-star").forEach((label) => {
+      label.classList.toggle("tk-star-on", Number(label.dataset.stars) <= stars);
     });
+    $("rate-chosen").textContent = stars ? t("%(stars)s of 5", { stars }) + " — " + t(STAR_WORDS[stars - 1]) : "";
+  }
+  document.querySelectorAll(".tk-star input").forEach((input) => {
+    input.addEventListener("change", () => { $("rate-error").hidden = true; renderStars(); });
+  });
+  $("rate").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const stars = chosenStars();
+    const comment = $("comment").value.trim();
+    const error = $("rate-error");
+    const send = $("rate-send");
+    error.hidden = true;
+    if (!stars) {
+      error.textContent = t("Please choose from 1 to 5 stars.");
+      error.hidden = false;
+      return;
+    }
+    send.disabled = true;
+    try {
+      const answer = await Kezek.api("POST", "/api/v1/tickets/" + encodeURIComponent(token) + "/rating",
+                                     comment ? { stars, comment } : { stars });
+      if (answer.status === 201 || (answer.status === 409 && answer.data && answer.data.error.code === "already_rated")) {
+        rated = true;
+      } else if (answer.status === 409) {
+        refetch(0);
+      } else {
+        error.textContent = t(answer.status === 422 ? "Please choose from 1 to 5 stars." : "Something went wrong. Please try again.");
+        error.hidden = false;
+      }
+    } catch (e) {
+      error.textContent = t("Something went wrong. Please try again.");
+      error.hidden = false;
+    } finally {
+      send.disabled = false;
+      render();
+    }
   });
 
   render();

@@ -4,7 +4,6 @@ from __future__ import annotations
 import functools
 
 from flask import Blueprint, Response, abort
-from flask_babel import get_locale
 
 from kezek.base.i18n import N_
 from kezek.log import checkpoints
@@ -12,7 +11,7 @@ from kezek.office import store as office_store
 from kezek.web.auth import access
 from kezek.web.context import get_db
 from kezek.web.screens.kiosk import qr_svg
-from kezek.web.screens.rendering import render_screen
+from kezek.web.screens.rendering import render_screen, visitor_lang
 
 bp = Blueprint("screen_board", __name__)
 STRINGS: list[str] = [
@@ -31,7 +30,7 @@ STRINGS: list[str] = [
 @bp.get("/board/")
 @access("public")
 def page():
-    return render_screen("board", "index.html", STRINGS, lang=str(get_locale()), office=None)
+    return render_screen("board", "index.html", STRINGS, lang=visitor_lang(), office=None)
 
 
 @bp.get("/board/<office>/checkpoint.svg")
@@ -58,4 +57,4 @@ def _note_qr(note: str) -> bytes:
 def page_office(office):
     if office_store.office(get_db(), office) is None:
         abort(404)
-    return render_screen("board", "index.html", STRINGS, lang=str(get_locale()), office=office)
+    return render_screen("board", "index.html", STRINGS, lang=visitor_lang(), office=office)

@@ -1,9 +1,9 @@
 """The public booking page on a phone: /book/ to book, /book/<code> to see, move or cancel; the booking's QR."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, make_response, request, send_from_directory
+from flask import Blueprint, Response, abort, make_response, send_from_directory
 
-from kezek.base.i18n import DEFAULT_LANG, LANGS, N_, normalise_lang
+from kezek.base.i18n import LANGS, N_
 from kezek.bookings import reservations
 from kezek.office import store as office_store
 from kezek.web import auth
@@ -11,7 +11,7 @@ from kezek.web.auth import access, booking_limit, lookups_per_ip
 from kezek.web.context import ROOT, get_db
 from kezek.web.payloads import booking_url
 from kezek.web.screens.kiosk import qr_svg
-from kezek.web.screens.rendering import render_screen
+from kezek.web.screens.rendering import render_screen, visitor_lang
 
 bp = Blueprint("screen_book", __name__)
 STATIC = ROOT / "book" / "static"
@@ -47,16 +47,10 @@ STRINGS: list[str] = [
 ]
 
 
-def _lang() -> str:
-    asked = normalise_lang(request.args.get("lang"), "")
-    return asked or normalise_lang(request.cookies.get("kezek_lang"), "") or \
-        request.accept_languages.best_match(LANGS) or DEFAULT_LANG
-
-
 def _page(code: str | None):
     db = get_db()
     office = office_store.office(db, auth.office_id(db))
-    html = render_screen("book", "index.html", STRINGS, lang=_lang(), code=code or "",
+    html = render_screen("book", "index.html", STRINGS, lang=visitor_lang(), code=code or "",
                          office={lang: office[f"name_{lang}"] for lang in LANGS}, office_id=office["id"])
     response = make_response(html)
     # A booking's page is the visitor's own: never kept by a shared cache, never indexed.

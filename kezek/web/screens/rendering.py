@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from flask import render_template
+from flask import render_template, request
 from markupsafe import Markup
 
 from kezek.base import i18n
@@ -32,6 +32,15 @@ def strings_json(messages) -> Markup:
     data = i18n.catalogue(list(dict.fromkeys([*COMMON_STRINGS, *messages])))
     text = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
     return Markup(text)
+
+
+def visitor_lang(chosen: str | None = None) -> str:
+    """A public page's language: ?lang=, else what the visitor chose (`chosen`, then the kept choice), else Kazakh."""
+    # One rule for the board, the booking page and the ticket page: never the phone's Accept-Language.
+    for lang in (request.args.get("lang"), chosen, request.cookies.get("kezek_lang")):
+        if i18n.normalise_lang(lang, ""):
+            return i18n.normalise_lang(lang)
+    return i18n.DEFAULT_LANG
 
 
 def render_screen(screen: str, template: str, strings, lang: str, **context) -> str:

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, jsonify, make_response, request
+from flask import Blueprint, jsonify, make_response
 from flask_babel import force_locale
 from markupsafe import Markup
 
-from kezek.base.i18n import DEFAULT_LANG, LANGS, N_, normalise_lang
+from kezek.base.i18n import LANGS, N_
 from kezek.office import store as office_store
 from kezek.queue import ratings
 from kezek.queue import store as queue_store
@@ -16,7 +16,7 @@ from kezek.web.api import openapi
 from kezek.web.auth import access, lookup_allowed
 from kezek.web.context import get_db, now
 from kezek.web.payloads import body, ticket_json
-from kezek.web.screens.rendering import render_screen
+from kezek.web.screens.rendering import render_screen, visitor_lang
 
 bp = Blueprint("screen_ticket", __name__)
 
@@ -30,7 +30,10 @@ STRINGS: list[str] = [
     N_("You are being served at desk %(desk)s"),
     N_("You have been sent to another service"),
     N_("Thank you!"), N_("How was your visit?"), N_("%(stars)s of 5"),
-    N_("Comment (optional)"), N_("Thank you for your rating!"),
+    N_("Comment (optional)"), N_("Thank you for your rating!"), N_("Send the rating"),
+    # What each number of stars says, beside the choice (the rating is sent only with the button).
+    N_("Very bad"), N_("Bad"), N_("Okay"), N_("Good"), N_("Excellent"),
+    N_("Issued at %(time)s"), N_("Now serving: %(number)s"),
     N_("Please choose from 1 to 5 stars."),
     N_("You did not come when called"), N_("Please take a new ticket at the kiosk."),
     N_("Your ticket has been cancelled"), N_("This ticket has expired"), N_("Valid today only"),
@@ -53,17 +56,6 @@ STRINGS: list[str] = [
 ]
 
 
-def _visitor_lang(ticket: dict | None) -> str:
-    """?lang=, else the ticket's language; without a ticket the browser's, else Kazakh."""
-    asked = normalise_lang(request.args.get("lang"), "")
-    if asked:
-        return asked
-    if ticket is not None:
-        return normalise_lang(ticket["lang"])
-    return (normalise_lang(request.cookies.get("kezek_lang"), "")
-            or request.accept_languages.best_match(LANGS) or DEFAULT_LANG)
-
-
 def _json(data) -> Markup:
     """Data for <script type=application/json>, safe against a closing tag."""
     return Markup(json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e"))
@@ -84,20 +76,21 @@ def _page(template: str, lang: str, status: int, **context):
 def page(token):
     """The ticket page; 404 'ticket not found' for an unknown token, 429 over the lookup limit."""
     if not lookup_allowed():
-        return _page("gone.html", _visitor_lang(None), 429, reason="busy")
+        return _page("gone.html", visitor_lang(), 429, reason="busy")
     db = get_db()
     ticket = queue_store.ticket_by_token(db, token)
     if ticket is None:
-        return _page("gone.html", _visitor_lang(None), 404, reason="not_found")
+        return _page("gone.html", visitor_lang(), 404, reason="not_found")
     view = ticket_json(ticket, public=True)
     services = {s["id"]: {lang: s[f"name_{lang}"] for lang in LANGS}
                 for s in office_store.services(db, ticket["office_id"])}
     office = office_store.office(db, ticket["office_id"])
     boot = {"ticket": {k: view[k] for k in ("token", "number", "service_id", "status", "people_ahead",
-                                            "estimated_wait_s", "desk_id", "desk", "called_at", "recalls")},
+                                            "estimated_wait_s", "desk_id", "desk", "called_at", "recalls",
+                                            "now_serving", "issued_time")},
             "services": services, "rated": ratings.rated(ticket),
             "office": {lang: office[f"name_{lang}"] for lang in LANGS}}
-    return _page("index.html", _visitor_lang(ticket), 200, boot=_json(boot), ticket=boot["ticket"],
+    return _page("index.html", visitor_lang(ticket["lang"]), 200, boot=_json(boot), ticket=boot["ticket"],
                  service=services.get(ticket["service_id"], {}), office=boot["office"],
                  rated=boot["rated"])
 
