@@ -27,13 +27,7 @@
     const d = new Date(Date.now() + (offsetDays || 0) * 86400000);
     return d.toLocaleDateString("en-CA", { timeZone: state.office ? state.office.timezone : undefined });
   }
-  function notice(text) {
-    const n = $("notice");
-    n.textContent = text;
-    n.hidden = !text;
-    clearTimeout(notice.timer);
-    if (text) notice.timer = setTimeout(() => { n.hidden = true; }, 6000);
-  }
+  const notice = (text, isError) => AdminErrors.notice(text, isError);   // admin_errors.js
   function showSecret(title, value) {
     $("secret-title").textContent = title;
     $("secret-value").textContent = value;
@@ -52,6 +46,12 @@
     closes: "A time as HH:MM; give both opening and closing times, or neither.",
     timezone: "A time zone such as Asia/Almaty.", languages: "Choose at least one language.",
     sort_order: "A whole number.", service_ids: "Choose services that exist.",
+    printer_url: "A printer address: tcp://host:9100, usb://VID:PID, cups://NAME or none.",
+    username: "A user name is 2–40 letters, digits, dots, dashes or underscores.",
+    role: "Choose a role.", default_lang: "Choose one of the office's languages.",
+    ahead_default: "A whole number from 0 to 20.", telegram_token: "The token BotFather gave (digits:letters).",
+    telegram_bot: "The bot's user name, as in t.me/<name>.", sms_template: "The text must contain {text}.",
+    from: "Dates are written YYYY-MM-DD.", to: "Dates are written YYYY-MM-DD.",
   };
   const CODE_TEXT = {
     duplicate_prefix: "Another service already uses this prefix.",
@@ -71,30 +71,9 @@
     login_throttled: "Too many failed sign-ins: wait five minutes.",
     forbidden: "Your role does not allow this.",
   };
-  function errorText(answer) {
-    const err = (answer && answer.data && answer.data.error) || {};
-    const field = err.details && err.details.field;
-    if (CODE_TEXT[err.code]) return { field, text: t(CODE_TEXT[err.code]) };
-    if (field && FIELD_HINTS[field]) return { field, text: t(FIELD_HINTS[field]) };
-    return { field, text: t("Something went wrong. Please try again.") };
-  }
-  function clearErrors(form) {
-    form.querySelectorAll("[data-error-for]").forEach((e) => { e.textContent = ""; });
-    form.querySelectorAll("[aria-invalid]").forEach((e) => e.removeAttribute("aria-invalid"));
-    const general = form.querySelector(".form-error");
-    if (general) general.textContent = "";
-  }
-  function showError(form, answer) {
-    const { field, text } = errorText(answer);
-    const slot = field && form.querySelector(`[data-error-for="${field}"]`);
-    if (slot) {
-      slot.textContent = text;
-      const input = form.elements[field];
-      if (input && input.setAttribute) { input.setAttribute("aria-invalid", "true"); input.focus(); }
-    } else {
-      form.querySelector(".form-error").textContent = text;
-    }
-  }
+  const errorText = (answer) => AdminErrors.words(answer, FIELD_HINTS, CODE_TEXT);
+  const clearErrors = (form) => AdminErrors.clear(form);
+  const showError = (form, answer) => AdminErrors.show(form, answer, FIELD_HINTS, CODE_TEXT);
   async function call(method, path, body) {
     try {
       return await Kezek.api(method, path, body);
@@ -205,16 +184,17 @@
       window.KezekHelp.listen(handlers, () => state.office.id);   // kiosks' calls for help
       state.socket = Kezek.connect({ screen: "operator", office: state.office.id }, handlers);
       setInterval(() => { if (state.tab === "monitor") loadMonitor(); }, 30000);
+      AdminMonitor.start(loadMonitor);
     }
     loadMonitor();
   }
   async function loadMonitor() {
     loadWitnessAlarms();
-    const answer = await call("GET", "/api/v1/monitor?office=" + encodeURIComponent(state.office.id));
+    const answer = await call("GET", "/api/v1/monitor?office=" + encodeURIComponent(state.office.id) + AdminMonitor.query());
     if (answer.status !== 200) return;
     const m = answer.data;
     state.services = m.services;
-    $("m-waiting").textContent = m.waiting.length;
+    $("m-waiting").textContent = m.waiting_count;
     $("m-longest").textContent = mins(m.longest_wait_s);
     $("m-over").textContent = m.over_target;
     $("m-over").parentElement.classList.toggle("ad-alert", m.over_target > 0);
@@ -233,26 +213,16 @@
       return tr;
     }));
     const svc = $("m-services");
-    svc.replaceChildren(...m.services.filter((s) => s.active || s.waiting).map((s) => {
+    // A big hall (more than 20 services): only those with people waiting, and the body or service chosen below.
+    const shown = m.services.filter((s) => (s.active || s.waiting) && AdminMonitor.shows(s) && (m.services.length <= 20 || s.waiting));
+    svc.replaceChildren(...shown.map((s) => {
       const tr = document.createElement("tr");
       if (s.over_target) tr.className = "ad-over";
       tr.append(cell(`${s.prefix} — ${name(s)}`), cell(String(s.waiting), "num"),
                 cell(s.waiting ? mins(s.longest_wait_s) : "—", "num"), cell(String(s.over_target), "num"));
       return tr;
     }));
-    const list = $("m-tickets");
-    const byId = Object.fromEntries(m.services.map((s) => [s.id, s]));
-    list.replaceChildren(...m.waiting.map((w) => {
-      const li = document.createElement("li");
-      li.className = w.over_target ? "ad-over" : "";
-      const num = document.createElement("strong");
-      num.textContent = w.number;
-      li.append(num, ` ${name(byId[w.service_id] || {})} · ${mins(w.waited_s)}`);
-      if (w.priority) li.append(" · " + t("priority"));
-      if (w.over_target) li.append(" · " + t("over the target"));
-      return li;
-    }));
-    $("m-none").hidden = m.waiting.length > 0;
+    AdminMonitor.render(m, { mins, name });   // admin_monitor.js: the filtered, paged ticket list
     $("m-printers").replaceChildren(...m.printers.map((p) => {
       const tr = document.createElement("tr");
       const st = document.createElement("span");
@@ -382,55 +352,21 @@
   }
 
   /* ---------- audit ---------- */
-  const EVENT_NAMES = {
-    "ticket.issued": "Ticket issued", "ticket.called": "Called", "ticket.recalled": "Called again",
-    "ticket.started": "Service started", "ticket.finished": "Service finished", "ticket.no_show": "No-show",
-    "ticket.transferred": "Transferred", "ticket.returned": "Returned to the queue", "ticket.cancelled": "Cancelled",
-    "ticket.expired": "Expired", "ticket.rated": "Rated", "desk.paused": "Desk paused", "desk.resumed": "Desk resumed",
-    "service.created": "Service created", "service.changed": "Service changed", "desk.created": "Desk created",
-    "desk.changed_config": "Desk changed", "user.created": "User created", "user.changed": "User changed",
-    "device.created": "Device created", "device.changed": "Device changed", "device.revoked": "Device revoked",
-    "office.created": "Office created", "office.changed": "Office changed", "witness.alarm": "Witness alarm" };
   $("audit-form").addEventListener("submit", (ev) => { ev.preventDefault(); loadAudit(); });
   $("audit-more").addEventListener("click", () => loadAudit(true));
   async function loadAudit(more) {
     const form = $("audit-form");
     clearErrors(form);
-    const params = new URLSearchParams({ office: state.office.id, limit: "100" });
+    const params = new URLSearchParams({ office: state.office.id, limit: "100", lang: Kezek.lang });
     ["from", "to", "kind", "number", "user"].forEach((n) => { if (form.elements[n].value.trim()) params.set(n, form.elements[n].value.trim()); });
     if (more && state.auditBefore) params.set("before", state.auditBefore);
     const answer = await call("GET", "/api/v1/audit?" + params);
     if (answer.status !== 200) return showError(form, answer);
     state.auditBefore = answer.data.next_before;
     $("audit-more").hidden = !state.auditBefore;
-    const rows = answer.data.events.map((e) => {
-      const tr = document.createElement("tr");
-      const d = e.details || {};
-      // e.effect: what the event did to the order (kezek/log/audit.py), the rows of the "every effect" list.
-      if (e.effect) tr.className = "ad-notable";
-      let what = t(EVENT_NAMES[e.name] || e.name);
-      if (d.out_of_order) what += " · " + t("out of order");
-      if (EFFECT_NOTES[e.effect]) what += " · " + t(EFFECT_NOTES[e.effect]);
-      if (e.name === "ticket.issued" && d.priority) what += " · " + t("priority");
-      if (d.automatic) what += " · " + t("automatically");
-      let why = e.reason ? (PRIORITY_REASONS[e.reason] ? t(PRIORITY_REASONS[e.reason]) : e.reason) : "";
-      if (e.name === "ticket.transferred") {
-        const to = state.services.find((s) => s.id === e.service_id);
-        why = (why ? why + " · " : "") + t("to %(service)s", { service: to ? to.prefix : e.service_prefix || e.service_id });
-      }
-      if (d.skipped) why += ` · ${t("passed %(n)s waiting", { n: d.skipped })}`;
-      if (!e.ticket_id) {
-        why = Object.entries(d).filter(([, v]) => v !== null && v !== "" && typeof v !== "object").map(([k, v]) => `${k}: ${v}`).join(", ");
-      }
-      tr.append(cell(localTime(e.at, true)), cell(what), cell(e.number || "—", "ad-number"), cell(e.desk || "—"),
-                cell(e.username || e.device || "—"), cell(why || "—"));
-      return tr;
-    });
+    const rows = answer.data.events.map(AdminAudit.row);   // admin_audit.js
     if (more) $("a-rows").append(...rows); else $("a-rows").replaceChildren(...rows);
   }
-  const EFFECT_NOTES = { put_first_call: "put first in line", transfer_first: "put first in line",
-                         appointment: "booked", late_booking: "booked too late: queued as a walk-in" };
-  const PRIORITY_REASONS = { disability: "disability", elderly: "elderly", pregnant: "pregnancy", veteran: "veteran", other: "other" };
   $("verify").addEventListener("click", async () => {
     const out = $("verify-result");
     out.hidden = false;
@@ -452,7 +388,7 @@
       out.textContent = t("The log was changed at entry %(id)s: %(reason)s", { id: v.bad_id, reason: v.reason });
     } else {
       out.className = "ad-banner ad-banner-error";
-      out.textContent = errorText(answer).text;
+      AdminErrors.fill(out, errorText(answer));
     }
   });
 
@@ -616,8 +552,9 @@
   async function patchUser(u, values) {
     const answer = await call("PATCH", "/api/v1/users/" + u.id, values);
     if (answer.status !== 200) {
-      notice(errorText(answer).text);
-      loadUsers();
+      const shown = errorText(answer);
+      await loadUsers();   // the row shows what is saved; the refusal stays in the red banner
+      notice([shown.text, shown.server].filter(Boolean).join(" — "), true);
       return false;
     }
     notice(t("Saved."));
@@ -633,7 +570,7 @@
     if (answer.status !== 201) {
       const shown = errorText(answer);
       if (!shown.field && ["username_taken", "bad_username"].includes(answer.data && answer.data.error && answer.data.error.code)) {
-        form.querySelector('[data-error-for="username"]').textContent = shown.text;
+        AdminErrors.fill(form.querySelector('[data-error-for="username"]'), shown);
         return;
       }
       return showError(form, answer);
@@ -658,17 +595,22 @@
         const input = document.createElement("input");
         input.value = d.printer_url;
         input.setAttribute("aria-label", t("Printer"));
+        const slot = document.createElement("em");
+        slot.className = "ad-row-error";
+        slot.id = "printer-error-" + d.id;
+        input.setAttribute("aria-describedby", slot.id);
         printer.append(input, button("Save", async () => {
+          AdminErrors.clearAt(slot, input);
           const r = await call("PATCH", "/api/v1/devices/" + d.id, { printer_url: input.value.trim() || "none" });
-          notice(r.status === 200 ? t("Saved.") : errorText(r).text);
-        }));
+          if (r.status === 200) notice(t("Saved.")); else AdminErrors.showAt(slot, input, r, FIELD_HINTS, CODE_TEXT);
+        }), slot);
       }
       const p = printers[d.id];
       const status = d.revoked_at ? t("Revoked") : p ? t(PRINTER_STATES[p.state] || p.state) : t("Active");
       const tools = d.revoked_at ? "" : button("Revoke", async () => {
         if (!confirm(t("Revoke %(name)s? It stops working at once.", { name: d.name }))) return;
         const r = await call("DELETE", "/api/v1/devices/" + d.id);
-        notice(r.status === 200 ? t("Revoked") : errorText(r).text);
+        notice(r.status === 200 ? t("Revoked") : errorText(r).text, r.status !== 200);
         loadDevices();
       }, "ad-danger");
       tr.append(cell(d.name, "ad-strong"), cell(t(d.kind === "kiosk" ? "Kiosk" : "Hall display")), cell(printer),
@@ -687,7 +629,7 @@
     if (answer.status !== 201) {
       const shown = errorText(answer);
       if (!shown.field && answer.data && answer.data.error && answer.data.error.code === "bad_name") {
-        form.querySelector('[data-error-for="name"]').textContent = shown.text;
+        AdminErrors.fill(form.querySelector('[data-error-for="name"]'), shown);
         return;
       }
       return showError(form, answer);

@@ -40,33 +40,10 @@ window.AdminBookings = (function () {
   function name(row) { return row ? row["name_" + Kezek.lang] || row.name_kk || "" : ""; }
   function service(id) { return S.services.find((s) => s.id === id); }
   const { cell, button } = AdminDom;   // admin_dom.js
-  function notice(text) {
-    const n = $("notice");
-    n.textContent = text;
-    n.hidden = !text;
-    clearTimeout(notice.timer);
-    if (text) notice.timer = setTimeout(() => { n.hidden = true; }, 6000);
-  }
-  function errorText(answer) {
-    const err = (answer && answer.data && answer.data.error) || {};
-    const field = err.details && err.details.field;
-    if (CODE_TEXT[err.code]) return { field, text: t(CODE_TEXT[err.code]) };
-    if (field && FIELD_HINTS[field]) return { field, text: t(FIELD_HINTS[field]) };
-    return { field, text: t("Something went wrong. Please try again.") };
-  }
-  function clearErrors(form) {
-    form.querySelectorAll("[data-error-for]").forEach((e) => { e.textContent = ""; });
-    form.querySelectorAll("[aria-invalid]").forEach((e) => e.removeAttribute("aria-invalid"));
-    form.querySelector(".form-error").textContent = "";
-  }
-  function showError(form, answer) {
-    const { field, text } = errorText(answer);
-    const slot = field && form.querySelector(`[data-error-for="${field}"]`);
-    if (!slot) { form.querySelector(".form-error").textContent = text; return; }
-    slot.textContent = text;
-    const input = form.elements[field];
-    if (input && input.setAttribute) { input.setAttribute("aria-invalid", "true"); input.focus(); }
-  }
+  const notice = (text, isError) => AdminErrors.notice(text, isError);   // admin_errors.js
+  const errorText = (answer) => AdminErrors.words(answer, FIELD_HINTS, CODE_TEXT);
+  const clearErrors = (form) => AdminErrors.clear(form);
+  const showError = (form, answer) => AdminErrors.show(form, answer, FIELD_HINTS, CODE_TEXT);
   function readInt(input) { const v = input.value.trim(); return /^-?\d+$/.test(v) ? parseInt(v, 10) : v; }
   /* Seconds as minutes for people; negative = before the slot began. */
   function delay(seconds) {
@@ -141,7 +118,7 @@ window.AdminBookings = (function () {
   async function settings(office) {
     S.office = office;
     const [answer] = await Promise.all([call("GET", "/api/v1/booking-config?" + q()), loadServices()]);
-    if (answer.status !== 200) return notice(errorText(answer).text);
+    if (answer.status !== 200) return notice(errorText(answer).text || errorText(answer).server, true);
     S.config = answer.data;
     renderRules();
     renderSettings();
@@ -234,7 +211,7 @@ window.AdminBookings = (function () {
       const tr = document.createElement("tr");
       tr.append(cell(h.day), cell(h.name || "—"), cell(button("Remove", async () => {
         const answer = await call("DELETE", `/api/v1/booking-config/holidays/${h.day}?` + q());
-        notice(answer.status === 200 ? t("Saved.") : errorText(answer).text);
+        notice(answer.status === 200 ? t("Saved.") : errorText(answer).text || errorText(answer).server, answer.status !== 200);
         settings(S.office);
       }, "ad-danger")));
       return tr;
@@ -259,7 +236,7 @@ window.AdminBookings = (function () {
       tr.append(cell(c.day), cell(c.slot_time || t("whole day")), cell(svc ? `${svc.prefix} ${name(svc)}` : t("All services")),
                 cell(c.reason || "—"), cell(button("Reopen", async () => {
                   const answer = await call("DELETE", `/api/v1/booking-config/closed/${c.id}?` + q());
-                  notice(answer.status === 200 ? t("Saved.") : errorText(answer).text);
+                  notice(answer.status === 200 ? t("Saved.") : errorText(answer).text || errorText(answer).server, answer.status !== 200);
                   settings(S.office);
                 })));
       return tr;

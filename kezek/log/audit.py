@@ -5,7 +5,7 @@ import json
 
 from kezek.base.clock import utc_bounds
 from kezek.base.errors import Invalid
-from kezek.log import store
+from kezek.log import audit_words, store
 
 KINDS = tuple(store.AUDIT_KINDS)   # kinds of events an auditor looks for
 
@@ -33,6 +33,19 @@ def events(db, office_id: str, *, start: str | None = None, end: str | None = No
         row["number"] = row["details"].get("number")
         row["reason"] = row["details"].get("reason") or row["details"].get("priority_reason")
         row["effect"] = effect(row["name"], row["details"])
+    return rows
+
+
+def in_words(db, office_id: str, rows: list[dict], lang: str) -> list[dict]:
+    """Give each audit row its `words` (audit_words.words) in `lang`, ids named from the office's tables."""
+    timezone = store.office_timezone(db, office_id)
+    found = store.audit_names(db, office_id)
+    names = {"services": {s["id"]: f"{s['prefix']} — {s.get('name_' + lang) or s['name_kk']}" for s in found["services"]},
+             "desks": {d["id"]: d["name"] for d in found["desks"]},
+             "devices": {d["id"]: d["name"] for d in found["devices"]},
+             "users": {u["id"]: u["username"] for u in found["users"]}}
+    for row in rows:
+        row["words"] = audit_words.words(row, lang, names, timezone)
     return rows
 
 

@@ -386,3 +386,14 @@ def cosignatures(db, origin: str, size: int, root: str) -> list[str]:
     return [r["line"] for r in database.rows(db, "SELECT line FROM checkpoint_cosignatures WHERE origin = ?"
                                                  " AND size = ? AND root = ? ORDER BY at, witness",
                                              (origin, size, root))]
+
+
+def audit_names(db, office_id: str) -> dict[str, list[dict]]:
+    """The office's services, desks, devices and users, to show an event's ids as names."""
+    return {
+        "services": database.rows(db, "SELECT id, prefix, name_kk, name_ru, name_en FROM services WHERE office_id = ?",
+                                  (office_id,)),
+        "desks": database.rows(db, "SELECT id, name FROM desks WHERE office_id = ?", (office_id,)),
+        "devices": database.rows(db, "SELECT id, name FROM devices WHERE office_id = ?", (office_id,)),
+        "users": database.rows(db, "SELECT id, username FROM users", ()),
+    }

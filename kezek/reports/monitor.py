@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from kezek.base.clock import seconds_between
+from kezek.base.errors import Invalid
 from kezek.office import accounts
 from kezek.office import store as office_store
 from kezek.printing import jobs as print_jobs
@@ -29,7 +30,8 @@ def monitor(db, office_id: str, now: datetime) -> dict:
         mine = [t for t in tickets if t["service_id"] == s["id"]]
         per_service.append({
             "id": s["id"], "prefix": s["prefix"], "name_kk": s["name_kk"], "name_ru": s["name_ru"],
-            "name_en": s["name_en"], "active": bool(s["active"]), "waiting": len(mine),
+            "name_en": s["name_en"], "group_kk": s["group_kk"], "group_ru": s["group_ru"],
+            "group_en": s["group_en"], "active": bool(s["active"]), "waiting": len(mine),
             "longest_wait_s": max((t["waited_s"] for t in mine), default=0),
             "over_target": sum(t["over_target"] for t in mine), "target_wait_s": target[s["id"]]})
     users = {u["id"]: u["username"] for u in store.usernames(db)}
@@ -47,6 +49,8 @@ def monitor(db, office_id: str, now: datetime) -> dict:
             "current_status": current["status"] if current else None,
             "state": ("inactive" if not d["active"] else "paused" if d["paused"]
                       else current["status"] if current else "idle"),
+            "current_id": current["id"] if current else None,
+            "current_service_id": current["service_id"] if current else None,
             "since": since, "for_s": seconds_between(since, now) if since else None})
     printers = []
     for device in accounts.list_devices(db, office_id):
@@ -57,3 +61,34 @@ def monitor(db, office_id: str, now: datetime) -> dict:
     return {"office": views.office_view(office), "at": now.isoformat(), "desks": desks, "services": per_service,
             "waiting": tickets, "longest_wait_s": max((t["waited_s"] for t in tickets), default=0),
             "over_target": sum(t["over_target"] for t in tickets), "printers": printers}
+
+
+STATES = ("waiting", "over_target", "priority", "called", "serving")
+PAGE_MAX = 200
+
+
+def filtered(view: dict, *, service_id: int | None = None, body: str | None = None, state: str = "waiting",
+             offset: int = 0, limit: int = 50) -> dict:
+    """The monitor with its ticket list filtered (service, body, state) and one page of it: a hall of 1,200 stays readable."""
+    if state not in STATES:
+        raise Invalid(f"state: one of {', '.join(STATES)}.", "bad_field", field="state", allowed=list(STATES))
+    if not 1 <= limit <= PAGE_MAX or offset < 0:
+        raise Invalid(f"limit: 1 to {PAGE_MAX}; offset: 0 or more.", "bad_field", field="limit")
+    services = {s["id"]: s for s in view["services"]}
+    wanted = {sid for sid, s in services.items()
+              if (service_id is None or sid == service_id)
+              and (not body or body in (s["group_kk"], s["group_ru"], s["group_en"]))}
+    if state in ("called", "serving"):
+        desks = {d["current_id"]: d for d in view["desks"] if d["current_id"]}
+        rows = [{"id": d["current_id"], "number": d["current"], "service_id": d["current_service_id"],
+                 "state": d["current_status"], "desk": d["name"], "user": d["user"], "for_s": d["for_s"]}
+                for d in desks.values() if d["current_status"] == state]
+    else:
+        rows = [dict(t, state="waiting") for t in view["waiting"]
+                if state == "waiting" or (state == "over_target" and t["over_target"])
+                or (state == "priority" and t["priority"])]
+    rows = [r for r in rows if r["service_id"] in wanted]
+    bodies = sorted({(s["group_kk"], s["group_ru"], s["group_en"]) for s in view["services"] if s["group_kk"]})
+    return {**view, "waiting": rows[offset:offset + limit], "matched": len(rows), "offset": offset, "limit": limit,
+            "waiting_count": len(view["waiting"]),
+            "bodies": [{"group_kk": kk, "group_ru": ru, "group_en": en} for kk, ru, en in bodies]}

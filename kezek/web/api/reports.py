@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, jsonify, request
+from flask_babel import get_locale
 
+from kezek.base import i18n
 from kezek.base.clock import local_day
 from kezek.base.errors import Invalid
 from kezek import verification
@@ -58,7 +60,20 @@ def get_monitor():
     db = get_db()
     office_id = auth.office_id(db)
     notifications = live_notify.today_counts(live_notify.current(current_app), db, office_id, now())
-    return jsonify({**monitor.monitor(db, office_id, now()), "notifications": notifications})
+    view = monitor.monitor(db, office_id, now())
+    args = request.args
+    if any(k in args for k in ("limit", "offset", "service", "body", "state")):
+        # The admin screen asks for one page of a filtered list; without these the whole list (integrations).
+        numbers = {}
+        for key, default in (("limit", 50), ("offset", 0), ("service", None)):
+            value = args.get(key)
+            if value not in (None, "") and not (value.isdigit() and len(value) <= 9):
+                raise Invalid(f"{key}: a whole number.", "bad_field", field=key)
+            numbers[key] = int(value) if value not in (None, "") else default
+        view = monitor.filtered(view, service_id=numbers["service"], body=args.get("body") or None,
+                                state=args.get("state") or "waiting", offset=numbers["offset"],
+                                limit=numbers["limit"])
+    return jsonify({**view, "notifications": notifications})
 
 
 @bp.get("/audit")
@@ -76,6 +91,7 @@ def get_audit():
                              name=args.get("name") or None, kind=args.get("kind") or None,
                              number=args.get("number") or None, username=args.get("user") or None,
                              desk_id=desk, before_id=before, limit=limit)
+    audit.in_words(db, auth.office_id(db), rows, i18n.normalise_lang(args.get("lang") or str(get_locale())))
     return jsonify({"events": rows, "next_before": rows[-1]["id"] if len(rows) == limit else None})
 
 
@@ -104,12 +120,15 @@ def openapi_paths() -> dict:
         "/api/v1/stats": {"get": openapi._op(
             "Report figures for office-local dates from..to (JSON; CSV with Accept: text/csv; XLSX with"
             " Accept: " + XLSX + " or ?format=xlsx)", "manager", params=[*period, q("format")])},
-        "/api/v1/monitor": {"get": openapi._op("The live monitor: desks, waiting, printers", "manager",
-                                               params=[openapi.OFFICE_Q])},
+        "/api/v1/monitor": {"get": openapi._op(
+            "The live monitor: desks, waiting, printers; with service, body, state (waiting, over_target, priority,"
+            " called, serving), offset or limit its ticket list is filtered and paged (matched, waiting_count)",
+            "manager", params=[openapi.OFFICE_Q, q("service", "integer"), q("body"), q("state"),
+                               q("offset", "integer"), q("limit", "integer")])},
         "/api/v1/audit": {"get": openapi._op(
             "The event log, newest first, with filters", "manager",
             params=[*period, q("name"), q("kind"), q("number"), q("user"), q("desk", "integer"),
-                    q("before", "integer"), q("limit", "integer")])},
+                    q("before", "integer"), q("limit", "integer"), q("lang")])},
         "/api/v1/audit/verify": {op: openapi._op("Check the event log's hash chain and replay it against the office's rows: {ok, checked,"
                                                  " bad_id, reason, chain_ok, mismatch_count, mismatches}",
                                                  "manager") for op in ("get", "post")},

@@ -6,6 +6,7 @@ from flask_babel import get_locale
 
 from kezek.base.i18n import N_
 from kezek.web.auth import access
+from kezek.web.screens import admin_strings
 from kezek.web.screens.rendering import render_screen
 
 bp = Blueprint("screen_admin", __name__)
@@ -315,6 +316,7 @@ STRINGS: list[str] = [
     N_("The day's closing checkpoint"), N_("The latest checkpoint (the day is not closed yet)"),
     N_("No checkpoint yet."), N_("Entries: %(size)s"), N_("Print on the kiosk"), N_("Sent to the printer."),
     N_("Not printed: %(reason)s"), N_("Kiosk"),
+    *admin_strings.STRINGS,   # the charts, paged monitor, form errors, audit rows and notifications
 ]
 
 
