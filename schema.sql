@@ -342,6 +342,13 @@ CREATE UNIQUE INDEX IF NOT EXISTS notify_subscription_once
 CREATE INDEX IF NOT EXISTS notify_subscriptions_ticket ON notify_subscriptions (ticket_id);
 CREATE INDEX IF NOT EXISTS notify_subscriptions_office ON notify_subscriptions (office_id, day);
 
+-- How many moves of its ticket (transfers, returns to the queue) each subscription has been told of: the
+-- "your turn is near" check waits while the log holds more, so a move's own message always comes first.
+CREATE TABLE IF NOT EXISTS notify_moves (
+    subscription_id INTEGER PRIMARY KEY REFERENCES notify_subscriptions(id) ON DELETE CASCADE,
+    seen INTEGER NOT NULL
+);
+
 -- Per office: the default "people ahead" and the Telegram bot (its token is a secret: never answered).
 CREATE TABLE IF NOT EXISTS notify_settings (
     office_id TEXT PRIMARY KEY REFERENCES offices(id),

@@ -59,6 +59,7 @@ def react(db, events: list[Event], now: datetime, ticket_url=lambda token: "") -
         if event.name in ("ticket.transferred", "ticket.returned") and subs:
             with database.transaction(db, durable=False):
                 store.mark_told_ahead(db, [s["id"] for s in subs], told=False)   # a new place: told anew
+                store.saw_move(db, subs)
         if event.name in ENDS:
             ended.add(ticket["id"])
     if ended:
@@ -87,10 +88,15 @@ def ahead_messages(db, office_id: str, now: datetime, ticket_url=lambda token: "
         return []
     found = {s["ticket_id"]: queue_store.ticket(db, s["ticket_id"]) for s in subs}
     ahead = places(db, office_id, {t["service_id"] for t in found.values() if t}, now)
+    # The state read here may already hold a move (a transfer) whose event is still on its way to
+    # us: wait for it, so the visitor hears "sent to another service" before "you are next", once.
+    moves, seen = store.ticket_moves(db, list(found)), store.seen_moves(db, [s["id"] for s in subs])
     out, told = [], []
     for sub in subs:
         ticket = found[sub["ticket_id"]]
         if ticket is None or ticket["id"] not in ahead:
+            continue
+        if seen.get(sub["id"], moves.get(ticket["id"], 0)) < moves.get(ticket["id"], 0):
             continue
         if ahead[ticket["id"]] <= sub["ahead"]:
             out.append(_message(sub, "ahead", ticket, ticket_url(ticket["token"]), count=ahead[ticket["id"]]))

@@ -14,10 +14,41 @@ def add_subscription(db, row: dict) -> int:
         " :created_at) ON CONFLICT (channel, address, coalesce(ticket_id, 0), coalesce(user_id, 0))"
         " DO UPDATE SET lang = excluded.lang, ahead = excluded.ahead, told_ahead = 0",
         {"user_id": None, "ticket_id": None, **row})
-    return database.scalar(
+    sub_id = database.scalar(
         db, "SELECT id FROM notify_subscriptions WHERE channel = ? AND address = ?"
             " AND coalesce(ticket_id, 0) = coalesce(?, 0) AND coalesce(user_id, 0) = coalesce(?, 0)",
         (row["channel"], row["address"], row.get("ticket_id"), row.get("user_id")))
+    if row.get("ticket_id"):
+        db.execute(f"INSERT OR REPLACE INTO notify_moves (subscription_id, seen) VALUES (?, ({_MOVES_OF}))",
+                   (sub_id, row["ticket_id"]))
+    return sub_id
+
+
+_MOVES_OF = "SELECT count(*) FROM events WHERE ticket_id = ? AND name IN ('ticket.transferred', 'ticket.returned')"
+
+
+def ticket_moves(db, ticket_ids: list[int]) -> dict[int, int]:
+    """How many moves (transfers, returns to the queue) the log holds for each ticket."""
+    marks = ",".join("?" * len(ticket_ids))
+    return {r["ticket_id"]: r["n"] for r in database.rows(
+        db, f"SELECT ticket_id, count(*) AS n FROM events WHERE ticket_id IN ({marks})"
+            " AND name IN ('ticket.transferred', 'ticket.returned') GROUP BY ticket_id", tuple(ticket_ids))}
+
+
+def seen_moves(db, subscription_ids: list[int]) -> dict[int, int]:
+    """How many of its ticket's moves each subscription has been told of."""
+    marks = ",".join("?" * len(subscription_ids))
+    return {r["subscription_id"]: r["seen"] for r in database.rows(
+        db, f"SELECT subscription_id, seen FROM notify_moves WHERE subscription_id IN ({marks})",
+        tuple(subscription_ids))}
+
+
+def saw_move(db, subscriptions: list[dict]) -> None:
+    """One more move of their ticket told to these subscriptions (call inside a transaction)."""
+    db.conn.executemany(
+        f"INSERT INTO notify_moves (subscription_id, seen) VALUES (?, ({_MOVES_OF}))"
+        " ON CONFLICT (subscription_id) DO UPDATE SET seen = seen + 1",
+        [(s["id"], s["ticket_id"]) for s in subscriptions])
 
 
 def subscription(db, subscription_id: int) -> dict | None:
