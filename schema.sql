@@ -435,3 +435,60 @@ CREATE TABLE IF NOT EXISTS user_sessions (
     ended_at TEXT
 );
 CREATE INDEX IF NOT EXISTS user_sessions_open ON user_sessions (user_id) WHERE ended_at IS NULL;
+
+-- The hall display's media, notices and each service's "what to bring" (kezek/content).
+-- A media file lives on disk beside the database (<db dir>/media/<sha256>.<ext>), never in it.
+CREATE TABLE IF NOT EXISTS media_files (
+    id INTEGER PRIMARY KEY,
+    office_id TEXT NOT NULL REFERENCES offices(id),
+    sha256 TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('video', 'image')),
+    mime TEXT NOT NULL,
+    ext TEXT NOT NULL,
+    bytes INTEGER NOT NULL,
+    width INTEGER NOT NULL,
+    height INTEGER NOT NULL,
+    duration_s REAL,
+    title TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (office_id, sha256)
+);
+CREATE TABLE IF NOT EXISTS playlists (
+    id INTEGER PRIMARY KEY,
+    office_id TEXT NOT NULL REFERENCES offices(id),
+    name TEXT NOT NULL,
+    UNIQUE (office_id, name)
+);
+CREATE TABLE IF NOT EXISTS playlist_items (
+    playlist_id INTEGER NOT NULL REFERENCES playlists(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    media_id INTEGER REFERENCES media_files(id),
+    service_id INTEGER REFERENCES services(id),
+    seconds INTEGER NOT NULL,
+    PRIMARY KEY (playlist_id, position),
+    CHECK ((media_id IS NULL) <> (service_id IS NULL))
+);
+CREATE TABLE IF NOT EXISTS display_media (
+    device_id INTEGER PRIMARY KEY REFERENCES devices(id),
+    layout TEXT NOT NULL CHECK (layout IN ('queue', 'beside', 'full')),
+    playlist_id INTEGER REFERENCES playlists(id) ON DELETE SET NULL,
+    call_s INTEGER NOT NULL DEFAULT 10
+);
+CREATE TABLE IF NOT EXISTS notices (
+    id INTEGER PRIMARY KEY,
+    office_id TEXT NOT NULL REFERENCES offices(id),
+    text_kk TEXT NOT NULL,
+    text_ru TEXT NOT NULL,
+    text_en TEXT NOT NULL,
+    starts_at TEXT NOT NULL,
+    ends_at TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS service_info (
+    service_id INTEGER PRIMARY KEY REFERENCES services(id),
+    description_kk TEXT NOT NULL DEFAULT '',
+    description_ru TEXT NOT NULL DEFAULT '',
+    description_en TEXT NOT NULL DEFAULT '',
+    documents TEXT NOT NULL DEFAULT '[]',   -- a JSON list of {"kk", "ru", "en"}
+    updated_at TEXT NOT NULL
+);

@@ -27,6 +27,7 @@ EVENTS = {
     "ticket.printed": "ticket_id, number, ok, state, detail (to the kiosk that issued it)",
     "help.requested": "id, device_id, kiosk (its name), requested_at: a visitor at a kiosk needs help",
     "help.acknowledged": "id, device_id, kiosk, acknowledged_at, acknowledged_by: someone is coming",
+    "media.changed": "office: a display's playlist, layout, notices or a service's what-to-bring changed (fetch again)",
 }
 
 PUBLIC_TICKET_FIELDS = ("number", "service_id", "status", "desk_id", "desk", "called_at", "recalls")
@@ -74,6 +75,8 @@ def deliveries(event: Event) -> list[tuple[str, dict]]:
         out.append((f"desk:{event.desk['id']}", {"desk": event.desk}))
         out.append((f"display:{office}", {"desk": {k: event.desk[k] for k in ("id", "name", "paused", "current")}}))
         return out
+    if event.name == "media.changed":
+        return [(f"display:{office}", dict(event.data))]   # the hall displays fetch their content again
     if event.name in ("help.requested", "help.acknowledged"):
         # Staff screens (operators and the monitor) and the kiosk that asked; never the public rooms.
         return [(f"operators:{office}", dict(event.data)), (f"kiosk:{event.data['device_id']}", dict(event.data))]

@@ -21,8 +21,10 @@ from kezek.log import keyfile
 from kezek.web import auth
 from kezek.web.api import bookings as api_bookings
 from kezek.web.api import config as api_config
+from kezek.web.api import content as api_content
 from kezek.web.api import help as api_help
 from kezek.web.api import log as api_log
+from kezek.web.api import media as api_media
 from kezek.web.api import notify as api_notify
 from kezek.web.api import openapi
 from kezek.web.api import printing as api_printing
@@ -41,6 +43,7 @@ BLUEPRINTS = (api_queue.bp, api_config.bp, api_reports.bp, api_printing.bp, api_
               api_log.bp, api_notify.bp)
 
 BLUEPRINTS += (api_help.bp,)   # calls for help from kiosks
+BLUEPRINTS += (api_media.bp, api_content.bp)   # the hall display's media and notices, what to bring
 
 # The Socket.IO handlers, attached once to the process's server: each init_app hands them to its new server.
 socketio.on("connect")(connect.on_connect)
@@ -57,6 +60,7 @@ openapi.EXTRA_PATHS.extend([api_reports.openapi_paths, api_printing.openapi_path
                             display.openapi_paths, ticket.openapi_paths, api_witness.openapi_paths,
                             api_log.openapi_paths, api_notify.openapi_paths])
 openapi.EXTRA_PATHS.append(api_help.openapi_paths)
+openapi.EXTRA_PATHS.extend([api_media.openapi_paths, api_content.openapi_paths])
 
 
 def _secret_key(db_path: str) -> str:

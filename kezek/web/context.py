@@ -25,6 +25,9 @@ DEFAULTS = {
     "SESSION_IDLE_MINUTES": 60,   # a session unused this long ends (KEZEK_SESSION_HOURS: from sign-in)
     "VOICE_CACHE_MB": 64,         # the spoken calls' disk cache, least recently used evicted first
     "VOICE_SYNTHESES_PER_MINUTE": 30,   # new spoken calls per address a minute (cached ones are free)
+    "MEDIA_DIR": "",         # the hall display's media files (default: <db dir>/media)
+    "MEDIA_MAX_MB": 200,     # one uploaded media file at most
+    "MEDIA_TOTAL_MB": 4000,  # every media file together at most
     "LOG_KEY": "",      # the log's signing key file (default: beside the database, kezek/log/keyfile.py)
     "LOG_NAME": "",     # the log's name in each office's origin, used when the key is made
     "WITNESS_LOGS": "",      # a witness: the file of "origin verifier-key" lines of the logs it serves
