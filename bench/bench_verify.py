@@ -27,7 +27,7 @@ from kezek.base import database
 from kezek.base.errors import KezekError
 from kezek.bookings import reservations, slots
 from kezek.log import chain
-from kezek.queue import desks, projection, ratings, tickets
+from kezek.queue import desks, projection, ratings, tickets, transfers
 
 TARGET_S = 60.0
 OFFICE = "demo"
@@ -63,7 +63,7 @@ def _desk_step(db, rnd, desk_id: int, held: dict, now: datetime) -> None:
     if roll < 0.05:
         other = rnd.choice([s for s in range(1, 8) if s != ticket["service_id"]])
         first = roll < 0.01
-        tickets.transfer(db, ticket["id"], other, now, first=first, reason="sent on" if first else None)
+        transfers.transfer(db, ticket["id"], other, now, first=first, reason="sent on" if first else None)
     else:
         done = tickets.finish(db, ticket["id"], now).ticket
         if roll > 0.9:

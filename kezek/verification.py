@@ -38,10 +38,12 @@ class Report:
 
 
 def mismatches(db):
-    """Every row (tickets, desks, bookings and their check-ins) that differs from its replayed events."""
+    """Every row (tickets, desks, transfer targets, visit outcomes, bookings) that differs from its replayed events."""
     desk_moves: list = []     # the ticket events that move desks, gathered by the tickets' replay
-    yield from queue_projection.compare_tickets(db, desk_moves)
+    visits: list = []         # transfers and outcomes, gathered the same way
+    yield from queue_projection.compare_tickets(db, desk_moves, visits)
     yield from queue_projection.compare_desks(db, desk_moves)
+    yield from queue_projection.compare_visits(db, visits)
     yield from bookings_projection.compare(db)
 
 

@@ -12,7 +12,7 @@ import server
 from kezek import verification
 from kezek.base import database
 from kezek.bookings import reservations, slots
-from kezek.queue import desks, ratings, tickets
+from kezek.queue import desks, outcomes, ratings, tickets, transfers
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = "2026-11-23"
@@ -41,10 +41,11 @@ def busy_day(db, clock) -> dict:
     first = tickets.call_next(db, 1, step()).ticket                   # the priority ticket
     tickets.recall(db, first["id"], step())
     tickets.start(db, first["id"], step())
-    tickets.transfer(db, first["id"], 6, step(), first=True, reason="documents checked at desk 1")
+    transfers.transfer(db, first["id"], 6, step(), first=True, reason="documents checked at desk 1")
     tickets.call_next(db, 5, step())                                    # desk 5 takes the one put first
     tickets.start(db, first["id"], step())
-    tickets.finish(db, first["id"], step())
+    resolved = next(k["id"] for k in outcomes.kinds(db, "demo") if k["code"] == "resolved")
+    outcomes.finish(db, first["id"], step(), outcome_id=resolved, note="both done at once", service_ids=[1])
     ratings.rate(db, first["token"], 5, "спасибо", step())
     called = tickets.call_next(db, 2, step()).ticket
     tickets.return_to_queue(db, called["id"], step())
@@ -54,7 +55,9 @@ def busy_day(db, clock) -> dict:
     tickets.no_show(db, b2["id"], step())
     served = tickets.call_next(db, 3, step()).ticket
     tickets.start(db, served["id"], step())
-    tickets.transfer(db, served["id"], 5, step())
+    transfers.transfer(db, served["id"], 5, step())
+    aimed = tickets.call_next(db, 4, step()).ticket                    # to desk 5 in particular, with a note
+    transfers.transfer(db, aimed["id"], None, step(), desk_id=5, note="bring the plan")
     tickets.cancel(db, gone["token"], step())
     desks.pause(db, 4, "lunch", step())
     desks.pause(db, 6, "break", step())
@@ -97,6 +100,10 @@ EDITS = [
     ("UPDATE bookings SET status = 'booked', cancelled_at = NULL WHERE status = 'cancelled'",
      ["bookings #4 status: row has 'booked'", "bookings #4 cancelled_at"]),
     ("DELETE FROM late_bookings", ["late_bookings #2"]),
+    ("UPDATE ticket_targets SET desk_id = NULL, note = 'nothing' WHERE desk_id = 5",
+     ["ticket_targets #", "desk_id: row has None", "ticket_targets #"]),
+    ("UPDATE visit_outcomes SET note = 'forged'", ["visit_outcomes #2 note"]),
+    ("DELETE FROM visit_services WHERE service_id = 1", ["visit_outcomes #2 services: row has '6'"]),
     ("INSERT INTO tickets (office_id, token, issued_service_id, service_id, day, number, display_number, status,"
      " issued_at, queued_at) VALUES ('demo', 'x', 1, 1, '2026-11-23', 99, 'А099', 'waiting',"
      " '2000-01-01T00:00:00.000000Z', '2000-01-01T00:00:00.000000Z')", ["tickets #", "no event of it"]),

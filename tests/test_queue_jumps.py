@@ -10,7 +10,7 @@ from kezek.base.clock import parse
 from kezek.base.errors import Invalid
 from kezek.bookings import reservations, rules, slots
 from kezek.log import audit
-from kezek.queue import tickets
+from kezek.queue import tickets, transfers
 
 TODAY = "2026-11-23"     # the clock fixture's Monday, 10:00 in Almaty
 
@@ -51,7 +51,7 @@ def test_putting_a_transferred_visitor_first_needs_a_reason_and_its_call_is_out_
 def test_a_plain_transfer_needs_no_reason(db, clock):
     ticket = tickets.issue(db, 1, clock()).ticket
     tickets.call_next(db, 2, clock())
-    assert tickets.transfer(db, ticket["id"], 2, clock()).ticket["first_in_line"] == 0
+    assert transfers.transfer(db, ticket["id"], 2, clock()).ticket["first_in_line"] == 0
 
 
 @pytest.mark.parametrize("extra", [{}, {"priority_reason": None}, {"priority_reason": "vip"},
@@ -121,11 +121,11 @@ def test_the_audit_lists_every_out_of_order_effect_of_the_day_in_one_place(db, c
     plain = [tickets.issue(db, 1, step()).ticket for _ in range(3)]
     tickets.issue(db, 1, step(), priority=True, priority_reason="pregnant")
     tickets.call_ticket(db, 1, plain[2]["id"], "interpreter arrived", step())
-    tickets.transfer(db, plain[2]["id"], 6, step(), first=True, reason="lawyer asked for her")
+    transfers.transfer(db, plain[2]["id"], 6, step(), first=True, reason="lawyer asked for her")
     tickets.call_next(db, 5, step())                                           # the one put first
     tickets.call_next(db, 2, step())                                           # the priority ticket: in order
     tickets.call_next(db, 2, step())
-    tickets.transfer(db, plain[0]["id"], 2, step())
+    transfers.transfer(db, plain[0]["id"], 2, step())
     reservations.check_in(db, late["code"], "demo", step())
     clock.now = parse(booked["slot_at"]) - timedelta(minutes=5)
     reservations.check_in(db, booked["code"], "demo", clock())

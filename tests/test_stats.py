@@ -12,7 +12,7 @@ from kezek.base import database
 from kezek.log import report_facts
 from kezek.office import config
 from kezek.office import store as office_store
-from kezek.queue import ratings, tickets
+from kezek.queue import ratings, tickets, transfers
 from kezek.reports import figures
 from tests.conftest import login
 
@@ -87,7 +87,7 @@ def run_history(db, clock):
         elif action == "cancelled":
             tickets.cancel(db, made[key]["token"], clock.now)
         elif action == "transfer":
-            tickets.transfer(db, made[key]["id"], ids["Б"], clock.now, user_id=user["А"])
+            transfers.transfer(db, made[key]["id"], ids["Б"], clock.now, user_id=user["А"])
     for key, rating in RATINGS.items():
         ratings.rate(db, made[key]["token"], rating, None, clock.now)
     # DAY2: one ticket of А, waits 5 min, served 10 min; and a DAY3 ticket outside the period.

@@ -6,7 +6,7 @@ import pytest
 from kezek.base.errors import Conflict, Invalid, NotFound
 from kezek.log import chain
 from kezek.office import store as office_store
-from kezek.queue import desks, tickets
+from kezek.queue import desks, tickets, transfers
 from kezek.queue import store as queue_store
 
 OPS = {
@@ -15,7 +15,7 @@ OPS = {
     "finish": lambda db, t, now: tickets.finish(db, t["id"], now),
     "no_show": lambda db, t, now: tickets.no_show(db, t["id"], now),
     "return": lambda db, t, now: tickets.return_to_queue(db, t["id"], now),
-    "transfer": lambda db, t, now: tickets.transfer(db, t["id"], 5, now),
+    "transfer": lambda db, t, now: transfers.transfer(db, t["id"], 5, now),
     "cancel": lambda db, t, now: tickets.cancel(db, t["token"], now),
 }
 
@@ -117,7 +117,7 @@ def test_transfer_keeps_the_number_and_its_place_by_issue_time(db, clock):
     late = tickets.issue(db, 5, clock()).ticket           # Д002 issued after А001
     tickets.call_next(db, 1, clock())
     tickets.start(db, moved["id"], clock())
-    result = tickets.transfer(db, moved["id"], 5, clock()).ticket
+    result = transfers.transfer(db, moved["id"], 5, clock()).ticket
     assert result["display_number"] == "А001" and result["service_id"] == 5 and result["status"] == "waiting"
     order = [tickets.call_next(db, 5, clock()).ticket["id"] for _ in range(3)]  # desk 5 serves Г Д Е
     assert order == [early["id"], moved["id"], late["id"]]
@@ -128,7 +128,7 @@ def test_transfer_first_in_line_goes_before_everyone(db, clock):
     clock.advance(minutes=5)
     moved = tickets.issue(db, 1, clock()).ticket
     tickets.call_next(db, 1, clock())
-    tickets.transfer(db, moved["id"], 5, clock(), first=True, reason="sent on by the registrar")
+    transfers.transfer(db, moved["id"], 5, clock(), first=True, reason="sent on by the registrar")
     assert tickets.call_next(db, 5, clock()).ticket["id"] == moved["id"]
     assert tickets.call_next(db, 5, clock()).ticket["id"] == waiting[0]["id"]
 
@@ -136,9 +136,9 @@ def test_transfer_first_in_line_goes_before_everyone(db, clock):
 def test_transfer_to_the_same_or_an_unknown_service_is_refused(db, clock):
     ticket = make_ticket_in(db, clock, "serving")
     with pytest.raises(Invalid):
-        tickets.transfer(db, ticket["id"], 1, clock())
+        transfers.transfer(db, ticket["id"], 1, clock())
     with pytest.raises(NotFound):
-        tickets.transfer(db, ticket["id"], 999, clock())
+        transfers.transfer(db, ticket["id"], 999, clock())
     assert queue_store.ticket(db, ticket["id"])["status"] == "serving"
 
 

@@ -17,6 +17,11 @@ default 3) were all appointment tickets and a walk-in is waiting, the walk-in ru
 goes before the due appointments (2) for this one call. So while bookings keep arriving,
 walk-ins still get at least one call in every K + 1 at each desk.
 
+Who may call a ticket: a ticket transferred to a desk is called at that desk only, and one
+transferred to a specialist only by that user (at whichever desk they sit); such a ticket is in
+that desk's (or user's) queue even when the desk does not serve its service. Every other
+ticket is called by the desks that serve its service.
+
 A ticket is an appointment ticket when its row carries `appointment_at` (the slot's start,
 set by `kezek.appointments.mark`) and it has not been sent back to the queue ("serve
 later" makes it wait like a walk-in). Rows without that key are walk-ins, as before.
@@ -50,6 +55,17 @@ def appointment_at(ticket: dict) -> str | None:
     if slot and ticket["queued_at"] == ticket.get("issued_at", ticket["queued_at"]):
         return slot
     return None
+
+
+def may_call(ticket: dict, desk_id: int, user_id: int | None) -> bool:
+    """Whether a desk (with this user at it) may call a waiting ticket, by its transfer's target."""
+    target_desk, target_user = ticket.get("target_desk_id"), ticket.get("target_user_id")
+    return (target_desk is None or target_desk == desk_id) and (target_user is None or target_user == user_id)
+
+
+def callable_at(waiting: list[dict], desk_id: int, user_id: int | None) -> list[dict]:
+    """The waiting tickets a desk (with this user at it) may call; transfers aimed elsewhere are left out."""
+    return [t for t in waiting if may_call(t, desk_id, user_id)]
 
 
 def walk_ins_owed(waiting: list[dict], appointments_in_row: int, streak: int) -> bool:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from kezek.queue import store
 from kezek.queue.tickets import token_hash
+from kezek.queue.transfers import note_digest
 
 UNKNOWN = object()   # the log does not say: not compared
 
@@ -102,10 +103,11 @@ TICKET_STEPS = {
 }
 
 
-def replay_tickets(db, desk_moves: list | None = None) -> Iterator[tuple[int, list | None]]:
+def replay_tickets(db, desk_moves: list | None = None, visits: list | None = None) -> Iterator[tuple[int, list | None]]:
     """(ticket id, its row as the log says) for every ticket the log names, by id (None: never issued).
 
-    `desk_moves` collects the ticket events that change a desk's row, for replay_desks (one read of the log).
+    `desk_moves` collects the ticket events that change a desk's row, for replay_desks (one read of the log);
+    `visits` the transfers and the finishes with an outcome, for compare_visits.
     """
     current, state = None, None
     steps, moves = TICKET_STEPS, DESK_TICKET_EVENTS
@@ -120,6 +122,9 @@ def replay_tickets(db, desk_moves: list | None = None) -> Iterator[tuple[int, li
             continue
         if desk_moves is not None and name in moves and e[DESK] is not None:
             desk_moves.append(e)
+        if visits is not None and (name == "ticket.transferred" or (
+                name == "ticket.finished" and e[DETAILS] and '"outcome_id"' in e[DETAILS])):
+            visits.append(e)
         if state is not None:
             step = steps.get(name)
             if step is not None:
@@ -146,9 +151,9 @@ def _ticket_mismatches(row: tuple, wanted: list) -> Iterator[Mismatch]:
             yield Mismatch("tickets", row[0], column, values[i], wanted[i], row[1])
 
 
-def compare_tickets(db, desk_moves: list | None = None) -> Iterator[Mismatch]:
+def compare_tickets(db, desk_moves: list | None = None, visits: list | None = None) -> Iterator[Mismatch]:
     """Every difference between the ticket rows and their replayed events (a merge by ticket id)."""
-    rows, replayed = store.ticket_tuples(db), replay_tickets(db, desk_moves)
+    rows, replayed = store.ticket_tuples(db), replay_tickets(db, desk_moves, visits)
     row, rep = next(rows, None), next(replayed, None)
     while row is not None or rep is not None:
         if rep is None or (row is not None and row[0] < rep[0]):
@@ -215,3 +220,45 @@ def compare_desks(db, desk_moves: list | None = None) -> Iterator[Mismatch]:
         yield from _compare("desks", row["id"], row, wanted, DESK_COLUMNS, row["office_id"])
     for desk_id, desk in replayed.items():
         yield Mismatch("desks", desk_id, "(row)", "missing", "created", desk["office_id"])
+
+
+# A transfer's target and a visit's outcome (tables ticket_targets, visit_outcomes, visit_services).
+TARGET_COLUMNS = ("desk_id", "user_id", "from_desk_id", "note", "at")
+OUTCOME_COLUMNS = ("outcome_id", "services", "note", "at")
+
+
+def _visit_rows(visits: list) -> tuple[dict, dict]:
+    """ticket id -> its latest target, and -> its outcome, as the log says (the note as its hash)."""
+    targets, outcomes = {}, {}
+    for e in visits:
+        d = json.loads(e[DETAILS])
+        if e[NAME] == "ticket.transferred":
+            # A transfer logged before targets were kept (no "to") leaves no row to compare.
+            targets[e[TICKET]] = {"desk_id": d.get("to_desk_id"), "user_id": d.get("to_user_id"),
+                                  "from_desk_id": e[DESK], "note": d.get("note_sha256"), "at": e[AT]} \
+                if "to" in d else None
+        else:
+            outcomes[e[TICKET]] = {"outcome_id": d["outcome_id"], "note": d.get("note_sha256"), "at": e[AT],
+                                   "services": ",".join(str(s) for s in d.get("services", []))}
+    return targets, outcomes
+
+
+def _sealed_row(row: dict) -> dict:
+    return {**row, "note": note_digest(row["note_salt"], row["note"])}
+
+
+def compare_visits(db, visits: list) -> Iterator[Mismatch]:
+    """Every difference between the transfer targets and visit outcomes kept and their events."""
+    targets, outcomes = _visit_rows(visits)
+    for table, rows, wanted, columns in (
+            ("ticket_targets", store.target_rows(db), targets, TARGET_COLUMNS),
+            ("visit_outcomes", store.visit_outcome_rows(db), outcomes, OUTCOME_COLUMNS)):
+        for row in rows:
+            logged = wanted.pop(row["ticket_id"], None)
+            if logged is None:
+                yield Mismatch(table, row["ticket_id"], "(row)", "present", "no event of it")
+                continue
+            yield from _compare(table, row["ticket_id"], _sealed_row(row), logged, columns, None)
+        for ticket_id, logged in wanted.items():
+            if logged is not None:
+                yield Mismatch(table, ticket_id, "(row)", "missing", "logged")

@@ -21,7 +21,12 @@ def ticket_by_token(db, token: str) -> dict | None:
     return database.one(db, TICKET_SELECT + " WHERE t.token = ?", (token,))
 
 
-WAITING_COLUMNS = "id, service_id, priority, first_in_line, queued_at, issued_at, display_number"
+# A waiting ticket as the call order reads it, with its transfer's target desk or specialist (if any).
+WAITING_SELECT = (
+    "SELECT t.id, t.service_id, t.priority, t.first_in_line, t.queued_at, t.issued_at, t.display_number,"
+    " tt.desk_id AS target_desk_id, tt.user_id AS target_user_id"
+    " FROM tickets t LEFT JOIN ticket_targets tt ON tt.ticket_id = t.id"
+)
 
 
 def waiting_in(db, service_ids: list[int]) -> list[dict]:
@@ -29,15 +34,117 @@ def waiting_in(db, service_ids: list[int]) -> list[dict]:
     if not service_ids:
         return []
     marks = ",".join("?" for _ in service_ids)
-    return database.rows(db, 
-        f"SELECT {WAITING_COLUMNS} FROM tickets WHERE status = 'waiting' AND service_id IN ({marks})",
-        list(service_ids))
+    return database.rows(db,
+        f"{WAITING_SELECT} WHERE t.status = 'waiting' AND t.service_id IN ({marks})", list(service_ids))
+
+
+def waiting_for_desk(db, service_ids: list[int], desk_id: int, user_id: int | None) -> list[dict]:
+    """Waiting tickets a desk may see: of its services, or transferred to this desk or to this user."""
+    marks = ",".join("?" for _ in service_ids) or "NULL"
+    return database.rows(db,
+        f"{WAITING_SELECT} WHERE t.status = 'waiting' AND t.service_id IN ({marks})"
+        f" UNION {WAITING_SELECT} WHERE t.status = 'waiting' AND (tt.desk_id = ? OR tt.user_id = ?)",
+        [*service_ids, desk_id, user_id])
 
 
 def waiting_ticket(db, ticket_id: int) -> dict | None:
     """One waiting ticket with the columns of waiting_in, or None if it does not wait."""
-    return database.one(db, f"SELECT {WAITING_COLUMNS} FROM tickets WHERE id = ? AND status = 'waiting'",
-                     (ticket_id,))
+    return database.one(db, f"{WAITING_SELECT} WHERE t.id = ? AND t.status = 'waiting'", (ticket_id,))
+
+
+def set_target(db, ticket_id: int, desk_id, user_id, from_desk_id, note, note_salt, at: str) -> None:
+    """Keep a ticket's latest transfer: its target desk or specialist, where it came from, the note."""
+    db.execute("INSERT INTO ticket_targets (ticket_id, desk_id, user_id, from_desk_id, note, note_salt, at)"
+               " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(ticket_id) DO UPDATE SET desk_id = excluded.desk_id,"
+               " user_id = excluded.user_id, from_desk_id = excluded.from_desk_id, note = excluded.note,"
+               " note_salt = excluded.note_salt, at = excluded.at",
+               (ticket_id, desk_id, user_id, from_desk_id, note, note_salt, at))
+
+
+def target(db, ticket_id: int) -> dict | None:
+    """A ticket's latest transfer (target desk/user, from desk and its name, note), or None."""
+    return database.one(db,
+        "SELECT tt.*, d.name AS from_desk, td.name AS desk, u.username AS user FROM ticket_targets tt"
+        " LEFT JOIN desks d ON d.id = tt.from_desk_id LEFT JOIN desks td ON td.id = tt.desk_id"
+        " LEFT JOIN users u ON u.id = tt.user_id WHERE tt.ticket_id = ?", (ticket_id,))
+
+
+SPECIALIST_SELECT = (
+    "SELECT u.id, u.username, COALESCE(n.full_name, '') AS full_name, (SELECT d.name FROM desks d"
+    " WHERE d.user_id = u.id AND d.current_ticket_id IS NOT NULL AND d.office_id = uo.office_id LIMIT 1) AS at_desk"
+    " FROM users u JOIN user_offices uo ON uo.user_id = u.id LEFT JOIN user_names n ON n.user_id = u.id"
+    " WHERE uo.office_id = ? AND u.active = 1 AND u.role = 'operator'"
+)
+
+
+def specialists(db, office_id: str) -> list[dict]:
+    """The office's active operators a visitor may be sent to: id, username, full name, the desk they hold."""
+    return database.rows(db, SPECIALIST_SELECT + " ORDER BY COALESCE(NULLIF(n.full_name, ''), u.username)",
+                         (office_id,))
+
+
+def specialist(db, office_id: str, user_id: int) -> dict | None:
+    """One of the office's active operators, or None."""
+    return database.one(db, SPECIALIST_SELECT + " AND u.id = ?", (office_id, user_id))
+
+
+def target_rows(db) -> list[dict]:
+    """Every kept transfer target, by ticket (for the projection's check)."""
+    return database.rows(db, "SELECT * FROM ticket_targets ORDER BY ticket_id")
+
+
+def outcome_kinds(db, office_id: str) -> list[dict]:
+    """The office's visit outcomes (active and not), in their order."""
+    return database.rows(db, "SELECT * FROM outcome_kinds WHERE office_id = ? ORDER BY sort_order, id", (office_id,))
+
+
+def outcome_kind(db, outcome_id: int) -> dict | None:
+    """One visit outcome by id."""
+    return database.one(db, "SELECT * FROM outcome_kinds WHERE id = ?", (outcome_id,))
+
+
+def insert_outcome_kind(db, office_id: str, values: dict) -> int:
+    """Add a visit outcome to an office's list; returns its id."""
+    return db.execute(
+        "INSERT INTO outcome_kinds (office_id, code, name_kk, name_ru, name_en, active, sort_order)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)", (office_id, values["code"], values["name_kk"], values["name_ru"],
+                                        values["name_en"], int(values.get("active", True)),
+                                        values.get("sort_order", 0))).lastrowid
+
+
+OUTCOME_COLUMNS = {"name_kk", "name_ru", "name_en", "active", "sort_order"}
+
+
+def update_outcome_kind(db, outcome_id: int, values: dict) -> None:
+    """Change some columns of a visit outcome."""
+    assert set(values) <= OUTCOME_COLUMNS, values
+    sets = ", ".join(f"{c} = ?" for c in values)
+    db.execute(f"UPDATE outcome_kinds SET {sets} WHERE id = ?", [*values.values(), outcome_id])
+
+
+def insert_visit_outcome(db, ticket_id: int, outcome_id: int, note, note_salt, at: str,
+                         service_ids: list[int]) -> None:
+    """Record what a finished visit came to and the services served in it."""
+    db.execute("INSERT INTO visit_outcomes (ticket_id, outcome_id, note, note_salt, at) VALUES (?, ?, ?, ?, ?)",
+               (ticket_id, outcome_id, note, note_salt, at))
+    db.conn.executemany("INSERT OR IGNORE INTO visit_services (ticket_id, service_id) VALUES (?, ?)",
+                        [(ticket_id, s) for s in service_ids])
+
+
+def visit_outcome_rows(db) -> list[dict]:
+    """Every recorded outcome with its services (comma-joined ids, ascending), by ticket."""
+    return database.rows(db,
+        "SELECT o.ticket_id, o.outcome_id, o.note, o.note_salt, o.at, (SELECT group_concat(service_id) FROM"
+        " (SELECT service_id FROM visit_services s WHERE s.ticket_id = o.ticket_id ORDER BY service_id))"
+        " AS services FROM visit_outcomes o ORDER BY o.ticket_id")
+
+
+def outcome_counts(db, office_id: str, start: str, end: str) -> list[dict]:
+    """Per outcome, the visits of tickets issued on office days start..end that came to it, and their services."""
+    return database.rows(db,
+        "SELECT o.outcome_id, COUNT(*) AS visits, SUM((SELECT COUNT(*) FROM visit_services s"
+        " WHERE s.ticket_id = o.ticket_id)) AS services FROM visit_outcomes o JOIN tickets t ON t.id = o.ticket_id"
+        " WHERE t.office_id = ? AND t.day >= ? AND t.day <= ? GROUP BY o.outcome_id", (office_id, start, end))
 
 
 def waiting_counts(db, office_id: str) -> dict[int, int]:
@@ -106,6 +213,13 @@ def recent_calls(db, office_id: str, day: str, limit: int = 8) -> list[dict]:
     return database.rows(db, 
         TICKET_SELECT + " WHERE t.office_id = ? AND t.day = ? AND t.called_at IS NOT NULL"
         " ORDER BY t.called_at DESC LIMIT ?", (office_id, day, limit))
+
+
+def latest_called_number(db, service_id: int, day: str) -> str | None:
+    """The number last called today in a service: the one being served now (or just served)."""
+    return database.scalar(db,
+        "SELECT display_number FROM tickets WHERE service_id = ? AND day = ? AND called_at IS NOT NULL"
+        " ORDER BY called_at DESC, id DESC LIMIT 1", (service_id, day))
 
 
 def was_called(db, number: str, desk_name: str, since: str) -> bool:
@@ -197,7 +311,8 @@ def events_by_ticket(db) -> Iterator[tuple]:
     by ticket and then in log order, read one at a time (a year's log: tuples, not dicts)."""
     # Details only where the replay reads them: a year's log makes 650,000 strings fewer.
     return db.execute("SELECT id, at, office_id, name, ticket_id, service_id, desk_id, user_id, device_id,"
-                      " CASE WHEN name IN ('ticket.issued', 'ticket.transferred', 'ticket.rated') THEN details END"
+                      " CASE WHEN name IN ('ticket.issued', 'ticket.transferred', 'ticket.rated', 'ticket.finished')"
+                      " THEN details END"
                       " FROM events WHERE ticket_id IS NOT NULL ORDER BY ticket_id, id")
 
 
@@ -213,13 +328,6 @@ HELP_SELECT = "SELECT h.*, v.name AS kiosk FROM help_calls h JOIN devices v ON v
 def open_help_call(db, device_id: int) -> dict | None:
     """The kiosk's call for help that nobody has acknowledged yet, if any."""
     return database.one(db, HELP_SELECT + " WHERE h.device_id = ? AND h.acknowledged_at IS NULL", (device_id,))
-
-
-def latest_called_number(db, service_id: int, day: str) -> str | None:
-    """The number last called today in a service: the one being served now (or just served)."""
-    return database.scalar(db,
-        "SELECT display_number FROM tickets WHERE service_id = ? AND day = ? AND called_at IS NOT NULL"
-        " ORDER BY called_at DESC, id DESC LIMIT 1", (service_id, day))
 
 
 def help_call(db, call_id: int) -> dict | None:

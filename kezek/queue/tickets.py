@@ -1,4 +1,4 @@
-"""Ticket operations: issue, call, recall, start, finish, no-show, return, transfer, cancel, expire.
+"""Ticket operations: issue, call, recall, start, finish, no-show, return, cancel, expire (transfers.py: transfer).
 
 Each runs one write transaction, checks the transition against the ticket's state, writes
 the change and its event-log row together, and returns the ticket plus the live events to
@@ -16,6 +16,7 @@ from kezek.base.clock import iso, local_day, local_time
 from kezek.base.errors import Conflict, Invalid, NotFound
 from kezek.base.events import Event
 from kezek.log import chain
+from kezek.office import hours
 from kezek.office import store as office_store
 from kezek.queue import appointments, estimates, policy, store
 
@@ -99,12 +100,13 @@ def service_availability(db, service: dict, office: dict, now: datetime) -> str 
     """Why a service cannot issue a ticket now ('inactive', 'closed', 'daily_limit'), or None."""
     if not service["active"]:
         return "inactive"
-    opens = service["opens"] or office["opens"]
-    closes = service["closes"] or office["closes"]
-    if opens and closes:
-        local = local_time(now, office["timezone"])
-        if not (opens <= local < closes):
+    if service["opens"] and service["closes"]:
+        if not (service["opens"] <= local_time(now, office["timezone"]) < service["closes"]):
             return "closed"
+    elif hours.closed_now(db, office, now):
+        return "closed"       # outside the weekday's hours or in its lunch break
+    if office_store.is_public_holiday(db, office["id"], local_day(now, office["timezone"])):
+        return "closed"
     limit = service["daily_limit"]
     if limit is not None and store.issued_today(db, service["id"], local_day(now, office["timezone"])) >= limit:
         return "daily_limit"
@@ -214,7 +216,9 @@ def call_next(db, desk_id: int, now: datetime, *, user_id: int | None = None) ->
             raise Conflict("The desk is paused; resume it first.", "desk_paused")
         office = office_store.office(db, desk["office_id"])
         _release_current(db, desk, now, user_id, events)
-        waiting = store.waiting_in(db, desk["service_ids"])
+        # Its services' tickets and those transferred to it or to this user; none aimed elsewhere.
+        waiting = policy.callable_at(store.waiting_for_desk(db, desk["service_ids"], desk_id, user_id),
+                                     desk_id, user_id)
         fair = appointments.fair_share(db, office, desk_id, waiting, now)   # booked visitors' times
         chosen = policy.next_ticket(waiting, now, office["priority_wait_limit_s"], **fair)
         if chosen is None:
@@ -251,10 +255,13 @@ def call_ticket(db, desk_id: int, ticket_id: int, reason: str, now: datetime, *,
         if ticket["status"] != "waiting":
             raise Conflict(f"A {ticket['status']} ticket cannot be called.", "bad_transition",
                            status=ticket["status"], operation="call")
-        if ticket["service_id"] not in desk["service_ids"]:
+        waiting = policy.callable_at(store.waiting_for_desk(db, desk["service_ids"], desk_id, user_id),
+                                     desk_id, user_id)
+        if not any(t["id"] == ticket_id for t in waiting):
+            if ticket["service_id"] in desk["service_ids"]:
+                raise Conflict("The ticket was transferred to another desk or specialist.", "transferred_elsewhere")
             raise Conflict("This desk does not serve the ticket's service.", "service_not_served")
         office = office_store.office(db, desk["office_id"])
-        waiting = store.waiting_in(db, desk["service_ids"])
         skipped = policy.people_ahead(ticket, waiting, now, office["priority_wait_limit_s"])
         _release_current(db, desk, now, user_id, events)
         called = _call(db, desk, ticket, now, user_id, events, out_of_order=True, reason=reason,
@@ -285,13 +292,14 @@ def start(db, ticket_id: int, now: datetime, *, user_id: int | None = None) -> O
     return Outcome(ticket, events)
 
 
-def _end(db, ticket_id, operation, status, event_name, now, user_id) -> Outcome:
+def _end(db, ticket_id, operation, status, event_name, now, user_id, visit=None) -> Outcome:
     with database.transaction(db):
         ticket = _load(db, ticket_id, operation)
         store.update_ticket(db, ticket_id, status=status, finished_at=iso(now))
         store.update_desk(db, ticket["desk_id"], current_ticket_id=None, changed_at=iso(now))
         ticket = store.ticket(db, ticket_id)
-        _log(db, now, event_name, ticket, user_id=user_id)
+        # A visit's outcome (kezek/queue/outcomes.py) is written in the same transaction, its facts logged.
+        _log(db, now, event_name, ticket, user_id=user_id, **(visit(ticket) if visit else {}))
         # queue.changed too: a finished visit moves the estimates and the board's served count.
         events = [Event(event_name, ticket["office_id"], ticket),
                   Event("desk.changed", ticket["office_id"], desk=desk_view(db, ticket["desk_id"])),
@@ -299,9 +307,9 @@ def _end(db, ticket_id, operation, status, event_name, now, user_id) -> Outcome:
     return Outcome(ticket, events)
 
 
-def finish(db, ticket_id: int, now: datetime, *, user_id: int | None = None) -> Outcome:
-    """Service done."""
-    return _end(db, ticket_id, "finish", "done", "ticket.finished", now, user_id)
+def finish(db, ticket_id: int, now: datetime, *, user_id: int | None = None, visit=None) -> Outcome:
+    """Service done; `visit(ticket)` records its outcome inside the transaction and returns the log's details."""
+    return _end(db, ticket_id, "finish", "done", "ticket.finished", now, user_id, visit)
 
 
 def no_show(db, ticket_id: int, now: datetime, *, user_id: int | None = None) -> Outcome:
@@ -323,38 +331,6 @@ def return_to_queue(db, ticket_id: int, now: datetime, *, user_id: int | None = 
                   Event("desk.changed", ticket["office_id"], desk=desk_view(db, desk_id)),
                   queue_event(db, ticket["office_id"], now)]
     return Outcome(ticket, events)
-
-
-def transfer(db, ticket_id: int, service_id: int, now: datetime, *, first: bool = False,
-             reason: str | None = None, user_id: int | None = None) -> Outcome:
-    """Send the visitor to another service: same number; keeps its place by issue time or goes first."""
-    reason = (reason or "").strip() or None
-    if first and reason is None:
-        raise Invalid("Putting a ticket first in line needs a reason.", "reason_required", field="reason")
-    if reason and len(reason) > 500:
-        raise Invalid("The reason is too long (500 characters at most).", "reason_too_long", field="reason")
-    with database.transaction(db):
-        ticket = _load(db, ticket_id, "transfer")
-        target = office_store.service(db, service_id)
-        if target is None or target["office_id"] != ticket["office_id"]:
-            raise NotFound("No such service.", "service_not_found")
-        if not target["active"]:
-            raise Conflict("That service is not active.", "service_inactive")
-        if service_id == ticket["service_id"]:
-            raise Invalid("The ticket is already in that service.", "same_service")
-        desk_id = ticket["desk_id"]
-        store.update_ticket(db, ticket_id, status="waiting", service_id=service_id, desk_id=None,
-                              queued_at=ticket["issued_at"], first_in_line=int(bool(first)),
-                              called_at=None, started_at=None)
-        store.update_desk(db, desk_id, current_ticket_id=None, changed_at=iso(now))
-        moved = store.ticket(db, ticket_id)
-        _log(db, now, "ticket.transferred", moved, user_id=user_id, desk_id=desk_id,
-             from_service_id=ticket["service_id"], first=bool(first), **({"reason": reason} if reason else {}))
-        data = {"from_service_id": ticket["service_id"], "first": bool(first)}
-        events = [Event("ticket.transferred", moved["office_id"], moved, data=data),
-                  Event("desk.changed", moved["office_id"], desk=desk_view(db, desk_id)),
-                  queue_event(db, moved["office_id"], now)]
-    return Outcome(moved, events)
 
 
 def cancel(db, token: str, now: datetime) -> Outcome:

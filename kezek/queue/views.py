@@ -7,7 +7,7 @@ from kezek.base.clock import local_day, local_time, parse, seconds_between
 from kezek.base.errors import NotFound
 from kezek.base.events import public_ticket, staff_ticket
 from kezek.office import store as office_store
-from kezek.queue import appointments, estimates, policy, store, tickets
+from kezek.queue import appointments, estimates, policy, store, tickets, transfers
 
 
 def office_or_404(db, office_id: str) -> dict:
@@ -29,6 +29,8 @@ def services_view(db, office_id: str, now: datetime) -> list[dict]:
     """Every service with its waiting count, estimate and whether a ticket can be taken now."""
     office = office_or_404(db, office_id)
     counts = store.waiting_counts(db, office_id)
+    official = office_store.official_names_of_office(db, office_id)
+    none = {f"official_name_{lang}": "" for lang in ("kk", "ru", "en")}
     out = []
     for s in office_store.services(db, office_id):
         waiting = counts.get(s["id"], 0)
@@ -41,7 +43,7 @@ def services_view(db, office_id: str, now: datetime) -> list[dict]:
             "target_wait_s": s["target_wait_s"] or office["target_wait_s"],
             "waiting": waiting, "estimated_wait_s": estimates.service_estimate(db, s["id"], waiting, now),
             "available": why is None, "unavailable_reason": why,
-        })
+        } | official.get(s["id"], none))
     return out
 
 
@@ -56,6 +58,7 @@ def ticket_view(db, ticket: dict, now: datetime) -> dict:
         "desk_id": ticket["desk_id"], "desk": ticket.get("desk"), "issued_at": ticket["issued_at"],
         "called_at": ticket["called_at"], "started_at": ticket["started_at"],
         "finished_at": ticket["finished_at"], "recalls": ticket["recalls"],
+        "desks": office_store.desks_serving(db, ticket["service_id"]),   # where the visitor will be called
     }
 
 
@@ -100,6 +103,8 @@ def operator_snapshot(db, office_id: str, now: datetime, desk_id: int | None = N
     queue = [{"id": t["id"], "number": t["display_number"], "service_id": t["service_id"],
               "priority": bool(t["priority"]), "first_in_line": bool(t["first_in_line"]),
               "appointment_at": t.get("appointment_at"),
+              # A transfer to one desk or one specialist: only they call it (kezek/queue/policy.py may_call).
+              "target_desk_id": t.get("target_desk_id"), "target_user_id": t.get("target_user_id"),
               "issued_at": t["issued_at"], "waited_s": seconds_between(t["issued_at"], now)}
              for t in ordered]
     snapshot = {"office": office_view(office), "services": services, "queue": queue,
@@ -114,6 +119,8 @@ def operator_snapshot(db, office_id: str, now: datetime, desk_id: int | None = N
             current = store.ticket(db, desk["current_ticket_id"])
             appointments.mark(db, [current])         # a booked visitor's slot time, if any
             snapshot["current"] = staff_ticket(current)
+            # "Transferred from desk 3: <note>" for the receiving desk (staff only).
+            snapshot["current"]["transfer"] = transfers.received(db, current["id"])
         snapshot["served_today"] = store.served_today(db, desk_id, day)
     return snapshot
 

@@ -28,6 +28,10 @@ def rows(report: dict):
     for dim in DIMENSIONS:
         for row in report[f"by_{dim}"]:
             yield (dim, row["key"], row["label"], *(row[c] for c in COLUMNS))
+    # Visit outcomes: how many served visits came to each (in the "served" column; other figures empty).
+    for row in report.get("outcomes", []):
+        if row["visits"]:
+            yield ("outcome", row["code"], row["name_en"], *(row["visits"] if c == "served" else None for c in COLUMNS))
 
 
 def to_csv(report: dict) -> str:
@@ -66,6 +70,12 @@ def to_xlsx(report: dict) -> bytes:
             cell.font = Font(bold=True)
         for row in report[f"by_{dim}"]:
             _append_text(sheet, [row["key"], row["label"], *(row[c] for c in COLUMNS)])
+    sheet = book.create_sheet("outcomes")
+    sheet.append(["code", "name_kk", "name_ru", "name_en", "visits", "services"])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in report.get("outcomes", []):
+        _append_text(sheet, [row[c] for c in ("code", "name_kk", "name_ru", "name_en", "visits", "services")])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

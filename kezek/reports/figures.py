@@ -5,7 +5,8 @@ it was issued for. Wait = issue → first call (the first `ticket.called` event)
 the last `ticket.started` → `ticket.finished`. Served, no-show, cancelled come from the
 ticket's latest event; desk and operator are the ones that last called the ticket. A transfer
 counts for the desk and operator that made it (the `ticket.transferred` event); ratings come
-from `ticket.rated`. These per-ticket facts are folded from the log as it is written
+from `ticket.rated`; visit outcomes (what a finished visit came to) from kezek/queue/outcomes.py's rows,
+by the day the ticket was issued. These per-ticket facts are folded from the log as it is written
 (kezek/log/report_facts.py, table report_tickets), so a month's report reads one narrow row per
 ticket. Percentiles use the nearest-rank method: the ⌈p·n⌉-th smallest value.
 """
@@ -165,6 +166,7 @@ def report(db, office_id: str, start: str, end: str) -> dict:
         if dim == "hour" and keys:
             keys = list(range(min(keys), max(keys) + 1))
         out[f"by_{dim}"] = [{"key": k, "label": labels[dim](k), **groups[dim].get(k, empty)} for k in keys]
+    out["outcomes"] = outcome_figures(db, office_id, start, end)
     for row in out["by_service"]:
         s = services.get(row["key"])
         if s:
@@ -173,10 +175,23 @@ def report(db, office_id: str, start: str, end: str) -> dict:
     return out
 
 
+def outcome_figures(db, office_id: str, start: str, end: str) -> list[dict]:
+    """Each of the office's visit outcomes with how many visits came to it and how many services they served."""
+    counts = {r["outcome_id"]: r for r in queue_store.outcome_counts(db, office_id, start, end)}
+    out = []
+    for kind in queue_store.outcome_kinds(db, office_id):
+        row = counts.get(kind["id"], {})
+        if not kind["active"] and not row:
+            continue
+        out.append({k: kind[k] for k in ("id", "code", "name_kk", "name_ru", "name_en")} | {
+            "visits": row.get("visits", 0), "services": row.get("services") or 0})
+    return out
+
+
 def _usernames(db, user_ids: set[int]) -> dict[int, str]:
     if not user_ids:
         return {}
-    return {r["id"]: r["username"] for r in store.usernames_of(db, sorted(user_ids))}
+    return {r["id"]: r["name"] for r in store.usernames_of(db, sorted(user_ids))}   # the full name when set
 
 
 def today_board(db, office_id: str, now: datetime) -> dict:
@@ -193,7 +208,8 @@ def today_board(db, office_id: str, now: datetime) -> dict:
             continue
         row = figures.get(s["id"], {})
         services.append({"id": s["id"], "prefix": s["prefix"], "name_kk": s["name_kk"], "name_ru": s["name_ru"],
-                         "name_en": s["name_en"], "waiting": counts.get(s["id"], 0),
+                         "name_en": s["name_en"], "group_kk": s["group_kk"], "group_ru": s["group_ru"],
+                         "group_en": s["group_en"], "waiting": counts.get(s["id"], 0),
                          "wait_mean_s": row.get("wait_mean_s"), "served": row.get("served", 0)})
     return {"office": {"id": office_id, "name_kk": office["name_kk"], "name_ru": office["name_ru"],
                        "name_en": office["name_en"], "timezone": office["timezone"]},

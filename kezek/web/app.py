@@ -22,7 +22,9 @@ from kezek.web import auth
 from kezek.web.api import bookings as api_bookings
 from kezek.web.api import config as api_config
 from kezek.web.api import content as api_content
+from kezek.web.api import displays as api_displays
 from kezek.web.api import help as api_help
+from kezek.web.api import kiosk_catalogue as api_kiosk_catalogue
 from kezek.web.api import log as api_log
 from kezek.web.api import media as api_media
 from kezek.web.api import notify as api_notify
@@ -30,11 +32,14 @@ from kezek.web.api import openapi
 from kezek.web.api import printing as api_printing
 from kezek.web.api import queue as api_queue
 from kezek.web.api import reports as api_reports
+from kezek.web.api import setup as api_setup
+from kezek.web.api import visits as api_visits
 from kezek.web.api import witness as api_witness
 from kezek.web.context import ROOT, error_body, get_db, settings_from_env
 from kezek.web.live import broadcast, connect, printing
 from kezek.web.live.broadcast import socketio
 from kezek.web.screens import admin, board, book, display, kiosk, operator, routes, ticket
+from kezek.web.screens import display_media
 
 # Every blueprint, in the order they are registered.
 BLUEPRINTS = (api_queue.bp, api_config.bp, api_reports.bp, api_printing.bp, api_bookings.bp, book.bp, openapi.bp,
@@ -43,7 +48,11 @@ BLUEPRINTS = (api_queue.bp, api_config.bp, api_reports.bp, api_printing.bp, api_
               api_log.bp, api_notify.bp)
 
 BLUEPRINTS += (api_help.bp,)   # calls for help from kiosks
-BLUEPRINTS += (api_media.bp, api_content.bp)   # the hall display's media and notices, what to bring
+BLUEPRINTS += (api_media.bp, api_content.bp, display_media.bp)   # the hall display's media and notices, what to bring
+BLUEPRINTS += (api_kiosk_catalogue.bp,)   # the kiosk's synonyms, other bodies, most asked
+BLUEPRINTS += (api_setup.bp,)   # import/export of an office's configuration, weekly hours, public holidays
+BLUEPRINTS += (api_visits.bp,)   # the desk's transfer targets and visit outcomes
+BLUEPRINTS += (api_displays.bp,)   # hall displays' zones: layout, fit, proposal
 
 # The Socket.IO handlers, attached once to the process's server: each init_app hands them to its new server.
 socketio.on("connect")(connect.on_connect)
@@ -56,11 +65,15 @@ socketio.on("printer.status")(printing.on_agent_status)
 checkpoints.cosignature_lines.append(witness_client.cosignature_lines)
 
 # The OpenAPI document's paths beyond its core ones, each described by the module that serves them.
+openapi.EXTRA_PATHS.append(api_setup.openapi_paths)
 openapi.EXTRA_PATHS.extend([api_reports.openapi_paths, api_printing.openapi_paths, api_bookings.openapi_paths,
                             display.openapi_paths, ticket.openapi_paths, api_witness.openapi_paths,
                             api_log.openapi_paths, api_notify.openapi_paths])
 openapi.EXTRA_PATHS.append(api_help.openapi_paths)
 openapi.EXTRA_PATHS.extend([api_media.openapi_paths, api_content.openapi_paths])
+openapi.EXTRA_PATHS.append(api_displays.openapi_paths)
+openapi.EXTRA_PATHS.append(api_kiosk_catalogue.openapi_paths)
+openapi.EXTRA_PATHS.append(api_visits.openapi_paths)
 
 
 def _secret_key(db_path: str) -> str:

@@ -77,15 +77,23 @@ def _core_paths() -> dict:
                 "ticket": {"type": "integer"}, "reason": {"type": "string", "minLength": 1}}})},
         "/api/v1/tickets/{ticket_id}/recall": action("Call the same visitor again"),
         "/api/v1/tickets/{ticket_id}/start": action("Start serving"),
-        "/api/v1/tickets/{ticket_id}/finish": action("Finish serving"),
+        "/api/v1/tickets/{ticket_id}/finish": {"post": _op(
+            "Finish serving; optionally what the visit came to (outcome id), a staff note, other services served",
+            "operator", TICKET, params=[tid, IDEMPOTENCY], body={
+                "type": "object", "properties": {"outcome": {"type": "integer"},
+                                                 "note": {"type": "string", "maxLength": 500},
+                                                 "services": {"type": "array", "items": {"type": "integer"},
+                                                              "maxItems": 20}}})},
         "/api/v1/tickets/{ticket_id}/no-show": action("The visitor did not come"),
         "/api/v1/tickets/{ticket_id}/return": action("Return the ticket to its queue"),
         "/api/v1/tickets/{ticket_id}/transfer": {"post": _op(
-            "Transfer to another service; first: true (put first in line) needs a reason", "operator", TICKET,
-            params=[tid, IDEMPOTENCY], body={
-                "type": "object", "required": ["service"],
-                "properties": {"service": {"type": "integer"}, "first": {"type": "boolean"},
-                               "reason": {"type": "string", "maxLength": 500}}})},
+            "Transfer to another service, to a desk (only it calls the ticket) or to a specialist (only that user"
+            " calls it), with a note for the receiving desk; first: true (put first in line) needs a reason",
+            "operator", TICKET, params=[tid, IDEMPOTENCY], body={
+                "type": "object",
+                "properties": {"service": {"type": "integer"}, "desk": {"type": "integer"},
+                               "user": {"type": "integer"}, "note": {"type": "string", "maxLength": 500},
+                               "first": {"type": "boolean"}, "reason": {"type": "string", "maxLength": 500}}})},
         "/api/v1/desks/{desk_id}/pause": {"post": _op("Pause a desk", "operator", params=[did, IDEMPOTENCY], body={
             "type": "object", "required": ["reason"], "properties": {"reason": {"type": "string", "minLength": 1}}})},
         "/api/v1/desks/{desk_id}/resume": {"post": _op("Resume a desk", "operator", params=[did, IDEMPOTENCY])},

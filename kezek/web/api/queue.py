@@ -7,7 +7,7 @@ from kezek.base.errors import Invalid, NotFound
 from kezek.base.i18n import normalise_lang
 from kezek.office import accounts
 from kezek.office import store as office_store
-from kezek.queue import desks, tickets, views
+from kezek.queue import desk_feed, desks, outcomes, tickets, transfers, views
 from kezek.queue import store as queue_store
 from kezek.web import auth
 from kezek.web.auth import access, token_lookups
@@ -187,6 +187,12 @@ TICKET_ACTIONS = {
 @idempotent(replay=replay_ticket)
 def ticket_action(ticket_id, action):
     _staff_ticket(ticket_id)
+    if action == "finish":
+        # Optional: what the visit came to, a staff note, the other services served (kezek/queue/outcomes.py).
+        data = body()
+        services = field(data, "services", list, default=[])
+        return _outcome(outcomes.finish(get_db(), ticket_id, now(), outcome_id=field(data, "outcome", int),
+                                        note=field(data, "note", str), service_ids=services, user_id=g.user["id"]))
     return _outcome(TICKET_ACTIONS[action](get_db(), ticket_id, now(), user_id=g.user["id"]))
 
 
@@ -195,12 +201,13 @@ def ticket_action(ticket_id, action):
 @idempotent(replay=replay_ticket)
 def transfer(ticket_id):
     data = body()
-    service_id = field(data, "service", int, required=True)
+    service_id = field(data, "service", int)      # one of service, desk and user at least
     first = field(data, "first", bool, default=False)
     reason = field(data, "reason", str)     # required with first: every jump has a reason
     _staff_ticket(ticket_id)
-    return _outcome(tickets.transfer(get_db(), ticket_id, service_id, now(), first=first, reason=reason,
-                                    user_id=g.user["id"]))
+    return _outcome(transfers.transfer(get_db(), ticket_id, service_id, now(), desk_id=field(data, "desk", int),
+                                       to_user_id=field(data, "user", int), note=field(data, "note", str),
+                                       first=first, reason=reason, user_id=g.user["id"]))
 
 
 def _replay_desk(event):
@@ -235,6 +242,8 @@ def resume(desk_id):
 @access("operator")
 def desk_state(desk_id):
     desk = _staff_desk(desk_id)
+    if request.args.get("scope") == "desk":   # the desk's own state only, as desk.queue pushes it
+        return jsonify(desk_feed.desk_state(get_db(), desk_id, now()))
     return jsonify(views.operator_snapshot(get_db(), desk["office_id"], now(), desk_id))
 
 
