@@ -24,6 +24,7 @@ from kezek.base.errors import KezekError  # noqa: E402
 from kezek.log import chain, note, witness, witness_check, witness_client  # noqa: E402
 from kezek.log import keyfile, tree_check  # noqa: E402
 from kezek.notify import push as notify_push  # noqa: E402
+from kezek import setting_up  # noqa: E402
 from kezek.office import accounts  # noqa: E402
 from kezek.office import store as office_store  # noqa: E402
 from kezek.printers import agent as print_agent  # noqa: E402
@@ -130,7 +131,8 @@ def cmd_create_user(args) -> int:
     """Create a user; prints the password once when it was generated."""
     db = _open(args)
     try:
-        user, password = accounts.create_user(db, args.name, args.role, utcnow(), password=args.password)
+        user, password = accounts.create_user(db, args.name, args.role, utcnow(), password=args.password,
+                                              full_name=args.full_name)
     except KezekError as err:
         print(f"error: {err.message}", file=sys.stderr)
         return 1
@@ -338,10 +340,12 @@ def parser() -> argparse.ArgumentParser:
     demo.add_argument("--password", help="one password for every demo user (default: generated)")
     demo.add_argument("--if-empty", action="store_true", help="do nothing when an office exists")
     demo.add_argument("--credentials", help="also write the credentials to this file (mode 600)")
+    setting_up.register(command)   # create-office, import-office-config, export-office-config
     user = command("create-user", cmd_create_user, "create a user")
     user.add_argument("name")
     user.add_argument("--role", required=True, choices=["operator", "manager", "admin"])
     user.add_argument("--password")
+    user.add_argument("--full-name", "--name", dest="full_name", help="the name reports and the audit show, e.g. 'Айгүл Серікқызы'")
     device = command("create-device", cmd_create_device, "create a kiosk or display; prints its token")
     device.add_argument("kind", choices=["kiosk", "display"])
     device.add_argument("name")

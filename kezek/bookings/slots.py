@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from kezek.base.clock import iso, local_day
 from kezek.base.errors import NotFound
 from kezek.bookings import store
+from kezek.office import hours as office_hours
 from kezek.office import store as office_store
 from kezek.queue import appointments
 
@@ -106,6 +107,8 @@ def closed_day(db, office_id: str, service_id: int, day: str) -> bool:
         return True
     if store.is_holiday(db, office_id, day):
         return True
+    if office_hours.day_hours(db, office_store.office(db, office_id), day) is None:
+        return True           # the office's weekly hours close it that weekday
     return store.is_day_closed(db, office_id, service_id, day)
 
 
@@ -137,6 +140,11 @@ def day_slots(db, service_id: int, day: str, now: datetime) -> list[Slot]:
     if day not in bookable_days(db, service_id, now) or closed_day(db, office["id"], service_id, day):
         return []
     opens, closes = hours(service, office, booking_rule)
+    today = office_hours.day_hours(db, office, day) or {}
+    if not (booking_rule.get("opens") or service.get("opens")) and today.get("opens"):
+        opens, closes = today["opens"], today["closes"]     # the weekday's own hours
+    if not booking_rule.get("lunch_from") and today.get("lunch_from"):
+        booking_rule = {**booking_rule, "lunch_from": today["lunch_from"], "lunch_to": today["lunch_to"]}
     closed = store.closed_times(db, office["id"], service_id, day)
     held = taken(db, service_id, day)
     capacity = int(booking_rule["capacity"])

@@ -24,6 +24,7 @@ DEVICE_KINDS = ("kiosk", "display")
 # werkzeug's default (scrypt); tests may choose a cheaper method to stay fast.
 PASSWORD_METHOD = "scrypt"
 USERNAME = re.compile(r"^[A-Za-z0-9_.-]{2,40}$")
+FULL_NAME_LIMIT = 120
 
 
 def token_hash(token: str) -> str:
@@ -36,9 +37,18 @@ def generate_password() -> str:
     return secrets.token_urlsafe(9)
 
 
+def _full_name(full_name) -> str:
+    if not isinstance(full_name, str) or len(full_name.strip()) > FULL_NAME_LIMIT:
+        raise Invalid("A full name is text of at most 120 characters.", "bad_full_name",
+                      field="full_name")
+    return " ".join(full_name.split())
+
+
 def create_user(db, username: str, role: str, now: datetime, *, password: str | None = None,
-                offices: list[str] | None = None, by_user_id: int | None = None) -> tuple[dict, str]:
+                offices: list[str] | None = None, by_user_id: int | None = None,
+                full_name: str | None = None) -> tuple[dict, str]:
     """Create a user; returns (user, password) — a generated password when none is given."""
+    full_name = _full_name(full_name) if full_name is not None else ""
     if not USERNAME.match(username or ""):
         raise Invalid("A user name is 2–40 letters, digits, dots, dashes or underscores.", "bad_username")
     if role not in ROLES:
@@ -51,11 +61,14 @@ def create_user(db, username: str, role: str, now: datetime, *, password: str | 
             raise Conflict("That user name is taken.", "username_taken")
         user_id = store.insert_user(db, username, generate_password_hash(password, method=PASSWORD_METHOD), role,
                                     iso(now))
+        if full_name:
+            store.set_full_name(db, user_id, full_name)
         office_ids = offices if offices is not None else store.office_ids(db)
         for office_id in office_ids:
             store.add_user_office(db, user_id, office_id)
             chain.append(db, now, office_id, "user.created", user_id=by_user_id,
-                         details={"username": username, "role": role})
+                         details={"username": username, "role": role,
+                                  **({"full_name": full_name} if full_name else {})})
     return get_user(db, user_id), password
 
 
@@ -103,8 +116,9 @@ def within_scope(user: dict, offices) -> bool:
 
 
 def update_user(db, user_id: int, now: datetime, *, role: str | None = None, active: bool | None = None,
-                password: str | None = None, by_user_id: int | None = None) -> dict:
-    """Change a user's role, active flag or password."""
+                password: str | None = None, by_user_id: int | None = None, full_name: str | None = None) -> dict:
+    """Change a user's role, active flag, password or full name."""
+    full_name = _full_name(full_name) if full_name is not None else None
     if role is not None and role not in ROLES:
         raise Invalid("Unknown role.", "bad_role", allowed=list(ROLES))
     if password is not None and len(password) < 8:
@@ -119,12 +133,15 @@ def update_user(db, user_id: int, now: datetime, *, role: str | None = None, act
             store.set_user_active(db, user_id, active)
         if password is not None:
             store.set_user_password(db, user_id, generate_password_hash(password, method=PASSWORD_METHOD))
+        if full_name is not None:
+            store.set_full_name(db, user_id, full_name)
         if password is not None or active is False:
             store.end_user_sessions(db, user_id, iso(now))   # every browser signed in as them signs in again
         for office_id in user["offices"]:
             chain.append(db, now, office_id, "user.changed", user_id=by_user_id,
                          details={"username": user["username"], "role": role, "active": active,
-                                  "password_reset": password is not None})
+                                  "password_reset": password is not None,
+                                  **({"full_name": full_name} if full_name is not None else {})})
     return get_user(db, user_id)
 
 

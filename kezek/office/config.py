@@ -9,11 +9,16 @@ from kezek.base import database
 from kezek.base.errors import Conflict, Invalid, NotFound
 from kezek.base.i18n import LANGS
 from kezek.log import chain
-from kezek.office import store
+from kezek.office import prefixes, store
 
 HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 OFFICE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 SERVICE_FIELDS = store.SERVICE_COLUMNS
+OFFICIAL_FIELDS = tuple(f"official_name_{lang}" for lang in LANGS)
+# A short name fits the kiosk's card and the display; the official one (a register's wording) may run long.
+SHORT_NAME_LIMIT = 120
+OFFICIAL_NAME_LIMIT = 1000
+GROUP_NAME_LIMIT = 200
 OFFICE_FIELDS = store.OFFICE_COLUMNS
 
 
@@ -47,23 +52,24 @@ def _hours(values: dict) -> None:
         raise Invalid("Give both opening and closing times, or neither.", "bad_field", field="opens")
 
 
-def _check_service(values: dict, creating: bool) -> dict:
-    unknown = set(values) - set(SERVICE_FIELDS)
+def check_service(values: dict, creating: bool) -> dict:
+    """A service's fields, checked and normalised; Invalid names the first bad field."""
+    unknown = set(values) - set(SERVICE_FIELDS) - set(OFFICIAL_FIELDS)
     if unknown:
         raise Invalid(f"Unknown fields: {', '.join(sorted(unknown))}.", "unknown_field")
     if creating:
-        for key in ("prefix", "name_kk", "name_ru", "name_en"):
+        for key in ("name_kk", "name_ru", "name_en"):
             if key not in values:
                 raise Invalid(f"{key} is required.", "missing_field", field=key)
     values = dict(values)
-    _text(values, "prefix", 2, True)
-    if "prefix" in values and not values["prefix"].isalpha():
-        raise Invalid("prefix: one or two letters.", "bad_field", field="prefix")
-    if "prefix" in values:
-        values["prefix"] = values["prefix"].upper()
+    if values.get("prefix") is None and creating:
+        values.pop("prefix", None)          # proposed from the name in the transaction
+    elif "prefix" in values:
+        values["prefix"] = prefixes.check(values["prefix"])
     for lang in LANGS:
-        _text(values, f"name_{lang}", 120, True)
-        _text(values, f"group_{lang}", 80, False)
+        _text(values, f"name_{lang}", SHORT_NAME_LIMIT, True)
+        _text(values, f"group_{lang}", GROUP_NAME_LIMIT, False)
+        _text(values, f"official_name_{lang}", OFFICIAL_NAME_LIMIT, False)
     if "active" in values and not isinstance(values["active"], bool):
         raise Invalid("active: true or false.", "bad_field", field="active")
     _int(values, "daily_limit", 1, 9999, True)
@@ -75,35 +81,61 @@ def _check_service(values: dict, creating: bool) -> dict:
     return values
 
 
+def _split_official(values: dict) -> tuple[dict, dict]:
+    """(service columns, official names) of checked values."""
+    official = {k: values[k] or "" for k in OFFICIAL_FIELDS if k in values}
+    return {k: v for k, v in values.items() if k not in OFFICIAL_FIELDS}, official
+
+
+def service_row(db, service_id: int) -> dict | None:
+    """A service row with its official names (empty when none is set)."""
+    row = store.service(db, service_id)
+    if row is not None:
+        row |= store.official_names(db, service_id)
+    return row
+
+
+def _claim_prefix(db, office_id: str, values: dict, other_than: int | None) -> None:
+    """Propose a free prefix when none is given; refuse one that is, looks or sounds like a taken one."""
+    taken = store.prefixes(db, office_id, other_than=other_than)
+    if "prefix" not in values:
+        values["prefix"] = prefixes.propose(values["name_kk"], taken)
+    prefixes.refuse_clash(values["prefix"], taken)
+
+
 def create_service(db, office_id: str, values: dict, now: datetime, *, by_user_id=None) -> dict:
-    """Add a service to an office; its prefix must be unique in the office."""
-    values = _check_service(values, creating=True)
+    """Add a service to an office; a prefix is proposed when none is given, and no two look or sound alike."""
+    values = check_service(values, creating=True)
     with database.transaction(db):
         if not store.office(db, office_id):
             raise NotFound("No such office.", "office_not_found")
-        if store.prefix_taken(db, office_id, values["prefix"]):
-            raise Conflict("Another service already uses this prefix.", "duplicate_prefix", field="prefix")
-        service_id = store.insert_service(db, office_id, values)
+        _claim_prefix(db, office_id, values, None)
+        columns, official = _split_official(values)
+        service_id = store.insert_service(db, office_id, columns)
+        if official:
+            store.save_official_names(db, service_id, official)
         chain.append(db, now, office_id, "service.created", service_id=service_id, user_id=by_user_id,
                      details=values)
-    return store.service(db, service_id)
+    return service_row(db, service_id)
 
 
 def update_service(db, service_id: int, values: dict, now: datetime, *, by_user_id=None) -> dict:
     """Change some fields of a service."""
-    values = _check_service(values, creating=False)
+    values = check_service(values, creating=False)
     with database.transaction(db):
         service = store.service(db, service_id)
         if service is None:
             raise NotFound("No such service.", "service_not_found")
-        if "prefix" in values and store.prefix_taken(db, service["office_id"], values["prefix"],
-                                                     other_than=service_id):
-            raise Conflict("Another service already uses this prefix.", "duplicate_prefix", field="prefix")
-        if values:
-            store.set_service_fields(db, service_id, values)
+        if "prefix" in values:
+            prefixes.refuse_clash(values["prefix"], store.prefixes(db, service["office_id"], other_than=service_id))
+        columns, official = _split_official(values)
+        if columns:
+            store.set_service_fields(db, service_id, columns)
+        if official:
+            store.save_official_names(db, service_id, official)
         chain.append(db, now, service["office_id"], "service.changed", service_id=service_id,
                      user_id=by_user_id, details=values)
-    return store.service(db, service_id)
+    return service_row(db, service_id)
 
 
 def _check_desk(db, office_id: str, values: dict, creating: bool) -> dict:

@@ -90,13 +90,34 @@ def set_office_fields(db, office_id: str, values: dict) -> None:
 
 # Services
 
-def prefix_taken(db, office_id: str, prefix: str, *, other_than: int | None = None) -> bool:
-    """Whether a service of the office (other than `other_than`) uses this prefix."""
-    if other_than is None:
-        return bool(database.scalar(db, "SELECT 1 FROM services WHERE office_id = ? AND prefix = ?",
-                                    (office_id, prefix)))
-    return bool(database.scalar(db, "SELECT 1 FROM services WHERE office_id = ? AND prefix = ? AND id != ?",
-                                (office_id, prefix, other_than)))
+def prefixes(db, office_id: str, *, other_than: int | None = None) -> list[str]:
+    """The prefixes of an office's services (other than `other_than`)."""
+    return [r["prefix"] for r in database.rows(
+        db, "SELECT prefix FROM services WHERE office_id = ? AND id IS NOT ? ORDER BY prefix",
+        (office_id, other_than))]
+
+
+def official_names(db, service_id: int) -> dict:
+    """A service's official names, official_name_kk/ru/en ('' when none is set)."""
+    row = database.one(db, "SELECT name_kk, name_ru, name_en FROM service_official_names WHERE service_id = ?",
+                       (service_id,)) or {}
+    return {f"official_name_{lang}": row.get(f"name_{lang}", "") for lang in ("kk", "ru", "en")}
+
+
+def official_names_of_office(db, office_id: str) -> dict[int, dict]:
+    """service id -> its official names, for an office's services that have them."""
+    return {r.pop("service_id"): {f"official_name_{k[5:]}": v for k, v in r.items()} for r in database.rows(
+        db, "SELECT o.service_id, o.name_kk, o.name_ru, o.name_en FROM service_official_names o"
+            " JOIN services s ON s.id = o.service_id WHERE s.office_id = ?", (office_id,))}
+
+
+def save_official_names(db, service_id: int, names: dict) -> None:
+    """Set some of a service's official names (official_name_kk/ru/en)."""
+    current = official_names(db, service_id) | names
+    db.execute("INSERT INTO service_official_names (service_id, name_kk, name_ru, name_en) VALUES (?, ?, ?, ?)"
+               " ON CONFLICT (service_id) DO UPDATE SET name_kk = excluded.name_kk, name_ru = excluded.name_ru,"
+               " name_en = excluded.name_en",
+               (service_id, current["official_name_kk"], current["official_name_ru"], current["official_name_en"]))
 
 
 def insert_service(db, office_id: str, values: dict) -> int:
@@ -163,8 +184,17 @@ def add_user_office(db, user_id: int, office_id: str) -> None:
 
 
 def user(db, user_id: int) -> dict | None:
-    """One user's id, username, role, active flag and creation time (no password hash)."""
-    return database.one(db, "SELECT id, username, role, active, created_at FROM users WHERE id = ?", (user_id,))
+    """One user's id, username, full name, role, active flag and creation time (no password hash)."""
+    return database.one(db, "SELECT u.id, u.username, COALESCE(n.full_name, '') AS full_name, u.role, u.active,"
+                            " u.created_at FROM users u LEFT JOIN user_names n ON n.user_id = u.id WHERE u.id = ?",
+                        (user_id,))
+
+
+def set_full_name(db, user_id: int, full_name: str) -> None:
+    """Set a user's full name ('' removes it)."""
+    db.execute("DELETE FROM user_names WHERE user_id = ?", (user_id,))
+    if full_name:
+        db.execute("INSERT INTO user_names (user_id, full_name) VALUES (?, ?)", (user_id, full_name))
 
 
 def user_office_ids(db, user_id: int) -> list[str]:
@@ -288,3 +318,25 @@ def end_user_sessions(db, user_id: int, at: str) -> None:
 def forget_sessions_before(db, at: str) -> None:
     """Delete sessions that ended or began before `at` (they can no longer be used)."""
     db.execute("DELETE FROM user_sessions WHERE created_at < ? OR ended_at < ?", (at, at))
+
+
+# Opening hours per weekday
+
+def office_hours(db, office_id: str) -> list[dict]:
+    """An office's weekly hours (weekday, opens, closes, lunch_from, lunch_to), Monday first."""
+    return database.rows(db, "SELECT weekday, opens, closes, lunch_from, lunch_to FROM office_hours"
+                             " WHERE office_id = ? ORDER BY weekday", (office_id,))
+
+
+def replace_office_hours(db, office_id: str, days: list[dict]) -> None:
+    """Replace an office's weekly hours."""
+    db.execute("DELETE FROM office_hours WHERE office_id = ?", (office_id,))
+    for d in days:
+        db.execute("INSERT INTO office_hours (office_id, weekday, opens, closes, lunch_from, lunch_to)"
+                   " VALUES (?, ?, ?, ?, ?, ?)",
+                   (office_id, d["weekday"], d["opens"], d["closes"], d["lunch_from"], d["lunch_to"]))
+
+
+def is_public_holiday(db, office_id: str, day: str) -> bool:
+    """Whether a local day is one of the office's holidays (the holidays table the bookings keep)."""
+    return bool(database.scalar(db, "SELECT 1 FROM holidays WHERE office_id = ? AND day = ?", (office_id, day)))

@@ -34,7 +34,7 @@ def monitor(db, office_id: str, now: datetime) -> dict:
             "group_en": s["group_en"], "active": bool(s["active"]), "waiting": len(mine),
             "longest_wait_s": max((t["waited_s"] for t in mine), default=0),
             "over_target": sum(t["over_target"] for t in mine), "target_wait_s": target[s["id"]]})
-    users = {u["id"]: u["username"] for u in store.usernames(db)}
+    users = {u["id"]: u["name"] for u in store.usernames(db)}   # the full name when set
     desks = []
     for d in office_store.desks(db, office_id):
         current = queue_store.ticket(db, d["current_ticket_id"]) if d["current_ticket_id"] else None

@@ -25,12 +25,16 @@ def transfers(db, office_id: str, since: str, until: str) -> list[dict]:
                          (office_id, since, until))
 
 
+USER_NAMES = ("SELECT u.id, u.username, COALESCE(NULLIF(n.full_name, ''), u.username) AS name FROM users u"
+              " LEFT JOIN user_names n ON n.user_id = u.id")
+
+
 def usernames_of(db, user_ids: list[int]) -> list[dict]:
-    """The id and username of each of these users."""
+    """The id, username and name to show (the full name, else the username) of each of these users."""
     marks = ",".join("?" for _ in user_ids)
-    return database.rows(db, f"SELECT id, username FROM users WHERE id IN ({marks})", list(user_ids))
+    return database.rows(db, f"{USER_NAMES} WHERE u.id IN ({marks})", list(user_ids))
 
 
 def usernames(db) -> list[dict]:
-    """The id and username of every user."""
-    return database.rows(db, "SELECT id, username FROM users")
+    """The id, username and name to show of every user."""
+    return database.rows(db, USER_NAMES)

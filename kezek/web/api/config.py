@@ -112,7 +112,8 @@ def create_user():
     role = field(data, "role", str, required=True)
     password = field(data, "password", str)
     user, password = accounts.create_user(get_db(), username, role, now(), password=password,
-                                          offices=[auth.office_id(get_db())], by_user_id=_by())
+                                          offices=[auth.office_id(get_db())], by_user_id=_by(),
+                                          full_name=field(data, "full_name", str))
     return jsonify({"user": user, "password": password}), 201
 
 
@@ -120,7 +121,7 @@ def create_user():
 @access("admin")
 def update_user(user_id):
     data = body()
-    unknown = set(data) - {"role", "active", "password"}
+    unknown = set(data) - {"role", "active", "password", "full_name"}
     if unknown:
         raise Invalid(f"Unknown fields: {', '.join(sorted(unknown))}.", "unknown_field")
     target = accounts.get_user(get_db(), user_id)
@@ -133,7 +134,7 @@ def update_user(user_id):
         raise Invalid("You cannot disable yourself or drop your own admin role.", "self_lockout")
     user = accounts.update_user(get_db(), user_id, now(), role=field(data, "role", str),
                                 active=field(data, "active", bool), password=field(data, "password", str),
-                                by_user_id=_by())
+                                full_name=field(data, "full_name", str), by_user_id=_by())
     if data.get("active") is False or "password" in data or "role" in data:
         disconnect_user(user_id)   # a live operator screen must not outlive the access it was opened with
     return jsonify({"user": user})
