@@ -23,7 +23,7 @@ run: setup
 	@mkdir -p var
 	@$(PY) server.py demo --db $(DEMO_DB) --if-empty --credentials var/demo-credentials.txt >/dev/null
 	@$(PY) server.py addresses --db $(DEMO_DB) --base http://$(HOST):$(PORT) --credentials var/demo-credentials.txt
-	$(PY) server.py run --db $(DEMO_DB) --host $(HOST) --port $(PORT)
+	@$(PY) server.py run --db $(DEMO_DB) --host $(HOST) --port $(PORT) --access-log var/access.log
 
 # System packages the tests need (Chromium, fonts, espeak-ng): installed when root, else named.
 system-packages:

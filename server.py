@@ -228,7 +228,8 @@ def cmd_addresses(args) -> int:
         db.close()
     base = args.base.rstrip("/")
     print("Kezek screens:")
-    print(f"  kiosk         {base}/kiosk/?token=<kiosk token>")
+    # No placeholder link: a kiosk is paired once with its own link (below, the admin screen, or create-device).
+    print(f"  kiosk         {base}/kiosk/ (paired once with its pairing link)")
     print(f"  hall display  {base}/display/")
     print(f"  operator      {base}/operator/")
     print(f"  admin         {base}/admin/")
@@ -247,7 +248,7 @@ def cmd_addresses(args) -> int:
     return 0
 
 
-def _serve_gevent(app, host: str, port: int, quiet: bool) -> None:
+def _serve_gevent(app, host: str, port: int, quiet: bool, access_log: str | None = None) -> None:
     # Not a cycle: gevent is imported here, not at the top, because only this server mode uses it
     # (KEZEK_ASYNC_MODE=threading runs without it); the `run` command monkey-patched it in first.
     import gevent
@@ -258,7 +259,7 @@ def _serve_gevent(app, host: str, port: int, quiet: bool) -> None:
     database.commit_runner = lambda fn, *args: gevent.get_hub().threadpool.apply(fn, args)
     # Header and idle timeouts, a connection cap, no secrets in the access log (kezek/web/serving.py).
     limits = {name: _env(name, str(default)) for name, default in serving.DEFAULTS.items()}
-    serving.serve_forever(serving.make_server(app, host, port, quiet=quiet, settings=limits))
+    serving.serve_forever(serving.make_server(app, host, port, quiet=quiet, settings=limits, access_log=access_log))
 
 
 def cmd_run(args) -> int:
@@ -275,11 +276,16 @@ def cmd_run(args) -> int:
           flush=True)
     if pusher:
         print(f"pushing checkpoints to {len(pusher.witnesses)} witness(es)", flush=True)
+    if args.access_log and not args.quiet:
+        print(f"access log: {Path(args.access_log).resolve()}", flush=True)
     if mode == "gevent":
-        _serve_gevent(app, args.host, args.port, args.quiet)
+        _serve_gevent(app, args.host, args.port, args.quiet, args.access_log or None)
     else:
         from kezek.web import serving
         logging.getLogger("werkzeug").addFilter(serving.RedactingFilter())   # no tokens in the access log
+        if args.access_log:
+            logging.getLogger("werkzeug").addHandler(logging.StreamHandler(serving.access_log_file(args.access_log)))
+            logging.getLogger("werkzeug").propagate = False
         socketio.run(app, host=args.host, port=args.port, allow_unsafe_werkzeug=True, log_output=not args.quiet)
     return 0
 
@@ -335,6 +341,8 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--host", default=_env("HOST", "127.0.0.1"))
     run.add_argument("--port", type=int, default=int(_env("PORT", "5000")))
     run.add_argument("--quiet", action="store_true", help="no access log")
+    run.add_argument("--access-log", default=_env("ACCESS_LOG", ""), help="write the access log to this file, not the"
+                     " terminal (KEZEK_ACCESS_LOG)")
     command("init-db", cmd_init_db, "create the database")
     demo = command("demo", cmd_demo, "load the demo office into a fresh database")
     demo.add_argument("--password", help="one password for every demo user (default: generated)")

@@ -57,18 +57,12 @@
   function spaced(code) { return code.slice(0, 4) + " " + code.slice(4); }
 
   /* A staff member signed in in this browser sends the session cookie with every write, and the
-     server then wants the session's CSRF token: ask /api/v1/me once (401 for visitors: no token). */
-  let csrfAsked = false;
-  async function csrf() {
-    if (Kezek.csrf || csrfAsked) return;
-    csrfAsked = true;
-    const me = await Kezek.api("GET", "/api/v1/me");
-    if (me.status === 200 && me.data && me.data.csrf_token) Kezek.csrf = me.data.csrf_token;
-  }
+     server then wants the session's CSRF token: the page carries it (empty for visitors, who never
+     ask /api/v1/me and so never get a 401). */
+  if (boot.csrf) Kezek.csrf = boot.csrf;
 
   async function call(method, path, body) {
     try {
-      if (method !== "GET") await csrf();
       return await Kezek.api(method, path, body);
     } catch (e) {
       message("No connection. Please try again.");
@@ -127,7 +121,7 @@
     $("times").textContent = "";
     const answer = await call("GET", "/api/v1/booking/services/" + service.id + "/days" + q);
     if (!answer || answer.status !== 200) { problem(answer); return; }
-    state.days = answer.data.days;
+    state.days = answer.data.days.filter((d) => !d.closed);   // a day the office is closed is no choice
     const first = state.days.find((d) => d.free > 0);
     renderDays();
     if (first) pickDay(first.day);

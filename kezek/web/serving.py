@@ -13,6 +13,7 @@ import logging
 import re
 import signal
 import socket
+from pathlib import Path
 
 import gevent
 from gevent import pywsgi
@@ -90,11 +91,19 @@ class Handler(pywsgi.WSGIHandler):
         return redact(super().format_request())
 
 
-def make_server(app, host: str, port: int, *, quiet: bool, settings: dict | None = None) -> pywsgi.WSGIServer:
+def access_log_file(path: str):
+    """The access log opened for appending, a line at a time (the terminal keeps errors and addresses only)."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    return open(path, "a", encoding="utf-8", buffering=1)
+
+
+def make_server(app, host: str, port: int, *, quiet: bool, settings: dict | None = None,
+                access_log: str | None = None) -> pywsgi.WSGIServer:
     """The gevent WSGI server for `app`, with its limits (settings: HEADER_TIMEOUT_S, IDLE_TIMEOUT_S, MAX_CONNECTIONS)."""
     limits = {**DEFAULTS, **(settings or {})}
+    log = None if quiet else (access_log_file(access_log) if access_log else "default")
     server = pywsgi.WSGIServer((host, port), app, handler_class=Handler, spawn=Pool(int(limits["MAX_CONNECTIONS"])),
-                               log=None if quiet else "default", backlog=1024)
+                               log=log, backlog=1024)
     server.kezek = {k: float(v) for k, v in limits.items()}
     return server
 

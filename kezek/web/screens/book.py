@@ -51,7 +51,8 @@ def _page(code: str | None):
     db = get_db()
     office = office_store.office(db, auth.office_id(db))
     html = render_screen("book", "index.html", STRINGS, lang=visitor_lang(), code=code or "",
-                         office={lang: office[f"name_{lang}"] for lang in LANGS}, office_id=office["id"])
+                         office={lang: office[f"name_{lang}"] for lang in LANGS}, office_id=office["id"],
+                         csrf=auth.csrf_token())   # staff signed in here write with it; visitors get ''
     response = make_response(html)
     # A booking's page is the visitor's own: never kept by a shared cache, never indexed.
     response.headers["Cache-Control"] = "no-store"

@@ -1,7 +1,7 @@
 """Routes every screen shares: each screen folder's static files, the vendored browser packages, the index page."""
 from __future__ import annotations
 
-from flask import Flask, abort, render_template, send_from_directory
+from flask import Flask, abort, render_template, request, send_from_directory
 from flask_babel import get_locale
 
 from kezek.web.auth import access
@@ -30,6 +30,14 @@ def register(app: Flask) -> None:
         if not (VENDOR[name] / name).exists():
             abort(404, "Browser packages are missing: run `npm ci` (make setup does).")
         return send_from_directory(VENDOR[name], name, max_age=3600)
+
+    @app.get("/favicon.ico")
+    @app.get("/favicon.svg")
+    @access("public")
+    def favicon():
+        # Browsers ask every page's /favicon.ico: Kezek's own mark (kezek/web/static), not a 404 per screen.
+        name = "favicon.svg" if request.path.endswith(".svg") else "favicon.ico"
+        return send_from_directory(ROOT / "kezek" / "web" / "static", name, max_age=86400)
 
     @app.get("/")
     @access("public")
