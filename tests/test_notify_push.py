@@ -221,6 +221,6 @@ def test_a_manager_gets_an_encrypted_push_when_a_kiosks_printer_fails(app, notif
     publish([Event("printer.changed", app.demo["office"], data={
         "device_id": app.demo["kiosk_id"], "name": "Kiosk 1", "state": "cover_open", "detail": ""})])
     got = service.wait_for("m", 1)
-    assert got == [{"title": "Мекеме ескертуі", "body": "Терминал Kiosk 1: принтер басып шығармайды (қақпағы ашық)",
+    assert got == [{"title": "Кеңсе ескертуі", "body": "Терминал Kiosk 1: принтер басып шығармайды (қақпағы ашық)",
                     "tag": f"kezek-printer-{app.demo['kiosk_id']}", "url": ""}]
     assert manager.delete("/api/v1/notify/manager", headers=h).get_json() == {"removed": 1}

@@ -219,7 +219,7 @@ def test_managers_are_told_of_a_long_wait_once_and_of_a_failed_printer(app, clie
 
 
 @pytest.mark.parametrize("lang,text", [
-    ("kk", "Талон А001\nМекеме сағат 10:10 жабылады: бүгін сізге қызмет көрсетілмеуі мүмкін."),
+    ("kk", "Талон А001\nКеңсе жабылатын уақыт — 10:10: бүгін сізге қызмет көрсетілмеуі мүмкін."),
     ("ru", "Талон А001\nОфис закрывается в 10:10: сегодня вас могут не успеть обслужить."),
     ("en", "Ticket А001\nThe office closes at 10:10: you may not be served today.")])
 def test_a_waiting_visitor_is_told_once_that_the_office_is_about_to_close(app, client, kiosk_headers, clock, gateway,

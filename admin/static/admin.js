@@ -14,7 +14,7 @@
     if (seconds === null || seconds === undefined) return "—";
     if (seconds < 60) return t("%(n)s s", { n: Math.round(seconds) });
     const minutes = seconds < 600 ? Math.round(seconds / 6) / 10 : Math.round(seconds / 60);
-    return t("%(n)s min", { n: minutes.toLocaleString(Kezek.lang === "en" ? "en-GB" : Kezek.lang) });
+    return t("%(n)s min", { n: Kezek.number(minutes) });
   }
   function minutesText(seconds) { return seconds === null || seconds === undefined ? "—" : (Math.round(seconds / 6) / 10).toString(); }
   function localTime(iso, withDate) {
@@ -264,7 +264,7 @@
     if (value === null || value === undefined) return "—";
     if (key.endsWith("_s")) return mins(value);
     if (key === "within_target") return Math.round(value * 100) + "%";
-    if (key === "rating_mean") return value.toFixed(1);
+    if (key === "rating_mean") return Kezek.number(value, 1);
     return String(value);
   }
   function openReports() {
@@ -303,7 +303,7 @@
                   ["Wait, 90th percentile", formatFigure("wait_p90_s", k.wait_p90_s)],
                   ["Service, median", formatFigure("service_median_s", k.service_median_s)],
                   ["Served within the target wait", formatFigure("within_target", k.within_target)],
-                  ["Rating", k.rating_mean === null ? "—" : `${k.rating_mean.toFixed(1)} (${k.rated})`]];
+                  ["Rating", k.rating_mean === null ? "—" : `${Kezek.number(k.rating_mean, 1)} (${k.rated})`]];
     $("r-kpis").replaceChildren(...kpis.map(([label, value]) => {
       const div = document.createElement("div");
       div.className = "ad-kpi";

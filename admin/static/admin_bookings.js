@@ -51,7 +51,7 @@ window.AdminBookings = (function () {
     const sign = seconds < 0 ? "−" : "";
     const abs = Math.abs(seconds);
     if (abs < 60) return sign + t("%(n)s s", { n: Math.round(abs) });
-    return sign + t("%(n)s min", { n: (Math.round(abs / 6) / 10).toLocaleString(Kezek.lang === "en" ? "en-GB" : Kezek.lang) });
+    return sign + t("%(n)s min", { n: Kezek.number(Math.round(abs / 6) / 10) });
   }
   const share = (v) => (v === null || v === undefined ? "—" : Math.round(v * 100) + "%");
 

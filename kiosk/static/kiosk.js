@@ -521,9 +521,17 @@
     } else if (error.code === "too_early" && details.same_day === false) {
       notice("Your booking is on %(date)s at %(time)s. Please come back that day.",
         { date: details.day.split("-").reverse().join("."), time: details.time });
-    } else if (error.code === "too_early") {
-      notice("You are early. Please come back at %(time)s.", { time: details.come_back_time });
-    } else if (error.code === "too_late") {
+    } else if (error.code === "too_early" || error.code === "too_late") {
+      // Early or late, a regular ticket now is offered (the visitor may prefer not to come back).
+      const title = $("late-title");
+      if (error.code === "too_early") {
+        title.dataset.i18n = "You are early. Please come back at %(time)s.";
+        title.dataset.time = details.come_back_time || "";
+      } else {
+        title.dataset.i18n = "The time of your booking has passed.";
+        delete title.dataset.time;
+      }
+      title.textContent = Kezek.t(title.dataset.i18n, { time: Kezek.timeFrom(title.dataset.time) });
       state.lateService = state.services.find((s) => s.id === details.service_id) || null;
       $("btn-late-ticket").hidden = !(state.lateService && state.lateService.available);
       show("late");

@@ -91,6 +91,27 @@
     return socket;
   };
 
+  /* A figure as the reader writes it: "6,1" and "12 345" in kk and ru, "6.1" in en. Chromium has no
+     Kazakh number format (toLocaleString("kk") gives "6.1"), and Kazakh writes numbers as Russian does. */
+  Kezek.number = function (value, decimals, lang) {
+    if (value === null || value === undefined || Number.isNaN(value)) return "—";
+    const d = decimals === undefined ? (Number.isInteger(value) ? 0 : 1) : decimals;
+    const en = (lang || Kezek.lang) === "en";
+    return Number(value).toLocaleString(en ? "en-GB" : "ru", { minimumFractionDigits: d, maximumFractionDigits: d });
+  };
+
+  /* "from 17:15" as Kazakh writes it: the ablative suffix after the hyphen follows the last spoken word
+     (он бес → 17:15-тен, отыз → 17:30-дан, он → 17:10-нан, жеті → 17:00-ден); other languages as given. */
+  const KK_FROM_DIGIT = ["ден", "ден", "ден", "тен", "тен", "тен", "дан", "ден", "ден", "дан"];
+  const KK_FROM_TENS = { 1: "нан", 2: "дан", 3: "дан", 4: "тан", 5: "ден" };
+  Kezek.timeFrom = function (hhmm, lang) {
+    const m = /^(\d{1,2}):(\d{2})$/.exec(hhmm || "");
+    if ((lang || Kezek.lang) !== "kk" || !m) return hhmm || "";
+    const last = Number(m[2]) || Number(m[1]);      // :00 is read by its hour
+    const suffix = last % 10 ? KK_FROM_DIGIT[last % 10] : (KK_FROM_TENS[last / 10] || "ден");
+    return hhmm + "-" + suffix;
+  };
+
   Kezek.minutes = function (seconds) {
     return Math.max(0, Math.round((seconds || 0) / 60));
   };
