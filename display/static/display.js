@@ -40,6 +40,7 @@
     testCall: () => testCall(),
   };
   window.kezekDisplay = api;
+  api.renderOffice = () => renderOffice();   // media.js: the ticker again when a notice starts or ends
 
   /* ---- what this display shows (device settings) ---- */
   const shows = (call) => {
@@ -149,7 +150,8 @@
   function renderOffice() {
     if (!state.office) return;
     $("office-name").textContent = name(state.office, "name");
-    const text = name(state.office, "ticker");
+    // The office's ticker, then the notices current now (media.js: kezekDisplay.notices).
+    const text = [name(state.office, "ticker"), ...(api.notices ? api.notices() : [])].filter(Boolean).join("  •  ");
     const ticker = $("ticker");
     ticker.hidden = !text;
     const span = $("ticker-text");

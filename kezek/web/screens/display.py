@@ -20,6 +20,7 @@ from kezek.web import auth
 from kezek.web.api import openapi
 from kezek.web.auth import access
 from kezek.web.context import error_body, get_db, now
+from kezek.web.screens import display_media
 from kezek.web.screens.rendering import render_screen
 
 bp = Blueprint("screen_display", __name__)
@@ -31,6 +32,7 @@ STRINGS: list[str] = [
     N_("Sound on"), N_("Sound off"), N_("Tap to enable sound"), N_("Test call"),
     N_("Voice unavailable: chime only"), N_("Display is not paired: token refused"),
 ]
+STRINGS += display_media.STRINGS   # display/static/media.js
 
 # A ticket number as printed: one to three letters, then digits (А017, ӘА1234, A5).
 NUMBER_RE = re.compile(r"^[^\W\d_]{1,3}\d{1,5}$")
