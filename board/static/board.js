@@ -17,10 +17,28 @@
   function cell(text, cls, label) {
     const td = document.createElement("td");
     if (cls) td.className = cls;
-    if (label) td.dataset.label = Kezek.t(label);
+    if (label) td.dataset.label = Kezek.t(label);   // shown above the figure on a phone (CSS ::before)
     td.textContent = text;
     return td;
   }
+
+  /* Search: one spelling for Kazakh, Russian and Latin letters, any case ("паспорт", "ПАСПОРТ", "pasport";
+     "әділет", "адилет", "ädılet"), so a visitor finds a service however their phone's keyboard writes. */
+  const LATIN = { а: "a", ә: "a", б: "b", в: "v", г: "g", ғ: "g", д: "d", е: "e", ё: "e", ж: "zh", з: "z", и: "i",
+    й: "i", і: "i", к: "k", қ: "k", л: "l", м: "m", н: "n", ң: "n", о: "o", ө: "o", п: "p", р: "r", с: "s", т: "t",
+    у: "u", ұ: "u", ү: "u", ф: "f", х: "h", һ: "h", ц: "ts", ч: "ch", ш: "sh", щ: "sh", ъ: "", ы: "y", ь: "",
+    э: "e", ю: "yu", я: "ya" };
+  function fold(text) {
+    return String(text || "").toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "")
+      .replace(/[а-яёәғқңөұүһі]/g, (c) => (c in LATIN ? LATIN[c] : c))
+      .replace(/ı/g, "i").replace(/q/g, "k").replace(/j/g, "zh").replace(/x/g, "ks").replace(/w/g, "v")
+      .replace(/[^a-z0-9]+/g, " ").trim();
+  }
+  function haystack(s) {
+    return fold(["kk", "ru", "en"].map((l) => [s["name_" + l], s["group_" + l]].join(" ")).join(" ") + " " + s.prefix);
+  }
+
+  function bodyName(s, lang) { return s["group_" + lang] || s.group_kk || ""; }
 
   function render() {
     if (!data) return;
@@ -29,29 +47,56 @@
     const rows = document.getElementById("rows");
     rows.replaceChildren();
     let waiting = 0, served = 0;
+    // Services under their body (the service's main group), bodies in the order their first service comes.
+    const bodies = new Map();
     data.services.forEach((s) => {
-      waiting += s.waiting;
-      served += s.served;
-      const tr = document.createElement("tr");
-      const name = document.createElement("td");
-      const prefix = document.createElement("span");
-      prefix.className = "prefix";
-      prefix.textContent = s.prefix;
-      name.append(prefix, s["name_" + lang] || s.name_kk);
-      tr.append(name, cell(String(s.waiting), "num", "Waiting now"),
-                cell(minutes(s.wait_mean_s), "num" + (s.wait_mean_s > 1800 ? " wait-long" : ""), "Average wait today"),
-                cell(String(s.served), "num", "Served today"));
-      rows.append(tr);
+      const key = s.group_kk || "";
+      if (!bodies.has(key)) bodies.set(key, []);
+      bodies.get(key).push(s);
+    });
+    const headed = bodies.size > 1 || !bodies.has("");
+    bodies.forEach((services, key) => {
+      if (headed) {
+        const tr = document.createElement("tr");
+        tr.className = "body-head";
+        tr.dataset.body = key;
+        const th = document.createElement("th");
+        th.colSpan = 4;
+        th.scope = "colgroup";
+        th.textContent = key ? bodyName(services[0], lang) : Kezek.t("Other services");
+        tr.append(th);
+        rows.append(tr);
+      }
+      services.forEach((s) => {
+        waiting += s.waiting;
+        served += s.served;
+        const tr = document.createElement("tr");
+        tr.className = "service-row";
+        tr.dataset.body = key;
+        tr.dataset.find = haystack(s);
+        const name = document.createElement("td");
+        const prefix = document.createElement("span");
+        prefix.className = "prefix";
+        prefix.textContent = s.prefix;
+        name.append(prefix, s["name_" + lang] || s.name_kk);
+        tr.append(name, cell(String(s.waiting), "num", "Waiting now"),
+                  cell(minutes(s.wait_mean_s), "num" + (s.wait_mean_s > 1800 ? " wait-long" : ""), "Average wait today"),
+                  cell(String(s.served), "num", "Served today"));
+        rows.append(tr);
+      });
     });
     const totals = document.getElementById("totals");
     totals.replaceChildren();
     if (data.services.length) {
       const tr = document.createElement("tr");
-      tr.append(cell(Kezek.t("Total")), cell(String(waiting), "num", "Waiting now"), cell(""),
+      tr.append(cell(Kezek.t("Total")), cell(String(waiting), "num", "Waiting now"), cell("", "num blank"),
                 cell(String(served), "num", "Served today"));
       totals.append(tr);
     }
     document.getElementById("empty").hidden = data.services.length > 0;
+    // The search helps only where there is a lot to look through.
+    document.getElementById("find").hidden = data.services.length < 8;
+    applySearch();
     renderSlots(lang);
     renderLog();
     // The office's clock, not the viewer's: a phone abroad or a TV set to UTC shows office time.
@@ -60,6 +105,25 @@
     document.getElementById("updated").textContent = Kezek.t("Updated at %(time)s", { time });
     document.querySelectorAll(".langs button").forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.lang === lang)));
   }
+
+  /* Show only the services (and their bodies' headings) whose names in any language hold every word typed. */
+  function applySearch() {
+    const words = fold(document.getElementById("find-input").value).split(" ").filter(Boolean);
+    const shownBodies = new Set();
+    let found = 0;
+    document.querySelectorAll("#rows tr.service-row").forEach((tr) => {
+      const match = words.every((w) => tr.dataset.find.includes(w));
+      tr.hidden = !match;
+      if (match) { found += 1; shownBodies.add(tr.dataset.body); }
+    });
+    document.querySelectorAll("#rows tr.body-head").forEach((tr) => { tr.hidden = !shownBodies.has(tr.dataset.body); });
+    const searching = words.length > 0;
+    document.getElementById("totals").hidden = searching;
+    document.getElementById("find-count").textContent = searching ? Kezek.t("Services found: %(n)s", { n: found }) : "";
+    document.getElementById("nothing-found").hidden = !(searching && found === 0);
+    document.getElementById("board-table").hidden = searching && found === 0;
+  }
+  document.getElementById("find-input").addEventListener("input", applySearch);
 
   /* Free booking times today, per service that takes bookings; hidden when none does. */
   function renderSlots(lang) {

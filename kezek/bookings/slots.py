@@ -170,9 +170,11 @@ def find_slot(db, service_id: int, at: str, now: datetime) -> Slot | None:
 
 
 def days_overview(db, service_id: int, now: datetime) -> list[dict]:
-    """Each bookable day with how many slots are still free to book."""
-    return [{"day": d, "free": sum(1 for s in day_slots(db, service_id, d, now) if s.open)}
-            for d in bookable_days(db, service_id, now)]
+    """Each bookable day with how many slots are still free to book, and whether the office is closed that day."""
+    days = bookable_days(db, service_id, now)        # NotFound for a service that takes no bookings
+    office_id = office_store.service(db, service_id)["office_id"]
+    return [{"day": d, "free": sum(1 for s in day_slots(db, service_id, d, now) if s.open),
+             "closed": closed_day(db, office_id, service_id, d)} for d in days]
 
 
 def bookable_services(db, office_id: str) -> list[dict]:

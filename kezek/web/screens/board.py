@@ -18,6 +18,9 @@ STRINGS: list[str] = [
     N_("Electronic queue"), N_("Open board"), N_("Service"), N_("Waiting now"), N_("Average wait today"),
     N_("Served today"), N_("%(n)s min"), N_("Updated at %(time)s"),
     N_("No services are open."), N_("Total"), N_("Choose language"),
+    # A big office: services under their body's heading, and a search (kk/ru/en, any case, Cyrillic or Latin).
+    N_("Other services"), N_("Search for a service or body"), N_("Services found: %(n)s"),
+    N_("Nothing found. Try another word."),
     # Free booking times today (GET /api/v1/slots/today) and where to book.
     N_("Free booking times today"), N_("Free times"), N_("Next free time"), N_("none left today"),
     N_("Book a time on your phone:"),

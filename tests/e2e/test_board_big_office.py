@@ -1,0 +1,149 @@
+"""The open board of a big office on a phone: services under their body's heading, a search, figures in line."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import screenshot
+
+pytestmark = pytest.mark.e2e
+
+# 20 state bodies of 6 services each, as in a big public reception (kk, ru, en).
+BODIES = [
+    ("Әділет департаменті", "Департамент юстиции", "Justice department"),
+    ("Жер қатынастары бөлімі", "Отдел земельных отношений", "Land relations department"),
+    ("Тұрғын үй-коммуналдық шаруашылық бөлімі", "Отдел жилищно-коммунального хозяйства", "Housing and utilities"),
+    ("Жұмыспен қамту орталығы", "Центр занятости населения", "Employment centre"),
+    ("Әлеуметтік қорғау бөлімі", "Отдел социальной защиты", "Social protection department"),
+    ("Білім бөлімі", "Отдел образования", "Education department"),
+    ("Денсаулық сақтау басқармасы", "Управление здравоохранения", "Health department"),
+    ("Мемлекеттік кірістер басқармасы", "Управление государственных доходов", "State revenue office"),
+    ("Көші-қон қызметі", "Миграционная служба", "Migration service"),
+    ("Азаматтық хал актілерін тіркеу бөлімі", "Отдел регистрации актов гражданского состояния", "Civil registry"),
+    ("Сәулет және қала құрылысы бөлімі", "Отдел архитектуры и градостроительства", "Architecture and planning"),
+    ("Ауыл шаруашылығы бөлімі", "Отдел сельского хозяйства", "Agriculture department"),
+    ("Кәсіпкерлік бөлімі", "Отдел предпринимательства", "Entrepreneurship department"),
+    ("Мәдениет және тілдерді дамыту бөлімі", "Отдел культуры и развития языков", "Culture and languages"),
+    ("Дене шынықтыру және спорт бөлімі", "Отдел физической культуры и спорта", "Sport department"),
+    ("Ветеринария бөлімі", "Отдел ветеринарии", "Veterinary department"),
+    ("Қорғаныс істері жөніндегі бөлім", "Отдел по делам обороны", "Defence affairs department"),
+    ("Бірыңғай жинақтаушы зейнетақы қоры", "Единый накопительный пенсионный фонд", "Pension fund"),
+    ("Құқықтық көмек орталығы", "Центр правовой помощи", "Legal aid centre"),
+    ("Жастар ресурстық орталығы", "Молодёжный ресурсный центр", "Youth resource centre"),
+]
+KINDS = [
+    ("Анықтама беру", "Выдача справки", "Certificates"),
+    ("Өтініштерді қабылдау", "Приём заявлений", "Applications"),
+    ("Мамандың кеңесі", "Консультация специалиста", "Consultation"),
+    ("Құжаттарды тіркеу", "Регистрация документов", "Registering documents"),
+    ("Рұқсат беру", "Выдача разрешений", "Permits"),
+    ("Есепке қою және есептен шығару", "Постановка и снятие с учёта", "Registration and deregistration"),
+]
+# Two Cyrillic letters per service, none a look-alike of a Latin letter.
+BODY_LETTERS = "БГДЖЗИЛПФЦЧШЩЫЭЮЯӘҒҚ"
+KIND_LETTERS = "БГДЖЗЛ"
+FOUND = {"kk": "Табылған қызметтер: {}", "ru": "Найдено услуг: {}", "en": "Services found: {}"}
+NOTHING = {"kk": "Ештеңе табылмады. Басқа сөзбен іздеп көріңіз.", "ru": "Ничего не найдено. Попробуйте другое слово.",
+           "en": "Nothing found. Try another word."}
+LANG_BUTTON = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
+
+# The bottom of each figure's text in every service card: one line per card, whatever its labels' lengths.
+FIGURES_SPREAD = """() => {
+  const spreads = [];
+  document.querySelectorAll('#rows tr').forEach((tr) => {
+    const cells = Array.from(tr.querySelectorAll('td.num'));
+    if (!cells.length || tr.hidden) return;
+    const bottoms = cells.map((td) => {
+      const walker = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
+      let last = null;
+      while (walker.nextNode()) if (walker.currentNode.data.trim()) last = walker.currentNode;
+      const range = document.createRange();
+      range.selectNodeContents(last);
+      const rects = range.getClientRects();
+      return rects[rects.length - 1].bottom;
+    });
+    spreads.push(Math.max(...bottoms) - Math.min(...bottoms));
+  });
+  return spreads;
+}"""
+
+
+@pytest.fixture(scope="module")
+def big_office(live_server):
+    admin = live_server.session("admin")
+    for b, (body, letter) in enumerate(zip(BODIES, BODY_LETTERS)):
+        ids = []
+        for k, (kind, second) in enumerate(zip(KINDS, KIND_LETTERS)):
+            r = admin.post(f"{live_server.url}/api/v1/services", timeout=10, json={
+                "prefix": letter + second, "name_kk": f"{body[0]}: {kind[0].lower()}",
+                "name_ru": f"{body[1]}: {kind[1].lower()}", "name_en": f"{body[2]}: {kind[2].lower()}",
+                "group_kk": body[0], "group_ru": body[1], "group_en": body[2], "sort_order": 100 + b * 10 + k})
+            assert r.status_code == 201, r.text
+            ids.append(r.json()["id"])
+        for half in (ids[:3], ids[3:]):
+            r = admin.post(f"{live_server.url}/api/v1/desks", timeout=10,
+                           json={"name": f"{letter}{len(half)}{half[0]}", "service_ids": half})
+            assert r.status_code == 201, r.text
+    return live_server
+
+
+def test_a_big_office_board_is_grouped_by_body_on_a_phone(big_office, new_page):
+    page = new_page("phone")
+    page.goto(f"{big_office.url}/board/")
+    headings = page.locator("#rows tr.body-head th")
+    expect(headings).to_have_count(5 + len(BODIES))            # the demo's 5 bodies, then the 20
+    names = headings.all_inner_texts()
+    assert names[:5] == ["Құжаттар", "Жер және тұрғын үй", "Әлеуметтік көмек", "Бизнес", "Кеңес"]
+    assert names[-20:] == [b[0] for b in BODIES]
+    # Each heading is followed by its own services only.
+    justice = page.locator("#rows tr.service-row", has_text="Әділет департаменті:")
+    expect(justice).to_have_count(6)
+    screenshot(page, "board-big-phone-kk")
+    for lang in ("ru", "en"):
+        page.get_by_role("button", name=LANG_BUTTON[lang]).click()
+        expect(headings.last).to_have_text(BODIES[-1][{"ru": 1, "en": 2}[lang]])
+        screenshot(page, f"board-big-phone-{lang}")
+
+
+@pytest.mark.parametrize("typed, lang", [("адилет", "kk"), ("ӘДІЛЕТ", "kk"), ("юстиции", "ru"), ("ЮСТИЦИ", "ru"),
+                                         ("justice", "en"), ("adilet", "kk"), ("ädılet", "kk")])
+def test_the_search_finds_a_body_whatever_the_script_and_case(big_office, new_page, typed, lang):
+    page = new_page("phone")
+    page.goto(f"{big_office.url}/board/?lang={lang}")
+    expect(page.locator("#rows tr.service-row").first).to_be_visible()
+    page.get_by_label({"kk": "Қызметті немесе мемлекеттік органды іздеу", "ru": "Поиск услуги или госоргана",
+                       "en": "Search for a service or body"}[lang]).fill(typed)
+    expect(page.locator("#find-count")).to_have_text(FOUND[lang].format(6))
+    shown = page.locator("#rows tr.service-row:visible")
+    expect(shown).to_have_count(6)
+    expect(page.locator("#rows tr.body-head:visible")).to_have_count(1)
+    expect(page.locator("#rows tr.body-head:visible")).to_have_text(BODIES[0][{"kk": 0, "ru": 1, "en": 2}[lang]])
+    if typed in ("адилет", "юстиции", "justice"):
+        screenshot(page, f"board-big-search-{lang}")
+
+
+def test_the_search_finds_a_service_across_bodies_and_says_when_nothing_matches(big_office, new_page):
+    page = new_page("phone")
+    page.goto(f"{big_office.url}/board/?lang=ru")
+    search = page.get_by_label("Поиск услуги или госоргана")
+    search.fill("выдача справки")                               # one kind of service in each of the 20 bodies
+    expect(page.locator("#rows tr.service-row:visible")).to_have_count(20)
+    search.fill("справки миграц")                               # every word must match
+    expect(page.locator("#rows tr.service-row:visible")).to_have_count(1)
+    search.fill("щщщ")
+    expect(page.locator("#nothing-found")).to_have_text(NOTHING["ru"])
+    expect(page.locator("#board-table")).to_be_hidden()
+    screenshot(page, "board-big-nothing-ru")
+    search.fill("")
+    expect(page.locator("#rows tr.service-row:visible")).to_have_count(7 + 120)
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_on_a_phone_the_three_figures_of_a_service_line_up(big_office, new_page, lang):
+    big_office.issue(1)
+    for size in ((360, 740), (412, 915), (320, 640)):
+        page = new_page(size)
+        page.goto(f"{big_office.url}/board/?lang={lang}")
+        expect(page.locator("#rows td.num").first).to_be_visible()
+        spreads = page.evaluate(FIGURES_SPREAD)
+        assert spreads and max(spreads) <= 1, f"{lang} at {size}: figures at different heights {max(spreads)} px"
