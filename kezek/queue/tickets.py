@@ -57,6 +57,7 @@ def desk_view(db, desk_id: int) -> dict:
     current = store.ticket(db, desk["current_ticket_id"]) if desk["current_ticket_id"] else None
     return {"id": desk["id"], "name": desk["name"], "paused": bool(desk["paused"]),
             "pause_reason": desk["pause_reason"], "service_ids": desk["service_ids"],
+            "paused_at": desk["changed_at"] if desk["paused"] else None,   # the desk screen shows how long
             "current": current["display_number"] if current else None,
             "current_status": current["status"] if current else None}
 

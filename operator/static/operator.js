@@ -11,7 +11,7 @@
   const $ = (id) => document.getElementById(id);
   const S = {
     user: null, offices: [], office: null, deskId: null, desks: [], snap: null, snapAt: 0, skewMs: 0,
-    socket: null, busy: null, pending: null, generation: 0, applied: 0, services: [],
+    socket: null, scoped: false, busy: null, pending: null, generation: 0, applied: 0, services: [],
     printers: {}, refreshTimer: null, refreshDue: 0, waiters: [], messageTimer: null, dialogTicket: null,
     booked: {},   // ticket id -> its booking's slot (UTC ISO), remembered from the queue for the called ticket
   };
@@ -19,14 +19,14 @@
   // Which actions make sense in which desk state.
   const OFFERED = {
     idle: ["call-next", "pause"],
-    called: ["recall", "start", "no-show", "return", "transfer"],
-    serving: ["finish", "transfer"],
+    called: ["recall", "start", "no-show", "return", "transfer", "sms"],
+    serving: ["finish", "transfer", "sms"],
     paused: ["resume"],
   };
   // Layout-independent keys (a Kazakh or Russian keyboard layout still types KeyR).
   const KEYS = {
     F1: "call-next", Space: "call-next", KeyR: "recall", KeyS: "start", KeyF: "finish",
-    KeyN: "no-show", KeyL: "return", KeyT: "transfer", KeyP: "pause",
+    KeyN: "no-show", KeyL: "return", KeyT: "transfer", KeyP: "pause", KeyM: "sms",
   };
 
   /* ---------- small helpers ---------- */
@@ -254,10 +254,14 @@
       const button = choice(list, "op-desk-choice", () => chooseDesk(desk.id));
       button.dataset.desk = desk.id;
       button.append(el("strong", null, deskLabel(desk.name)));
-      button.append(el("span", "op-desk-services", desk.service_ids.map((id) => {
+      // The bodies (state bodies, groups) whose services the desk serves: what a clerk recognises.
+      const bodies = [];
+      desk.service_ids.forEach((id) => {
         const service = serviceById(id);
-        return service ? service.prefix : "";
-      }).join(" ")));
+        const body = service && (service["group_" + K.lang] || service.group_kk || serviceName(service));
+        if (body && !bodies.includes(body)) bodies.push(body);
+      });
+      button.append(el("span", "op-desk-services", bodies.join(" · ")));
     });
     showChoices("op-desks", list);
   }
@@ -278,13 +282,18 @@
   /* ---------- the live state ---------- */
   function connect() {
     disconnect();
-    const auth = { screen: "operator", desk: S.deskId };
+    // scope "desk": the server sends this desk's own queue and changes (desk.queue), not every office event.
+    const auth = { screen: "operator", desk: S.deskId, scope: "desk" };
     if (S.office) auth.office = S.office;   // the rooms of the desk's office
-    const refreshSoon = () => refresh(150);
+    // A server without scoped desk screens sends the office's events: read the desk's state after each.
+    const refreshSoon = () => { if (!S.scoped) refresh(150); };
     const handlers = {
       snapshot: (snap) => {
-        if (snap && snap.desk && snap.desk.id === S.deskId) apply(snap, ++S.generation);
+        if (!snap || !snap.desk || snap.desk.id !== S.deskId) return;
+        S.scoped = snap.scope === "desk";
+        apply(snap, ++S.generation);
       },
+      "desk.queue": (own) => { if (own && own.desk_id === S.deskId) apply(own, ++S.generation); },
       "printer.changed": printerChanged,
     };
     ["ticket.issued", "ticket.called", "ticket.recalled", "ticket.started", "ticket.finished",
@@ -341,7 +350,7 @@
     const deskId = S.deskId;
     let answer;
     try {
-      answer = await K.api("GET", "/api/v1/desks/" + deskId + "/state");
+      answer = await K.api("GET", "/api/v1/desks/" + deskId + "/state" + (S.scoped ? "?scope=desk" : ""));
     } catch (e) {
       return; // offline: the socket's reconnect brings a snapshot
     }
@@ -356,9 +365,28 @@
     }
   }
 
+  /* A desk's own state (desk.queue, or read after an action) over the last snapshot: the office's
+     services keep their names, the desk's own services get their new counts. */
+  function withOwn(snap, own) {
+    const counts = new Map(own.services.map((s) => [s.id, s]));
+    const services = snap.services.map((s) => (counts.has(s.id)
+      ? Object.assign({}, s, { waiting: counts.get(s.id).waiting, estimated_wait_s: counts.get(s.id).estimated_wait_s })
+      : s));
+    const desks = (snap.desks || []).map((d) => (d.id === own.desk.id ? own.desk : d));
+    return Object.assign({}, snap, { seq: own.seq, desk: own.desk, current: own.current, queue: own.queue,
+      served_today: own.served_today, services, desks });
+  }
+
   function apply(snap, generation) {
-    if (generation < S.applied) return; // an older answer overtaken by a newer one
-    S.applied = generation;
+    const own = snap.scope === "desk" && !snap.office;   // a desk's own state, not a whole snapshot
+    if (own) {
+      // Ordered by the log: a state older than the one on screen (a push overtaken by a read) is dropped.
+      if (!S.snap || (S.snap.seq || 0) > snap.seq) return;
+      snap = withOwn(S.snap, snap);
+    } else if (generation < S.applied) {
+      return; // an older answer overtaken by a newer one
+    }
+    S.applied = Math.max(S.applied, generation);
     S.snap = snap;
     S.snapAt = Date.now();
     const first = snap.queue[0];
@@ -371,6 +399,17 @@
     render();
   }
 
+  /* A scoped screen hears only its own services' counts: the transfer dialog reads the others' first. */
+  async function freshCounts() {
+    if (!S.scoped || !S.snap) return;
+    try {
+      const answer = await K.api("GET", inOffice("/api/v1/services"));
+      if (answer.status !== 200 || !S.snap) return;
+      const waiting = new Map(answer.data.services.map((s) => [s.id, s.waiting]));
+      S.snap.services.forEach((s) => { if (waiting.has(s.id)) s.waiting = waiting.get(s.id); });
+    } catch (e) { /* offline: the dialog shows the counts it has */ }
+  }
+
   function deskState() {
     const snap = S.snap;
     if (!snap || !snap.desk) return null;
@@ -381,8 +420,12 @@
 
   function deskQueue() {
     if (!S.snap || !S.snap.desk) return [];
-    const ids = S.snap.desk.service_ids;
-    return S.snap.queue.filter((t) => ids.includes(t.service_id));
+    if (S.scoped) return S.snap.queue;   // the server sent what this desk may call, in order
+    const ids = S.snap.desk.service_ids, desk = S.snap.desk.id, me = S.user && S.user.id;
+    // As kezek/queue/policy.py may_call: a ticket sent to one desk or one specialist is theirs alone.
+    return S.snap.queue.filter((t) => (t.target_desk_id == null || t.target_desk_id === desk)
+      && (t.target_user_id == null || t.target_user_id === me)
+      && (ids.includes(t.service_id) || t.target_desk_id === desk || t.target_user_id === me));
   }
 
   function waited(item) {
@@ -406,6 +449,7 @@
     $("op-deskname").textContent = deskLabel(desk.name);
     renderCurrent(state);
     renderSide();
+    if (window.KezekVisit) window.KezekVisit.render(state);   // a transfer's note, the paused time
     tick();
   }
 
@@ -418,7 +462,9 @@
       }
       button.querySelector(".op-key").textContent = button.dataset.key.replace("Space", K.t("Space"));
       button.querySelector(".op-label").textContent = K.t(button.dataset.i18nText);
-      button.hidden = !offered.includes(action);
+      // SMS to the visitor only where the office can text (operator_visit.js asks the server once a ticket).
+      button.hidden = !offered.includes(action)
+        || (action === "sms" && !(window.KezekVisit && window.KezekVisit.smsOffered(S.snap && S.snap.current)));
       button.disabled = Boolean(S.busy);
       button.classList.toggle("op-in-flight", S.busy === action);
     });
@@ -553,7 +599,9 @@
       case "call-next": return send(action, desk + "/call-next", {});
       case "resume": return send(action, desk + "/resume", {});
       case "pause": return openDialog("op-pause");
-      case "transfer": return openTransfer(current);
+      case "transfer": return freshCounts().then(() => window.KezekVisit.transfer(current));
+      case "finish": return window.KezekVisit.finish(current);      // with the visit's outcome
+      case "sms": return window.KezekVisit.sms(current);
       default: return send(action, "/api/v1/tickets/" + current.id + "/" + action, {});
     }
   }
@@ -616,7 +664,7 @@
     if (action === "call-next" || action === "call") message(K.t("%(number)s was called.", { number: ticket.number }));
     if (action === "transfer") {
       message(K.t("%(number)s was sent to: %(service)s",
-        { number: ticket.number, service: serviceName(serviceById(body.service)) }));
+        { number: ticket.number, service: window.KezekVisit.sentTo(body) }));
     }
     if (action === "return") message(K.t("%(number)s waits in the queue again.", { number: ticket.number }));
   }
@@ -635,47 +683,8 @@
   }
 
   function setDialogsBusy(busy) {
-    ["op-transfer-submit", "op-call-submit", "op-pause-submit"].forEach((id) => { $(id).disabled = busy; });
-  }
-
-  function openTransfer(ticket) {
-    S.dialogTicket = ticket;
-    $("op-transfer-title").textContent = K.t("Transfer %(number)s to another service", { number: ticket.number });
-    const box = $("op-transfer-services");
-    box.querySelectorAll(".op-choice").forEach((n) => n.remove());
-    S.snap.services.filter((s) => s.active && s.id !== ticket.service_id).forEach((service) => {
-      const label = el("label", "op-choice");
-      const input = el("input");
-      input.type = "radio";
-      input.name = "service";
-      input.value = service.id;
-      label.append(input, el("span", "op-prefix", service.prefix), el("span", null, serviceName(service)),
-        el("span", "op-muted", K.t("waiting: %(n)s", { n: service.waiting })));
-      box.append(label);
-    });
-    $("op-transfer-first").checked = false;
-    $("op-transfer-reason").value = "";
-    $("op-transfer-why").hidden = true;
-    openDialog("op-transfer");
-  }
-
-  async function submitTransfer(event) {
-    event.preventDefault();
-    const chosen = document.querySelector("#op-transfer-services input:checked");
-    const error = $("op-transfer-error");
-    if (!chosen) return showDialogError(K.t("Choose a service."), "error", error);
-    const body = { service: Number(chosen.value), first: $("op-transfer-first").checked };
-    if (body.first) {
-      // Every jump has a reason: putting a visitor first is kept in the log with why.
-      body.reason = $("op-transfer-reason").value.trim();
-      if (!body.reason) {
-        showDialogError(K.t("Write the reason."), "error", error);
-        $("op-transfer-reason").focus();
-        return;
-      }
-    }
-    const answer = await send("transfer", "/api/v1/tickets/" + S.dialogTicket.id + "/transfer", body, error);
-    if (answer && answer.status < 400) $("op-transfer").close();
+    ["op-transfer-submit", "op-call-submit", "op-pause-submit", "op-finish-submit", "op-sms-submit"]
+      .forEach((id) => { $(id).disabled = busy; });
   }
 
   function openCall(ticket) {
@@ -770,15 +779,13 @@
     localStorage.removeItem(OFFICE_KEY);
     showOffices();
   });
-  $("op-transfer-form").addEventListener("submit", submitTransfer);
-  $("op-transfer-first").addEventListener("change", () => {
-    $("op-transfer-why").hidden = !$("op-transfer-first").checked;
-    if ($("op-transfer-first").checked) $("op-transfer-reason").focus();
-  });
   $("op-call-form").addEventListener("submit", submitCall);
   $("op-pause-form").addEventListener("submit", submitPause);
   document.addEventListener("keydown", onKey);
   setInterval(tick, 1000);
+  // What the visit dialogs (operator_visit.js) use of this screen: its state and its one way of sending.
+  K.desk = { S, send, serviceName, serviceById, deskLabel, el, openDialog, showDialogError, message, inOffice,
+    clock, since, rerender: () => render() };
   markLang();
   renderActions(null);
   boot();

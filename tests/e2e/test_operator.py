@@ -93,6 +93,15 @@ def offered(page) -> list[str]:
     return sorted(page.eval_on_selector_all("#op-actions [data-action]:not([hidden])", "bs => bs.map(b => b.dataset.action)"))
 
 
+def finish_visit(page, outcome: int = 0) -> None:
+    """Finish service: the dialog asks what the visit came to; the first outcome (resolved) unless told."""
+    action(page, "finish").click()
+    page.wait_for_selector("#op-finish[open]", timeout=WAIT_MS)
+    page.check(f"#op-finish-outcomes input >> nth={outcome}")
+    page.click("#op-finish-submit")
+    wait_state(page, "idle")
+
+
 def wait_until(check, what: str, seconds: float = 15):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -138,7 +147,7 @@ def test_an_operator_calls_starts_and_finishes_and_the_display_hears_the_call(ne
         action(page, "call-next").click()
         wait_state(page, "called")
         assert current_number(page) == ticket["number"]
-        assert offered(page) == ["no-show", "recall", "return", "start", "transfer"]
+        assert offered(page) == ["no-show", "recall", "return", "start", "transfer"]   # no SMS: none set up
         wait_until(lambda: ticket["number"] in display.numbers(), "the display hears the call")
         assert public(live_server, ticket)["status"] == "called"
 
@@ -148,8 +157,7 @@ def test_an_operator_calls_starts_and_finishes_and_the_display_hears_the_call(ne
         assert "Serving for" in page.text_content("#op-time-since")
         assert public(live_server, ticket)["status"] == "serving"
 
-        action(page, "finish").click()
-        wait_state(page, "idle")
+        finish_visit(page)
         assert public(live_server, ticket)["status"] == "done"
         assert page.text_content("#op-served") != served_before
         assert not page.is_visible(f'#op-queue [data-number="{ticket["number"]}"]')
@@ -419,6 +427,10 @@ def test_every_state_in_each_language(new_page, live_server, staff, lang):
     screenshot(page, f"dialog_transfer_{lang}")
     page.keyboard.press("Escape")
     action(page, "finish").click()
+    page.wait_for_selector("#op-finish[open]")
+    page.check("#op-finish-outcomes input >> nth=0")
+    screenshot(page, f"dialog_finish_{lang}")
+    page.click("#op-finish-submit")
     wait_state(page, "idle")
     page.click("#op-queue li:nth-child(2) [data-call]")
     page.wait_for_selector("#op-call[open]")

@@ -125,6 +125,24 @@ def ticket_unsubscribe(token, channel):
     return _answer(db, ticket, 200)
 
 
+def _staff_ticket(db, ticket_id: int) -> dict:
+    ticket = queue_store.ticket(db, ticket_id)
+    if ticket is None or ticket["office_id"] not in g.user["offices"]:
+        raise NotFound("Ticket not found.", "ticket_not_found")
+    return ticket
+
+
+@bp.get("/tickets/<int:ticket_id>/phone")
+@access("operator")
+def operator_phone_state(ticket_id):
+    """For the desk: whether the office can text, and the ticket's phone as its last two digits only."""
+    db = get_db()
+    ticket = _staff_ticket(db, ticket_id)
+    phones = [s["address"] for s in store.for_ticket(db, ticket["id"]) if s["channel"] == "sms"]
+    return jsonify({"sms": _channels(db, ticket["office_id"])["sms"],
+                    "phone_ends": phones[-1][-2:] if phones else None})
+
+
 @bp.post("/tickets/<int:ticket_id>/phone")
 @access("operator")
 def operator_phone(ticket_id):
@@ -243,7 +261,10 @@ def openapi_paths() -> dict:
             "post": op("SMS for a ticket (public; 409 with no gateway)", "public", obj, "201", body=phone,
                        params=[token]),
             "delete": op("Stop a ticket's SMS; the phone is deleted", "public", obj, params=[token])},
-        "/api/v1/tickets/{ticket_id}/phone": {"post": op("An operator gives a caller's phone for SMS", "operator",
+        "/api/v1/tickets/{ticket_id}/phone": {
+            "get": op("For the desk: whether the office can text, the phone's last two digits", "operator", obj,
+                      params=[ticket_id]),
+            "post": op("An operator gives a caller's phone for SMS", "operator",
                                                          obj, "201", body=phone, params=[ticket_id])},
         "/api/v1/notify/telegram/{secret}": {"post": op(
             "Telegram's webhook (404 without the secret header)", "public", obj, body=obj,

@@ -42,6 +42,18 @@ ERROR_MESSAGES = {
     "forbidden": N_("Your role does not allow this."),
     "csrf": N_("Your session has ended. Please sign in again."),
     "missing_field": N_("Fill in every field."),
+    # Transfers, visit outcomes, the visitor's phone (operator_visit.js).
+    "transferred_elsewhere": N_("This visitor was sent to another desk or specialist."),
+    "target_required": N_("Choose where the visitor goes."),
+    "one_target": N_("Choose a desk or a specialist, not both."),
+    "same_desk": N_("The visitor is already at this desk."),
+    "user_not_found": N_("No such specialist."),
+    "outcome_not_found": N_("That outcome is no longer in the list: choose another."),
+    "outcome_required": N_("Choose what the visit came to."),
+    "note_too_long": N_("The note is too long (500 characters at most)."),
+    "sms_off": N_("SMS is not set up in this office."),
+    "ticket_ended": N_("The ticket has ended."),
+    "bad_phone": N_("Check the phone number."),
 }
 
 # Printer states that stop a kiosk from printing (kezek.printers.REFUSING, less 'unknown').
@@ -93,6 +105,16 @@ STRINGS: list[str] = [
     N_("Too many requests: wait a minute."),
     N_("Choose a free time."),
     N_("Booked for %(time)s"),
+    # Transfer to a service, a desk or a specialist; the visit's outcome; SMS (operator_visit.js).
+    N_("Transfer %(number)s"), N_("Transfer to"), N_("To a service"), N_("To a desk"), N_("To a specialist"),
+    N_("Search"), N_("Nothing matches the search."), N_("Desk"), N_("Specialist"), N_("Other services"),
+    N_("Choose a desk."), N_("Choose a specialist."), N_("Note for the receiving desk (staff only)"),
+    N_("Transferred from desk %(desk)s"), N_("Finish %(number)s"), N_("What did the visit come to?"),
+    N_("Other services served in this visit"), N_("Note (staff only, optional)"),
+    N_("Paused for: %(time)s"), N_("SMS to the visitor"), N_("SMS for %(number)s"),
+    N_("SMS for %(number)s: the number ends in …%(end)s"), N_("Visitor's phone number"), N_("Send SMS updates"),
+    N_("The visitor gets an SMS when their turn nears and when called. The number is kept only while the ticket lives."),
+    N_("%(number)s will get SMS updates."),
     # A user who works in several offices picks one (remembered in the browser).
     N_("Choose your office"),
     N_("Change office"),
