@@ -83,6 +83,8 @@ def test_every_screen_recovers_the_true_state_after_a_restart_by_itself(server, 
     _waiting_on_kiosk(pages["kiosk"], Б, 1)
     _waiting_on_display(pages["display"], Б, 1)
     expect(pages["operator"].locator("#op-in-queue")).to_have_text("In queue: 1", timeout=WAIT_MS)
+    for name, page in pages.items():
+        screenshot(page, f"drill-{name}-before")          # each screenshot runs axe-core on the screen as it is
 
     server.stop()
     expect(pages["kiosk"].locator("#screen-offline")).to_be_visible(timeout=WAIT_MS)
@@ -128,5 +130,7 @@ def test_every_screen_recovers_the_true_state_after_a_restart_by_itself(server, 
     expect(display.locator("#now-number")).to_have_text(nxt["number"], timeout=WAIT_MS)
     _waiting_on_kiosk(kiosk, Б, 2)
     expect(phone.locator("#go")).to_be_hidden(timeout=WAIT_MS)   # the visitor missed the call: no-show
+    expect(phone.locator("#ended-title")).to_be_visible(timeout=WAIT_MS)
     for name, page in pages.items():
         assert _still_same_page(page), f"the {name} page reloaded"
+        screenshot(page, f"drill-{name}-after")
