@@ -20,6 +20,7 @@
   };
   const CODE_LENGTH = 8;
   const Guide = window.KioskGuide;
+  const Find = window.KioskFind;
   const TICKET_IDLE_FACTOR = 6;    // the ticket screen stays six idle times (2 min by default)
   const VOICE_IDLE_FACTOR = 3;     // with the voice guide every time limit is three times longer
 
@@ -86,7 +87,8 @@
   function show(screen) {
     state.screen = screen;
     render();
-    if (screen === "services") fitCards();
+    if (screen === "services") Find.render();
+    if (screen === "search") { Find.drawKeyboard(); Find.renderSearch(); }
     if (screen === "booking") renderCode();
     armIdle();
     Guide.screenShown();
@@ -102,6 +104,8 @@
     state.code = "";
     state.raw = "";
     state.checking = false;
+    state.codeWrong = false;
+    Find.reset();
     clearTimeout(state.printTimer);
     closeNotice();
     $("more-time").hidden = true;
@@ -189,84 +193,14 @@
 
   function groupKey(s) { return s.group_kk || s.group_ru || s.group_en || ""; }
 
-  function visibleServices() {
-    const all = state.services.slice().sort((a, b) => (a.sort_order - b.sort_order) || (a.id - b.id));
-    return state.group === null ? all : all.filter((s) => groupKey(s) === state.group);
-  }
-
-  function needsGroups() {
-    const groups = new Set(state.services.map(groupKey));
-    return state.group === null && state.services.length > FLAT_LIMIT && groups.size > 1;
-  }
-
-  /* Inside a group the heading names the group; otherwise it asks for a service. */
-  function renderServicesTitle() {
-    const title = $("services-title");
-    const member = state.group === null ? null : state.services.find((s) => groupKey(s) === state.group);
-    const name = member ? local(member, "group") : "";
-    if (name) {
-      delete title.dataset.i18n;
-      title.textContent = name;
-    } else {
-      title.dataset.i18n = "Select a service";
-      title.textContent = Kezek.t("Select a service");
-    }
-  }
-
+  /* The services screen: a small office's one list, or a big one's most asked, bodies, A–Z (kiosk_find.js). */
   function renderServices() {
-    const box = $("services");
-    box.textContent = "";
-    renderServicesTitle();
-    let count = 0;
-    if (needsGroups()) {
-      const groups = new Map();
-      visibleServices().forEach((s) => {
-        const key = groupKey(s);
-        if (!groups.has(key)) groups.set(key, []);
-        groups.get(key).push(s);
-      });
-      groups.forEach((members, key) => {
-        const btn = document.createElement("button");
-        btn.type = "button";
-        btn.className = "btn service group";
-        btn.dataset.group = key;
-        btn.appendChild(span("svc-body", ""));
-        btn.firstChild.appendChild(span("svc-name", local(members[0], "group") || members.map((s) => s.prefix).join(" ")));
-        btn.firstChild.appendChild(span("svc-meta", members.map((s) => s.prefix).join(" · ")));
-        box.appendChild(btn);
-        count += 1;
-      });
-    } else {
-      visibleServices().forEach((s) => {
-        const btn = document.createElement("button");
-        btn.type = "button";
-        btn.className = "btn service";
-        btn.dataset.serviceId = String(s.id);
-        fillCard(btn, s);
-        box.appendChild(btn);
-        count += 1;
-      });
-    }
-    box.dataset.count = String(count);
-    // Fit every card without scrolling: columns by orientation, rows share the height.
-    const landscape = innerWidth > innerHeight;
-    const columns = landscape ? (count > 6 ? 3 : 2) : (count > 8 ? 2 : 1);
-    box.style.gridTemplateColumns = "repeat(" + Math.min(columns, Math.max(count, 1)) + ", minmax(0, 1fr))";
-    fitCards();
+    if (state.screen === "search") Find.renderSearch();
+    else Find.render();
   }
 
-  /* Shrink a card's text step by step until its name fits (admins may write long names). */
   function fitCards() {
-    document.querySelectorAll("#services .service").forEach((btn) => {
-      if (!btn.getClientRects().length) return;
-      let scale = 1;
-      btn.style.fontSize = "";
-      const over = () => btn.scrollHeight > btn.clientHeight + 1 || btn.scrollWidth > btn.clientWidth + 1;
-      while (over() && scale > 0.55) {
-        scale -= 0.05;
-        btn.style.fontSize = scale + "rem";
-      }
-    });
+    ["services", "search-results"].forEach((id) => Find.fitAll(Array.from($(id).children)));
   }
 
   function applyServices(list) {
@@ -275,11 +209,10 @@
     state.services = list;
     if (state.service) state.service = list.find((s) => s.id === state.service.id) || state.service;
     if (!sameSet) {
-      if (state.group !== null && !list.some((s) => groupKey(s) === state.group)) state.group = null;
       renderServices();
       return;
     }
-    document.querySelectorAll("#services .service[data-service-id]").forEach((btn) => {
+    document.querySelectorAll("#services .service[data-service-id], #search-results .service[data-service-id]").forEach((btn) => {
       const s = list.find((x) => String(x.id) === btn.dataset.serviceId);
       if (s) fillCard(btn, s);
     });
@@ -291,12 +224,13 @@
       const answer = await Kezek.api("GET", "/api/v1/services", undefined, { token: state.token });
       if (answer.status === 200 && answer.data && Array.isArray(answer.data.services)) applyServices(answer.data.services);
     } catch (e) { /* the socket's status shows a lost server */ }
+      if (await Find.load(state.token)) renderServices();
   }
 
   /* ---- the ticket ---- */
 
   function setChoicesDisabled(disabled) {
-    document.querySelectorAll("#screen-priority button[data-priority], #services .service").forEach((btn) => {
+    document.querySelectorAll("#screen-priority button[data-priority], #services .service, #search-results .service").forEach((btn) => {
       btn.disabled = disabled || btn.classList.contains("unavailable");
     });
   }
@@ -354,7 +288,9 @@
     const walkIn = Boolean(appointment && appointment.walk_in);
     $("ticket-walk-in").hidden = !walkIn;
     $("ticket-walk-in").textContent = walkIn ? Kezek.t("You booked less than %(n)s minutes ahead: you wait in the common queue.", { n: appointment.walk_in_lead_min }) : "";
-    $("ticket-ahead").textContent = Kezek.t("People ahead of you: %(n)s", { n: ticket.people_ahead || 0 });
+    $("ticket-ahead").textContent = aheadText(ticket);
+    $("ticket-desks").textContent = desksText(ticket);
+    $("ticket-desks").hidden = !desksText(ticket);
     const minutes = Kezek.minutes(ticket.estimated_wait_s);
     $("ticket-wait").textContent = Kezek.t("Estimated wait: %(min)s min", { min: minutes });
     $("ticket-wait").hidden = !ticket.people_ahead || minutes < 1;
@@ -363,11 +299,30 @@
     if (printing === "pending") awaitPrint();
     else setPrint("photo", printing === "unavailable");
     show("ticket");
+    // No printer at this kiosk: the ticket on the screen is the ticket, not a failure to print.
   }
+    else if (printing === "none") setPrint("screen", false);
 
   /* The ticket as the voice guide reads it: number, service, people ahead, the wait, where the paper comes out. */
   function ticketClips() {
     const t = state.ticket;
+  /* "You are next" for nobody ahead (the visitor does not count a zero), else how many. */
+  function aheadText(ticket) {
+    return ticket.people_ahead ? Kezek.t("People ahead of you: %(n)s", { n: ticket.people_ahead }) : Kezek.t("You are next");
+  }
+
+  /* Which desks serve the ticket's service ("Served at desks: 3, 5, 7"), the first eight. */
+  function desksValue(ticket) {
+    const desks = (ticket && ticket.desks) || [];
+    return desks.slice(0, 8).join(", ") + (desks.length > 8 ? ", …" : "");
+  }
+
+  function desksText(ticket) {
+    const desks = (ticket && ticket.desks) || [];
+    if (!desks.length) return "";
+    return Kezek.t(desks.length === 1 ? "Served at desk: %(desks)s" : "Served at desks: %(desks)s", { desks: desksValue(ticket) });
+  }
+
     if (!t) return [];
     const p = Guide.phrase;
     const clips = [p("Your ticket number"), { number: t.number, text: t.number }];
@@ -375,7 +330,10 @@
       const service = state.services.find((s) => s.id === t.service_id) || state.service;
       if (service) clips.push({ service: service.id, text: local(service, "name") });
     }
-    clips.push(p("People ahead of you: %(n)s", { n: t.people_ahead || 0 }));
+    clips.push(t.people_ahead ? p("People ahead of you: %(n)s", { n: Math.min(t.people_ahead, 999) }) : p("You are next"));
+    if (t.desks && t.desks.length) {
+      clips.push(p(t.desks.length === 1 ? "Served at desk: %(desks)s" : "Served at desks: %(desks)s", { desks: desksValue(t) }));
+    }
     const minutes = Kezek.minutes(t.estimated_wait_s);
     if (t.people_ahead && minutes > 0) clips.push(p("Estimated wait: %(min)s min", { min: Math.min(minutes, 999) }));
     return clips.concat(printClips());
@@ -388,6 +346,7 @@
     return [p("Photograph this code"), p(PRINT_TEXT.photo[1])];
   }
 
+    if (state.print === "screen") return [p(PRINT_TEXT.screen[1])];
   function awaitPrint() {
     setPrint("printing", false);
     clearTimeout(state.printTimer);
@@ -400,6 +359,7 @@
     photo: ["Photograph this code",
       "The ticket was not printed. Scan or photograph the code: it opens your ticket on your phone."],
   };
+    screen: ["Thank you!", "Scan the code: it opens your ticket on your phone."],
 
   function setPrint(mode, canRetry) {
     state.print = mode;
@@ -450,7 +410,8 @@
     box.textContent = "";
     for (let i = 0; i < CODE_LENGTH; i += 1) {
       const cell = document.createElement("span");
-      cell.className = "code-cell" + (i === 4 ? " gap" : "") + (i === state.code.length ? " next" : "");
+      cell.className = "code-cell" + (i === 4 ? " gap" : "") + (!state.codeWrong && i === state.code.length ? " next" : "")
+        + (state.codeWrong ? " wrong" : "");
       cell.textContent = state.code[i] || "";
       box.appendChild(cell);
     }
@@ -458,12 +419,16 @@
     $("btn-check-in").disabled = state.code.length !== CODE_LENGTH || state.checking;
     document.querySelectorAll(".chip-lang").forEach((b) => b.classList.toggle("chosen", b.dataset.setLang === Kezek.lang));
   }
+    box.classList.toggle("wrong", state.codeWrong);
 
   function pressKey(key) {
     if (state.checking) return;
     if (key === "erase") state.code = state.code.slice(0, -1);
     else if (key === "ok") { checkIn(); return; }
     else if (state.code.length < CODE_LENGTH) state.code += key;
+    // After a wrong code the 8 digits stay, selected: a digit starts a new code, Erase corrects the last.
+    if (state.codeWrong && /^\d$/.test(key)) state.code = "";
+    if (key !== "ok") state.codeWrong = false;
     renderCode();
   }
 
@@ -489,6 +454,7 @@
       renderCode();
     }
   }
+      state.codeWrong = false;
 
   async function checkIn() {
     if (state.checking || state.code.length !== CODE_LENGTH) return;
@@ -540,7 +506,7 @@
     } else if (error.code === "booking_used") {
       notice("This booking has been used already.");
     } else if (answer.status === 404) {
-      state.code = "";
+      state.codeWrong = true;
       notice("Booking not found. Please check the code.");
     } else if (answer.status === 429) {
       notice("Too many attempts: please wait a minute.");
@@ -607,6 +573,7 @@
     renderStart();
     if (state.screen === "loading") goHome();
     else render();
+    Find.load(state.token).then((ok) => { if (ok && ["services", "search"].includes(state.screen)) renderServices(); });
   }
 
   function onQueue(change) {
@@ -614,7 +581,7 @@
     const counts = new Map(change.services.map((s) => [s.id, s]));
     applyServices(state.services.map((s) => (counts.has(s.id) ? { ...s, ...counts.get(s.id) } : s)));
     // Availability is not in queue.changed (an admin's change sends one): ask again while someone is choosing.
-    if (state.screen === "services" || state.screen === "priority") {
+    if (["services", "search", "priority"].includes(state.screen)) {
       clearTimeout(state.refreshTimer);
       state.refreshTimer = setTimeout(refreshServices, 300);
     }
@@ -659,13 +626,11 @@
     if (btn.dataset.lang) {
       Kezek.setLang(btn.dataset.lang);
       translate();
-      state.group = null;
-      renderServices();
+      Find.reset();
       show("services");
       refreshServices();
-    } else if (btn.dataset.group !== undefined) {
-      state.group = btn.dataset.group;
-      renderServices();
+    } else if (btn.closest("#screen-services, #screen-search") && !btn.dataset.serviceId && !btn.dataset.action) {
+      findTap(btn);
     } else if (btn.dataset.serviceId) {
       state.service = state.services.find((s) => String(s.id) === btn.dataset.serviceId);
       if (!state.service || !state.service.available) return;
@@ -673,6 +638,7 @@
       show("priority");
     } else if (btn.dataset.priority !== undefined) {
       takeTicket(btn.dataset.priority || null);
+      state.from = state.screen === "search" ? "search" : "services";
     } else if (btn.dataset.action === "booking") {
       openBooking();
     } else if (btn.dataset.setLang) {
@@ -703,8 +669,9 @@
       goHome();
     } else if (btn.dataset.action === "back") {
       if (state.screen === "booking") { if (state.bookingFrom === "services") show("services"); else goHome(); }
-      else if (state.screen === "priority") show("services");
-      else if (state.group !== null) { state.group = null; renderServices(); }
+      else if (state.screen === "priority") show(state.from || "services");
+      else if (state.screen === "search") show("services");
+      else if (Find.back()) { Find.render(); Guide.screenShown(); }
       else goHome();
     }
   }
@@ -712,6 +679,30 @@
   function guardTouch() {
     const stop = (e) => e.preventDefault();
     document.addEventListener("contextmenu", stop);
+  /* The finder's buttons: search, A–Z, bodies, pages, the keyboard; the voice guide says what changed. */
+  function findTap(btn) {
+    const done = Find.tap(btn);
+    if (!done) return;
+    if (done.screen) { show(done.screen); return; }
+    if (done.view) { Find.render(); armIdle(); Guide.screenShown(); return; }
+    const p = Guide.phrase;
+    if (done.page) {
+      const pager = btn.closest(".pager");
+      const target = pager.querySelector('[data-page="' + btn.dataset.page + '"]');
+      if (target.disabled) pager.querySelector("button:not([disabled])")?.focus({ preventScroll: true });
+      Guide.say(Find.pageClips(pager));
+    } else if (done.search) {
+      const found = done.search.found;
+      const typed = done.typed === undefined ? [] : Find.clips(btn);
+      Guide.say(typed.concat(Find.query.trim() ? [found ? p("Found: %(n)s", { n: Math.min(found, 999) })
+        : p("Nothing found. Try another word or choose by state body.")] : []));
+    } else if (done.keyboard) {
+      const again = document.querySelector('#keyboard [data-char]');
+      if (again) again.focus({ preventScroll: true });
+      Guide.say([p(done.keyboard === "kk" ? "Қазақша" : done.keyboard === "ru" ? "Русский" : "English", null, done.keyboard)]);
+    }
+  }
+
     document.addEventListener("selectstart", stop);
     document.addEventListener("dragstart", stop);
     document.addEventListener("gesturestart", stop);
@@ -721,7 +712,7 @@
     ["pointerdown", "touchstart", "keydown"].forEach((name) => document.addEventListener(name, armIdle, { passive: true }));
     root.addEventListener("click", onTap);
     document.addEventListener("keydown", onKey);
-    addEventListener("resize", () => { if (state.screen === "services") renderServices(); });
+    addEventListener("resize", () => { if (["services", "search"].includes(state.screen)) renderServices(); });
   }
 
   /* What the voice guide says of this kiosk's own screens (kiosk_voice.js reads the rest from the page). */
@@ -747,18 +738,21 @@
     Guide.hooks.screenClips = (screen, overlay) => {
       if (overlay && overlay.id === "notice") return [{ ...p("OK"), text: $("notice-text").textContent, phrase: state.noticeMsgid, values: state.noticeValues }];
       if (overlay && overlay.id === "help-status") return [p($("help-text").dataset.i18n)];
+    Guide.hooks.optionClips = (btn) => Find.clips(btn);
       if (overlay && overlay.id === "more-time") return [p("Need more time?"), p("Press Enter for more time.")];
       if (screen === "start") return [p("Welcome!", null, "kk"), p("Choose language", null, "kk"),
         p("Choose language", null, "ru"), p("Choose language", null, "en")];
       if (screen === "ticket") return ticketClips();
-      if (screen === "priority" && state.service) return [{ service: state.service.id, text: local(state.service, "name") }, p("Press Enter to choose.")];
-      if (screen === "services" && state.group !== null) {
-        const member = state.services.find((s) => groupKey(s) === state.group);
-        return [{ ...p("Choose a service"), text: member ? local(member, "group") : "" }];
+      if (screen === "late") {
+        const title = $("late-title");
+        return [p(title.dataset.i18n, title.dataset.time ? { time: title.dataset.time } : null),
+          p("You can take a regular ticket instead.")];
       }
       return null;
     };
     Guide.hooks.typeDigit = (digit) => pressKey(digit);
+      if (screen === "priority" && state.service) return [{ service: state.service.id, text: local(state.service, "name") }, p("Press Enter to choose.")];
+      if (screen === "services" || screen === "search") return Find.screenClips(screen);
     Guide.hooks.erase = () => pressKey("erase");
   }
 
@@ -766,6 +760,7 @@
     guardTouch();
     fillAllLangs();
     translate();
+    Find.init({ services: () => state.services, local, fillCard });
     state.token = pairingToken();
     Guide.token = state.token;
     hookGuide();

@@ -70,12 +70,24 @@ STRINGS: list[str] = [
     N_("Press Enter to choose."), N_("Unavailable"), N_("Choose a service"),
     N_("Your ticket comes out of the slot below the screen."),
     N_("Press Enter for more time."), N_("Ticket"), N_("Service"),
+    # A kiosk for a big office: search, A–Z, state bodies, most asked, pages (kiosk_find.js)
+    N_("Search"), N_("A–Z"), N_("By state body"), N_("Most asked"), N_("Choose a state body"),
+    N_("Choose the first letter"), N_("Services: %(n)s"), N_("Page %(n)s of %(m)s"),
+    N_("Previous page"), N_("Next page"), N_("Type a word from the name of the service"),
+    N_("Found: %(n)s"), N_("Nothing found. Try another word or choose by state body."),
+    N_("Space bar"), N_("Clear"), N_("Keyboard"), N_("Search results"), N_("and more"),
+    # The ticket: where it is served, the next one; no printer is a normal ticket; early check-in
+    N_("Served at desk: %(desks)s"), N_("Served at desks: %(desks)s"), N_("You are next"),
+    N_("Scan the code: it opens your ticket on your phone."),
 ]
 # What the voice guide may speak: the kiosk's own strings; anything else is refused, not synthesised.
 SPOKEN = frozenset([*STRINGS, *COMMON_STRINGS, "%(n)s"])   # "%(n)s": a digit of a booking code
 VALUE_NAMES = ("n", "min", "s")
 TEXT_VALUES = {"time": re.compile(r"^\d{1,2}:\d{2}$"), "date": re.compile(r"^\d{2}\.\d{2}\.\d{4}$"),
-               "hours": re.compile(r"^\d{1,2}:\d{2}–\d{1,2}:\d{2}$")}
+               "hours": re.compile(r"^\d{1,2}:\d{2}–\d{1,2}:\d{2}$"),
+               "desks": re.compile(r"^[\w.\- ]{1,20}(, [\w.\- ]{1,20}){0,7}(, …)?$")}
+# The letters of the on-screen keyboard and the A–Z index: one is spoken as itself.
+LETTERS = frozenset("абвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюяәabcdefghijklmnopqrstuvwxyz")
 NUMBER_RE = re.compile(r"^[^\W\d_]{1,3}\d{1,5}$")
 # espeak-ng is a subprocess per new phrase: a few at a time, so a burst cannot starve the server.
 _synthesis_slots = threading.BoundedSemaphore(2)
@@ -110,6 +122,17 @@ def _phrase_text(db, device: dict, lang: str) -> str:
             raise Invalid("service: one of this kiosk's office's services.", "bad_field", field="service")
         return service[f"name_{lang}"] or service["name_kk"]
     if "number" in args:
+    if "body" in args:
+        # A state body's name as the kiosk shows it: a main body (services.group_*) or another one a service is under.
+        names = {s[f"group_{lang}"] for s in services} | {
+            b[f"group_{lang}"] for b in office_store.extra_bodies(db, device["office_id"])}
+        if not args["body"] or args["body"] not in names:
+            raise Invalid("body: the name of one of this office's state bodies.", "bad_field", field="body")
+        return args["body"]
+    if "letter" in args:
+        if len(args["letter"]) != 1 or args["letter"].lower() not in LETTERS:
+            raise Invalid("letter: one letter of the kiosk's keyboard.", "bad_field", field="letter")
+        return args["letter"].upper()
         number = args["number"]
         prefixes = {s["prefix"].upper() for s in services}
         letters = re.match(r"^\D*", number).group().upper()
