@@ -29,6 +29,10 @@ def test_the_kiosk_refuses_tickets_at_lunch_on_a_closed_weekday_and_after_hours(
         answer = client.post("/api/v1/tickets", headers=kiosk_headers, json={"service": 1})
         assert (answer.status_code == 201) is ok, (day, hhmm, answer.get_json())
         assert listed[1]["available"] is ok and (ok or listed[1]["unavailable_reason"] == "closed")
+        assert listed[1]["closed_for"] == (None if ok else "lunch" if hhmm == "13:30" else "hours")
+        assert listed[1]["hours_today"] == (None if day == SUNDAY else {k: v for k, v in (WEEK[1] if day == TUESDAY
+                                            else {**WEEK[5], "lunch_from": None, "lunch_to": None}).items()
+                                            if k != "weekday"})
 
 
 def test_weekly_hours_are_checked(admin):
@@ -63,6 +67,7 @@ def test_kazakhstans_public_holidays_are_loaded_refuse_tickets_and_can_be_taken_
                        json={"years": [2026]}).get_json()["added"] == []                # loaded once
     clock.now = at_almaty("2026-12-16", "11:00")
     assert client.post("/api/v1/tickets", headers=kiosk_headers, json={"service": 1}).status_code == 409
+    assert client.get("/api/v1/services").get_json()["services"][0]["closed_for"] == "holiday"
     headers = login(client, "admin")          # three weeks later: a new session
     assert client.delete("/api/v1/booking-config/holidays/2026-12-16", headers=headers).status_code == 200
     assert client.post("/api/v1/tickets", headers=kiosk_headers, json={"service": 1}).status_code == 201

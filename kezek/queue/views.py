@@ -6,6 +6,7 @@ from datetime import datetime
 from kezek.base.clock import local_day, local_time, parse, seconds_between
 from kezek.base.errors import NotFound
 from kezek.base.events import public_ticket, staff_ticket
+from kezek.office import hours
 from kezek.office import store as office_store
 from kezek.queue import appointments, estimates, policy, store, tickets, transfers
 
@@ -31,6 +32,8 @@ def services_view(db, office_id: str, now: datetime) -> list[dict]:
     counts = store.waiting_counts(db, office_id)
     official = office_store.official_names_of_office(db, office_id)
     none = {f"official_name_{lang}": "" for lang in ("kk", "ru", "en")}
+    # Today's hours by the office's week (None: closed today), for "Closed now · Opening hours: …".
+    today = hours.day_hours(db, office, local_day(now, office["timezone"]))
     out = []
     for s in office_store.services(db, office_id):
         waiting = counts.get(s["id"], 0)
@@ -43,8 +46,20 @@ def services_view(db, office_id: str, now: datetime) -> list[dict]:
             "target_wait_s": s["target_wait_s"] or office["target_wait_s"],
             "waiting": waiting, "estimated_wait_s": estimates.service_estimate(db, s["id"], waiting, now),
             "available": why is None, "unavailable_reason": why,
+            "hours_today": {"opens": s["opens"], "closes": s["closes"], "lunch_from": None, "lunch_to": None}
+            if s["opens"] and s["closes"] else today,
+            "closed_for": _closed_for(db, s, office, now) if why == "closed" else None,
         } | official.get(s["id"], none))
     return out
+
+
+def _closed_for(db, service: dict, office: dict, now: datetime) -> str:
+    """Why a closed service is closed: 'holiday', 'lunch' or 'hours' (outside its or the office's hours)."""
+    if office_store.is_public_holiday(db, office["id"], local_day(now, office["timezone"])):
+        return "holiday"
+    if not (service["opens"] and service["closes"]) and hours.closed_now(db, office, now) == "lunch":
+        return "lunch"
+    return "hours"
 
 
 def ticket_view(db, ticket: dict, now: datetime) -> dict:

@@ -162,8 +162,11 @@
 
   function reasonText(s) {
     if (s.unavailable_reason === "closed") {
-      const hours = s.opens && s.closes ? s.opens + "–" + s.closes
-        : state.office && state.office.opens && state.office.closes ? state.office.opens + "–" + state.office.closes : "";
+      // Today's hours by the office's week (hours_today: null when closed all day), with its lunch break.
+      const today = s.hours_today || {};
+      if (s.closed_for === "lunch") return Kezek.t("Lunch break: %(hours)s", { hours: today.lunch_from + "–" + today.lunch_to });
+      if (s.closed_for === "holiday") return Kezek.t("Closed now") + " · " + Kezek.t("Public holiday");
+      const hours = today.opens && today.closes ? today.opens + "–" + today.closes : "";
       return Kezek.t("Closed now") + (hours ? " · " + Kezek.t("Opening hours: %(hours)s", { hours }) : "");
     }
     if (s.unavailable_reason === "daily_limit") return Kezek.t("No tickets left today");

@@ -31,6 +31,7 @@ STRINGS: list[str] = [
     N_("Welcome!"), N_("Choose language"), N_("Select a service"), N_("Back"), N_("Home"),
     N_("Waiting: %(n)s"), N_("≈ %(min)s min"), N_("No queue"),
     N_("Service temporarily unavailable"), N_("Closed now"), N_("Opening hours: %(hours)s"),
+    N_("Lunch break: %(hours)s"), N_("Public holiday"),
     N_("No tickets left today"),
     N_("Get a ticket"), N_("Regular queue"), N_("Priority service"),
     N_("For people with disabilities, elderly people, pregnant women and veterans."),
