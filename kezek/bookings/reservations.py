@@ -242,7 +242,8 @@ def check_in(db, code: str, office_id: str, now: datetime, *, device_id: int | N
         raise Conflict("Too early to check in.", "too_early", day=booking["day"],
                        same_day=booking["day"] == local_day(now, office["timezone"]),
                        come_back_at=iso(first), come_back_time=local_time(first, office["timezone"]),
-                       time=local_time(parse(booking["slot_at"]), office["timezone"]))
+                       time=local_time(parse(booking["slot_at"]), office["timezone"]),
+                       service_id=booking["service_id"])   # the kiosk offers a regular ticket meanwhile
     if now > last:
         raise Conflict("The booking's time has passed.", "too_late", service_id=booking["service_id"])
     try:

@@ -320,6 +320,57 @@ def forget_sessions_before(db, at: str) -> None:
     db.execute("DELETE FROM user_sessions WHERE created_at < ? OR ended_at < ?", (at, at))
 
 
+# The kiosk's catalogue: synonyms, other bodies of a service, the "most asked" list
+
+def synonyms(db, office_id: str) -> list[dict]:
+    """(service_id, word) of an office's services, in word order."""
+    return database.rows(db, "SELECT y.service_id, y.word FROM service_synonyms y JOIN services s ON s.id = y.service_id"
+                             " WHERE s.office_id = ? ORDER BY y.service_id, y.word", (office_id,))
+
+
+def set_synonyms(db, service_id: int, words: list[str]) -> None:
+    """Replace a service's synonyms."""
+    db.execute("DELETE FROM service_synonyms WHERE service_id = ?", (service_id,))
+    for word in words:
+        db.execute("INSERT INTO service_synonyms (service_id, word) VALUES (?, ?)", (service_id, word))
+
+
+def extra_bodies(db, office_id: str) -> list[dict]:
+    """The other bodies an office's services are listed under, in each service's order."""
+    return database.rows(db, "SELECT b.service_id, b.group_kk, b.group_ru, b.group_en FROM service_bodies b"
+                             " JOIN services s ON s.id = b.service_id WHERE s.office_id = ?"
+                             " ORDER BY b.service_id, b.position", (office_id,))
+
+
+def set_extra_bodies(db, service_id: int, bodies: list[dict]) -> None:
+    """Replace the other bodies a service is listed under."""
+    db.execute("DELETE FROM service_bodies WHERE service_id = ?", (service_id,))
+    for i, b in enumerate(bodies):
+        db.execute("INSERT INTO service_bodies (service_id, position, group_kk, group_ru, group_en)"
+                   " VALUES (?, ?, ?, ?, ?)", (service_id, i, b["group_kk"], b["group_ru"], b["group_en"]))
+
+
+def most_asked(db, office_id: str) -> list[int]:
+    """The ids of the office's "most asked" services, in the admin's order."""
+    return [r["service_id"] for r in database.rows(
+        db, "SELECT service_id FROM kiosk_most_asked WHERE office_id = ? ORDER BY position", (office_id,))]
+
+
+def set_most_asked(db, office_id: str, service_ids: list[int]) -> None:
+    """Replace the office's "most asked" list."""
+    db.execute("DELETE FROM kiosk_most_asked WHERE office_id = ?", (office_id,))
+    for i, service_id in enumerate(service_ids):
+        db.execute("INSERT INTO kiosk_most_asked (office_id, position, service_id) VALUES (?, ?, ?)",
+                   (office_id, i, service_id))
+
+
+def desks_serving(db, service_id: int) -> list[str]:
+    """The names of the active desks that serve a service, in name order."""
+    return [r["name"] for r in database.rows(
+        db, "SELECT d.name FROM desks d JOIN desk_services ds ON ds.desk_id = d.id"
+            " WHERE ds.service_id = ? AND d.active = 1 ORDER BY length(d.name), d.name", (service_id,))]
+
+
 # Opening hours per weekday
 
 def office_hours(db, office_id: str) -> list[dict]:

@@ -9,7 +9,7 @@ import functools
 import math
 import shutil
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -47,6 +47,7 @@ class TicketPrint:
     lang: str  # kk, ru or en
     priority: bool = False
     appointment_at: datetime | None = None  # aware, UTC: the booked slot of a checked-in visitor
+    desks: list[str] = field(default_factory=list)  # the desks that serve the service (where the call comes)
 
 
 @dataclass(frozen=True)
@@ -227,6 +228,13 @@ def wait_minutes(estimated_wait_s: int) -> int:
     return max(0, math.ceil(estimated_wait_s / 60))
 
 
+def desks_line(desks: list[str], translate) -> str:
+    """"Served at desks: 3, 5, 7" (the first eight, then "…"), as on the kiosk's ticket screen."""
+    names = ", ".join(desks[:8]) + (", …" if len(desks) > 8 else "")
+    msgid = "Served at desk: %(desks)s" if len(desks) == 1 else "Served at desks: %(desks)s"
+    return translate(msgid, desks=names)
+
+
 def render_ticket(t: TicketPrint, width_dots: int) -> Image.Image:
     """The ticket as a mode "1" image exactly `width_dots` wide (576, 512 or 384)."""
     if width_dots not in LAYOUTS:
@@ -253,6 +261,9 @@ def render_ticket(t: TicketPrint, width_dots: int) -> Image.Image:
         slot = t.appointment_at.astimezone(ZoneInfo(t.timezone)).strftime("%H:%M")
         page.space(lay.gap // 2)
         page.text(_("Booked for %(time)s", time=slot), lay.info, bold=True, max_lines=2, shrink=0.8)
+    if t.desks:
+        page.space(lay.gap // 2)
+        page.text(desks_line(t.desks, _), lay.info, max_lines=2, shrink=0.8)
     page.rule()
     page.text(_("People ahead of you: %(count)s", count=t.people_ahead), lay.info, max_lines=2,
               shrink=0.8)

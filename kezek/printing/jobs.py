@@ -61,7 +61,8 @@ def ticket_print(db, ticket: dict, url: str, now: datetime) -> TicketPrint:
         service_name=service[f"name_{lang}"], people_ahead=view["people_ahead"],
         estimated_wait_s=view["estimated_wait_s"], issued_at=parse(ticket["issued_at"]),
         timezone=office["timezone"], url=url, lang=lang, priority=bool(ticket["priority"]),
-        appointment_at=parse(booked["appointment_at"]) if booked.get("appointment_at") else None)
+        appointment_at=parse(booked["appointment_at"]) if booked.get("appointment_at") else None,
+        desks=view["desks"])
 
 
 def _set_state(db, device: dict, printer_state: str, detail: str, now: datetime) -> Event | None:

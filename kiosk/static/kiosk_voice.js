@@ -26,6 +26,8 @@
     const q = new URLSearchParams({ lang: clip.lang || Kezek.lang });
     if (clip.service) q.set("service", String(clip.service));
     else if (clip.number) q.set("number", clip.number);
+    else if (clip.body) q.set("body", clip.body);            // a state body's name (kiosk_find.js)
+    else if (clip.letter) q.set("letter", clip.letter);      // a key of the on-screen keyboard, a letter of A–Z
     else {
       q.set("phrase", clip.phrase);
       Object.entries(clip.values || {}).forEach(([k, v]) => q.set(k, String(v)));
@@ -110,6 +112,8 @@
 
   function optionClips(btn) {
     if (!btn) return [];
+    const own = G.hooks.optionClips && G.hooks.optionClips(btn);
+    if (own) return own;
     const lang = btn.dataset.lang || btn.dataset.setLang;
     if (lang) return [phrase(btn.textContent.trim(), null, lang)];
     if (btn.dataset.serviceId && G.hooks.serviceClips) return G.hooks.serviceClips(Number(btn.dataset.serviceId));

@@ -257,3 +257,46 @@ def test_the_operator_enters_a_callers_phone_for_sms_and_it_is_never_shown_back(
     assert "765 43 21" not in log and "7017654321" not in log
     with sqlite3.connect(server.db) as db:
         assert not [r for r in db.execute("SELECT details FROM events") if "7654321" in r[0].replace(" ", "")]
+
+
+def admin_sign_in(page, server, lang):
+    page.goto(f"{server.url}/admin/?lang={lang}")
+    page.fill("input[name=username]", "admin")
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_selector("#app", state="visible", timeout=WAIT_MS)
+
+
+def test_the_admin_edits_the_outcome_list_and_the_desk_offers_what_is_in_use(new_page, server, staff):
+    page = new_page(SIZES["1366"])
+    admin_sign_in(page, server, "en")
+    page.click('[data-tab="services"]')
+    page.wait_for_selector("#outcomes:not([hidden]) #o-rows tr:nth-child(4)", timeout=WAIT_MS)
+    page.fill("#outcome-form [name=name_ru]", "Заявление принято")
+    page.fill("#outcome-form [name=name_en]", "Application accepted")
+    page.click("#outcome-form button[type=submit]")          # no Kazakh name: refused at that field
+    wait_js(page, "() => document.querySelector('#outcome-form [data-error-for=name_kk]').textContent.length > 0")
+    page.fill("#outcome-form [name=name_kk]", "Өтініш қабылданды")
+    page.click("#outcome-form button[type=submit]")
+    page.wait_for_selector("#o-rows tr:nth-child(5)", timeout=WAIT_MS)
+    other = page.locator('#o-rows tr[data-outcome="other"]')
+    other.locator("input[type=checkbox]").uncheck()
+    other.locator("button", has_text="Save").click()
+    wait_js(page, "() => !document.querySelector('#o-rows tr[data-outcome=\"other\"] input[type=checkbox]').checked")
+    for lang in ("kk", "ru", "en"):
+        for size in SIZES:
+            view = new_page(SIZES[size])
+            admin_sign_in(view, server, lang)
+            view.click('[data-tab="services"]')
+            view.wait_for_selector("#o-rows tr:nth-child(5)", timeout=WAIT_MS)
+            view.locator("#outcomes").scroll_into_view_if_needed()
+            shot(view, f"admin_outcomes_{lang}_{size}")
+    clear(server, staff, 1)
+    server.issue(1)
+    desk = open_desk(new_page, server, 1, lang="ru")
+    serve_next(desk)
+    act(desk, "finish")
+    desk.wait_for_selector("#op-finish[open]", timeout=WAIT_MS)
+    offered = desk.eval_on_selector_all("#op-finish-outcomes .op-choice-name", "ns => ns.map(n => n.textContent)")
+    assert "Заявление принято" in offered and "Другое" not in offered
+    desk.keyboard.press("Escape")

@@ -128,3 +128,12 @@ def page():
     return render_screen("operator", "index.html", STRINGS, lang=str(get_locale()), office=None,
                          pause_reasons=PAUSE_REASON_LABELS, error_messages=ERROR_MESSAGES,
                          printer_problems=PRINTER_PROBLEMS)
+
+
+# The admin screen's visit outcomes card (admin/static/admin_outcomes.js), listed in the admin screen's strings.
+OUTCOME_STRINGS: list[str] = [
+    N_("Visit outcomes"), N_("In use"), N_("Add outcome"), N_("Move up"), N_("Save"),
+    N_("Name (Kazakh)"), N_("Name (Russian)"), N_("Name (English)"),
+    N_("When finishing a visit the specialist chooses one of these; reports count them. An outcome in use is "
+       "switched off, never deleted."),
+]
