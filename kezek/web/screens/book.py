@@ -45,6 +45,7 @@ STRINGS: list[str] = [
     N_("No connection. Please try again."),
     N_("Something went wrong. Please try again."),
 ]
+STRINGS += [N_("What to bring")]   # kezek/web/static/kezek_service_info.js
 
 
 def _page(code: str | None):

@@ -83,6 +83,7 @@ STRINGS: list[str] = [
 ]
 # What the voice guide may speak: the kiosk's own strings; anything else is refused, not synthesised.
 SPOKEN = frozenset([*STRINGS, *COMMON_STRINGS, "%(n)s"])   # "%(n)s": a digit of a booking code
+STRINGS += [N_("What to bring"), N_("About this service: %(name)s"), N_("Close")]   # kiosk/static/kiosk_info.js
 VALUE_NAMES = ("n", "min", "s")
 TEXT_VALUES = {"time": re.compile(r"^\d{1,2}:\d{2}$"), "date": re.compile(r"^\d{2}\.\d{2}\.\d{4}$"),
                "hours": re.compile(r"^\d{1,2}:\d{2}–\d{1,2}:\d{2}$"),

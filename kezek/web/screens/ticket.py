@@ -54,6 +54,7 @@ STRINGS: list[str] = [
     N_("You will get SMS. The number is deleted when your ticket ends."), N_("That is not a phone number."),
     N_("Push notifications are not set up on this server."),
 ]
+STRINGS += [N_("What to bring")]   # kezek/web/static/kezek_service_info.js
 
 
 def _json(data) -> Markup:
