@@ -56,6 +56,23 @@ def test_the_ticket_page_at_200_percent(live_server, new_page, large_font):
 
 
 @pytest.mark.parametrize("large_font", [False, True], ids=["zoom200", "zoom200-largest-font"])
+def test_the_ticket_pages_rating_at_200_percent(live_server, new_page, large_font):
+    """After the visit: the stars, the choice in words, the comment and the send button all fit."""
+    ticket = live_server.issue(7, lang="ru")                     # Ж: only desk 6 serves it
+    staff = live_server.session("operator1")
+    called = staff.post(f"{live_server.url}/api/v1/desks/6/call-next", timeout=5).json()
+    assert called["number"] == ticket["number"]
+    for step in ("start", "finish"):
+        staff.post(f"{live_server.url}/api/v1/tickets/{called['id']}/{step}", timeout=5).raise_for_status()
+    page = new_page(ZOOMED)
+    page.goto(ticket["url"])
+    expect(page.locator("#rate")).to_be_visible()
+    page.locator(".tk-star[data-stars='5']").click()
+    expect(page.locator("#rate-chosen")).to_have_text("5 из 5 — Отлично")
+    check(page, "phone-zoom-ticket-rating" + ("-font" if large_font else ""), large_font)
+
+
+@pytest.mark.parametrize("large_font", [False, True], ids=["zoom200", "zoom200-largest-font"])
 def test_the_booking_page_at_200_percent(live_server, new_page, large_font):
     """Every step: the services, the days and times, the check, the booking with its code and QR."""
     name = "phone-zoom-book" + ("-font" if large_font else "")
