@@ -126,6 +126,10 @@ def _screen_auth(app, ticket_token):
         "operator at desk 1": {"screen": "operator", "desk": 1},
         "operator at desk 999": {"screen": "operator", "desk": 999},
         "unknown": {"screen": "admin-console"},
+        "desk-display": {"screen": "desk-display", "desk": 1},
+        "desk-display+token": {"screen": "desk-display", "desk": 1, "token": app.demo["display_token"]},
+        "desk-display+kiosk token": {"screen": "desk-display", "desk": 1, "token": app.demo["kiosk_token"]},
+        "desk-display at desk 999": {"screen": "desk-display", "desk": 999},
     }
 
 
@@ -137,6 +141,8 @@ SCREEN_ACCESS = {
     "kiosk": {None, "operator", "admin"}, "kiosk+display token": set(), "kiosk without token": set(),
     "operator": {"operator", "admin"}, "operator at desk 1": {"operator", "admin"},
     "operator at desk 999": set(), "unknown": set(),
+    "desk-display": {None, "operator", "admin"}, "desk-display+token": {None, "operator", "admin"},
+    "desk-display+kiosk token": set(), "desk-display at desk 999": set(),
 }
 
 
@@ -170,7 +176,8 @@ def test_hostile_socketio_connect_payloads_are_refused_or_served_never_crash(app
     odd = st.one_of(st.none(), st.booleans(), st.integers(min_value=-2**70, max_value=2**70), st.text(max_size=30),
                     st.lists(st.integers(), max_size=3), st.dictionaries(st.text(max_size=5), st.integers(), max_size=2))
     payloads = st.one_of(odd, st.fixed_dictionaries({
-        "screen": st.sampled_from(["display", "board", "ticket", "kiosk", "operator", "print-agent", "x"])},
+        "screen": st.sampled_from(["display", "board", "ticket", "kiosk", "operator", "print-agent", "desk-display",
+                                   "x"])},
         optional={"token": odd, "office": odd, "desk": odd}))
     errors = []
     app.logger.error = lambda *a, **k: errors.append(a)   # an exception in a handler is logged, then refused

@@ -38,6 +38,9 @@
     soundOn: () => Boolean(audio.ctx && audio.ctx.state === "running"),
     speech: () => audio.speechOk,
     testCall: () => testCall(),
+    // The seam for display/static/media.js (docs/display.md): kezekDisplay.on("call" | "sound", fn).
+    listeners: { call: [], sound: [] },
+    on: (name, fn) => { (api.listeners[name] || []).push(fn); },
   };
   window.kezekDisplay = api;
   api.renderOffice = () => renderOffice();   // media.js: the ticker again when a notice starts or ends
@@ -69,16 +72,36 @@
   }
 
   function fitCall() {
-    // Shrink a long number or desk name (both alike) until the call fits its box.
-    const row = $("now-call"), number = $("now-number"), desk = $("now-desk");
-    number.style.fontSize = desk.style.fontSize = "";
-    let size = parseFloat(getComputedStyle(number).fontSize);
-    const floor = parseFloat(getComputedStyle(document.documentElement).getPropertyValue("--legible")) || 20;
-    while (row.scrollWidth > row.clientWidth + 1 && size * 0.9 >= floor) {
-      size *= 0.9;
-      number.style.fontSize = desk.style.fontSize = size + "px";
+    // Shrink a long number or desk name (both alike) until the call fits its box; on a portrait TV a call
+    // that would shrink much goes on two lines instead (the number, then → the desk), as large as it was.
+    const row = $("now-call"), number = $("now-number"), desk = $("now-desk"), box = $("now");
+    const set = (px) => { number.style.fontSize = desk.style.fontSize = px ? px + "px" : ""; };
+    set(0);
+    row.classList.remove("display-now-stacked");
+    const base = parseFloat(getComputedStyle(number).fontSize);
+    const floor = legiblePx();
+    const shrink = () => {
+      let size = base;
+      // Its width, and its height: the call never spills over the queues below it.
+      while ((row.scrollWidth > row.clientWidth + 1 || box.scrollHeight > box.clientHeight + 1) && size * 0.9 >= floor) {
+        size *= 0.9;
+        set(size);
+      }
+      return size;
+    };
+    if (shrink() < base * 0.8 && innerHeight > innerWidth) {
+      row.classList.add("display-now-stacked");
+      set(0);
+      shrink();
     }
   }
+
+  const serviceOf = (call) => state.services.find((s) => s.id === call.service_id);
+  // The body (state body / group) a call's service belongs to, else the service's own name.
+  const bodyOf = (call) => {
+    const s = serviceOf(call);
+    return s ? (name(s, "group") || name(s, "name")) : "";
+  };
 
   function renderCalls() {
     const visible = state.calls.filter(shows);
@@ -87,29 +110,41 @@
     $("now-empty").hidden = Boolean(newest);
     $("now").classList.toggle("display-now-none", !newest);
     $("now-say").textContent = newest ? deskSay(newest.desk) : "";
+    $("now-body").textContent = newest ? bodyOf(newest) : "";
+    const list = $("recent");
+    list.textContent = "";
+    const count = Number(state.settings.recent) || 8;
+    const older = visible.slice(1, 1 + count);
+    // Before the second call there is nothing to list: the call takes the whole width, no empty black box.
+    $("display").classList.toggle("display-solo", !older.length);
     if (newest) {
       $("now-number").textContent = newest.number;
       $("now-desk").textContent = newest.desk;
       $("now").dataset.number = newest.number;
       fitCall();
     }
-    const list = $("recent");
-    list.textContent = "";
-    const count = Number(state.settings.recent) || 8;
-    visible.slice(1, 1 + count).forEach((call) => {
+    older.forEach((call) => {
       const li = document.createElement("li");
       li.className = "display-recent-item" + (call.freshUntil > Date.now() ? " display-recent-fresh" : "");
       li.dataset.number = call.number;
       const n = document.createElement("span");
       n.className = "display-recent-number";
       n.textContent = call.number;
+      const b = document.createElement("span");
+      b.className = "display-recent-body";
+      b.textContent = bodyOf(call);
       const d = document.createElement("span");
       d.className = "display-recent-desk";
       d.textContent = call.desk;
-      li.append(n, d);
+      li.append(n, b, d);
       list.append(li);
     });
     document.querySelector(".display-recent").classList.toggle("display-recent-none", !list.children.length);
+    // A body's name only where a row has room for a few words of it; else none on any row (they line up).
+    const bodies = Array.from(list.querySelectorAll(".display-recent-body"));
+    if (bodies.some((b) => b.textContent && b.clientWidth < 7 * parseFloat(getComputedStyle(b).fontSize))) {
+      bodies.forEach((b) => { b.textContent = ""; });
+    }
     // Only whole rows: a row cut in half by the screen's edge is hard to read.
     const bottom = list.getBoundingClientRect().bottom;
     Array.from(list.children).forEach((li) => {
@@ -117,35 +152,37 @@
     });
   }
 
-  function renderWaiting() {
+  const inZone = (s) => {
     const ids = state.settings.services;
-    const list = $("waiting");
-    const rowsBefore = list.style.gridTemplateColumns + list.children.length;
-    list.textContent = "";
-    const shown = state.services
-      .filter((s) => (!Array.isArray(ids) || !ids.length || ids.includes(s.id)) && (s.active || s.waiting > 0));
-    // Balanced rows: 7 services as 4 + 3 rather than 5 + 2 (two columns on a portrait TV).
-    const perRow = innerHeight > innerWidth ? 2 : 4;
-    const columns = Math.max(1, Math.ceil(shown.length / Math.ceil(shown.length / perRow)));
-    list.style.gridTemplateColumns = "repeat(" + columns + ", minmax(0, 1fr))";
-    shown.forEach((s) => {
-        const li = document.createElement("li");
-        li.className = "display-waiting-item";
-        li.dataset.service = s.id;
-        const prefix = document.createElement("span");
-        prefix.className = "display-waiting-prefix";
-        prefix.textContent = s.prefix;
-        const label = document.createElement("span");
-        label.className = "display-waiting-name";
-        label.textContent = name(s, "name");
-        const count = document.createElement("span");
-        count.className = "display-waiting-count";
-        count.textContent = String(s.waiting);
-        li.append(prefix, label, count);
-        list.append(li);
-      });
-    return rowsBefore !== list.style.gridTemplateColumns + list.children.length;  // its height changed
+    return !Array.isArray(ids) || !ids.length || ids.includes(s.id);
+  };
+  const legiblePx = () => parseFloat(getComputedStyle(document.documentElement).getPropertyValue("--legible")) || 20;
+  let waiting = null;
+
+  /* Only services with people waiting, paged or summarised per body within the band's share (waiting.js). */
+  function renderWaiting() {
+    const section = document.querySelector(".display-waiting");
+    const heightBefore = section.getBoundingClientRect().height;
+    if (!waiting) waiting = window.KezekWaiting.create($("waiting"), $("waiting-page"));
+    section.classList.remove("display-waiting-none");   // measured below: it must be laid out
+    const title = section.querySelector(".display-waiting-head");
+    const pad = parseFloat(getComputedStyle(section).paddingBottom) || 0;
+    const budget = parseFloat(getComputedStyle(section).maxHeight) - title.getBoundingClientRect().height - pad - 8;
+    const legible = legiblePx();
+    const u = Math.min(innerWidth, innerHeight) / 100;
+    const portrait = innerHeight > innerWidth;
+    const columns = Math.max(portrait ? 1 : 2, Math.min(portrait ? 2 : 4, Math.floor(innerWidth / (legible * 3.4))));
+    // The room a cell has for its name below the letter and count (a line of the legible size, the padding).
+    const room = budget - legible - u * 1.6;
+    const view = waiting.render(state.services.filter(inZone).sort(byBody), {
+      name, columns, budget, legible, room, floor: Math.max(u * 2.2, legible * 0.35) });
+    api.waiting = { ...view };
+    section.classList.toggle("display-waiting-none", !view.items);
+    return heightBefore !== section.getBoundingClientRect().height;  // its height changed
   }
+
+  const byBody = (a, b) => (a.group_kk || "").localeCompare(b.group_kk || "", "kk")
+    || (a.sort_order || 0) - (b.sort_order || 0) || a.id - b.id;
 
   function renderOffice() {
     if (!state.office) return;
@@ -215,15 +252,13 @@
     document.documentElement.style.setProperty("--legible", fontPx.toFixed(1) + "px");
     Object.assign($("display").dataset, { viewingM: String(viewing), screenIn: String(inches),
       mmPerPx: mmPerPx.toFixed(4), capRatio: fontCapRatio().toFixed(3) });
-    // Fewer, wider queue cells when the letters must be large: a letter and a count fit in each.
-    const columns = Math.max(2, Math.min(4, Math.floor(innerWidth / (fontPx * 3.4))));
-    $("waiting").style.gridTemplateColumns = "repeat(" + columns + ", minmax(0, 1fr))";
+    // Fewer, wider queue cells follow when the letters must be large (renderWaiting).
   }
 
   /* The hall's labels and the desk instruction in the device's languages in turn (settings.label_langs,
      kk and ru by default), every 8 s; the rest of the screen keeps its language. ?lang= holds one language. */
   const LABELS = ".display-brand[data-i18n], .display-now-labels [data-i18n], .display-recent-head [data-i18n],"
-    + " .display-section-title[data-i18n], .display-empty[data-i18n]";
+    + " .display-section-title[data-i18n], .display-section-title [data-i18n], .display-empty [data-i18n]";
   let labelLang = null;
   function labelLangs() {
     const wanted = Array.isArray(state.settings.label_langs) ? state.settings.label_langs : ["kk", "ru"];
@@ -280,6 +315,7 @@
     if (isNew && shows(call)) {
       flash();
       announce(call);
+      api.listeners.call.forEach((fn) => fn(call));
     }
   }
 
@@ -419,6 +455,7 @@
       renderSound();
       return;
     }
+    api.listeners.sound.forEach((fn) => fn(true, item));    // media.js lowers its sound for the call
     const chime = await sound("/audio/chime.wav");
     if (chime) await play(chime);
     for (const lang of item.langs) {
@@ -431,6 +468,7 @@
       await play(buffer);
       entry.endedAt = performance.now();
     }
+    api.listeners.sound.forEach((fn) => fn(false, item));
     renderSound();
   }
 
@@ -461,22 +499,56 @@
       (audio.speechOk === false ? " · " + Kezek.t("Voice unavailable: chime only") : "");
     $("sound-enable").hidden = on;
     $("sound-test").hidden = !on;
+    // The hall sees only a small sign while sound is blocked; the controls are for staff (the long press).
+    $("sound-sign").hidden = on;
+    $("sound-sign-text").textContent = Kezek.t("Sound off");
   }
+
+  /* ---- for staff: a long press anywhere (or ?staff) opens the sound controls and what this TV can show ---- */
+  const LONG_PRESS_MS = 1500;
+  const STAFF_OPEN_MS = 60000;
+  let pressTimer = null, staffTimer = null;
+  function openStaff() {
+    const w = api.waiting || {};
+    $("staff-fit").textContent = Kezek.t("Shows %(cells)s queues at a time, %(pages)s page(s) now; "
+      + "capitals of %(mm)s mm for %(metres)s m.", {
+        cells: w.perPage || 0, pages: w.pages || 1,
+        mm: Math.round(CAP_MM_PER_M * Number($("display").dataset.viewingM || 5)),
+        metres: $("display").dataset.viewingM || 5 });
+    $("staff").hidden = false;
+    renderSound();
+    clearTimeout(staffTimer);
+    staffTimer = setTimeout(closeStaff, STAFF_OPEN_MS);   // never left open over the hall's screen
+  }
+  function closeStaff() {
+    $("staff").hidden = true;
+    clearTimeout(staffTimer);
+  }
+  api.openStaff = openStaff;
 
   /* ---- start ---- */
   $("sound-enable").addEventListener("click", enableSound);
   $("sound-test").addEventListener("click", enableSound);
+  $("staff-close").addEventListener("click", closeStaff);
   // Any touch on the TV counts as the gesture browsers wait for before they allow sound.
-  document.addEventListener("pointerdown", () => {
+  document.addEventListener("pointerdown", (event) => {
     const ctx = audioContext();
     if (ctx && ctx.state !== "running") ctx.resume().then(renderSound, renderSound);
+    if (!$("staff").contains(event.target)) {
+      clearTimeout(pressTimer);
+      pressTimer = setTimeout(openStaff, LONG_PRESS_MS);
+    }
   });
+  ["pointerup", "pointercancel", "pointerleave"].forEach((name) =>
+    document.addEventListener(name, () => clearTimeout(pressTimer)));
+  document.addEventListener("keydown", (event) => { if (event.key === "Escape") closeStaff(); });
   const originalSetLang = Kezek.setLang;
   Kezek.setLang = function (lang) { originalSetLang(lang); render(); };
   audioContext();
   setInterval(renderClock, 5000);
   setInterval(alternateLabels, 8000);
-  window.addEventListener("resize", () => { renderCalls(); renderWaiting(); });
+  setInterval(() => { if (waiting) { waiting.turn(); api.waiting = { ...waiting.view }; } }, window.KezekWaiting.PAGE_MS);
+  window.addEventListener("resize", () => { applyLegibility(); renderWaiting(); renderCalls(); });
 
   const auth = { screen: "display" };
   if (token) auth.token = token;
@@ -511,4 +583,5 @@
   setInterval(() => { if (socket.connected) socket.emit("snapshot", auth); }, RESYNC_MS);
   api.socket = socket;
   render();
+  if (params.has("staff")) openStaff();
 })();

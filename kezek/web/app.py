@@ -39,6 +39,7 @@ from kezek.web.context import ROOT, error_body, get_db, settings_from_env
 from kezek.web.live import broadcast, connect, printing
 from kezek.web.live.broadcast import socketio
 from kezek.web.screens import admin, board, book, display, kiosk, operator, routes, ticket
+from kezek.web.screens import desk_display as screen_desk_display
 from kezek.web.screens import display_media
 
 # Every blueprint, in the order they are registered.
@@ -52,7 +53,7 @@ BLUEPRINTS += (api_media.bp, api_content.bp, display_media.bp)   # the hall disp
 BLUEPRINTS += (api_kiosk_catalogue.bp,)   # the kiosk's synonyms, other bodies, most asked
 BLUEPRINTS += (api_setup.bp,)   # import/export of an office's configuration, weekly hours, public holidays
 BLUEPRINTS += (api_visits.bp,)   # the desk's transfer targets and visit outcomes
-BLUEPRINTS += (api_displays.bp,)   # hall displays' zones: layout, fit, proposal
+BLUEPRINTS += (api_displays.bp, screen_desk_display.bp)   # hall displays' zones; the screen above a desk
 
 # The Socket.IO handlers, attached once to the process's server: each init_app hands them to its new server.
 socketio.on("connect")(connect.on_connect)

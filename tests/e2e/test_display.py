@@ -162,6 +162,8 @@ def test_a_paired_display_shows_only_its_services_in_its_language(tv, live_serve
     device = f"{live_server.url}/api/v1/devices/{live_server.demo['display_id']}"
     settings = {"services": [7], "lang": "ru", "voice": ["ru"]}
     assert admin.patch(device, json={"settings": settings}, timeout=10).status_code == 200
+    for service in (7, 1):   # the waiting part shows the services people wait for: one of its own, one not
+        live_server.issue(service)
     try:
         page = tv(f"?token={live_server.demo['display_token']}")
         assert "token=" not in page.url  # the token is kept in the browser, not in the address bar
@@ -183,19 +185,31 @@ def test_a_paired_display_shows_only_its_services_in_its_language(tv, live_serve
         admin.patch(device, json={"settings": {}}, timeout=10)
 
 
-def test_without_the_autoplay_flag_the_display_asks_for_a_tap_and_then_plays_a_test_call(tv, browser):
+def test_without_sound_the_hall_sees_a_small_sign_and_staff_find_the_controls_by_a_long_press(tv, browser):
     page = tv(browser=browser)  # the shared browser: a TV nobody set up for sound
     if page.evaluate("kezekDisplay.soundOn()"):
         pytest.skip("this Chromium allows sound without a gesture")
-    assert page.is_visible("#sound-enable")
-    assert page.inner_text("#sound-state") == "Дыбыс өшірулі"
+    # The public footer holds no buttons: only a small "sound off" sign.
+    assert page.is_visible("#sound-sign") and page.inner_text("#sound-sign-text") == "Дыбыс өшірулі"
+    assert page.is_hidden("#sound-enable") and page.is_hidden("#sound-test")
+    sign = page.locator("#sound-sign").bounding_box()
+    assert sign["height"] < 1080 * 0.04 and sign["width"] < 1920 * 0.15, sign
     screenshot(page, "display_sound_off_tv_kk")
-    page.click("#sound-enable")
+    page.mouse.click(960, 540)                  # a tap is the gesture sound waits for; it opens nothing
     wait_js(page, "() => kezekDisplay.soundOn()", timeout=WAIT_MS)
+    page.wait_for_timeout(1800)
+    assert page.is_hidden("#staff") and page.is_hidden("#sound-sign")
+    page.mouse.move(960, 540)
+    page.mouse.down()
+    page.wait_for_timeout(1800)                 # a long press: the staff's panel
+    page.mouse.up()
+    assert page.is_visible("#staff") and page.inner_text("#sound-state") == "Дыбыс қосулы"
+    screenshot(page, "display_staff_panel_tv_kk")
+    page.click("#sound-test")
     wait_js(page, "() => kezekDisplay.announced.filter(a => a.test && a.endedAt).length === 2",
                            timeout=WAIT_MS)
-    assert page.inner_text("#sound-state") == "Дыбыс қосулы"
-    assert page.is_hidden("#sound-enable")
+    page.click("#staff-close")
+    assert page.is_hidden("#staff")
 
 
 @pytest.mark.parametrize("lang,labels", [

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, g, jsonify
 
 from kezek.base.errors import Invalid, NotFound
-from kezek.office import accounts, config
+from kezek.office import accounts, config, zones
 from kezek.office import store as office_store
 from kezek.queue.tickets import queue_event
 from kezek.web import auth
@@ -168,6 +168,9 @@ def update_device(device_id):
     unknown = set(data) - {"name", "printer_url", "settings"}
     if unknown:
         raise Invalid(f"Unknown fields: {', '.join(sorted(unknown))}.", "unknown_field")
+    kind = accounts.get_device(get_db(), device_id)["kind"]
+    if kind == "display" and isinstance(data.get("settings"), dict):
+        zones.check_settings(get_db(), accounts.get_device(get_db(), device_id)["office_id"], data["settings"])
     device = accounts.update_device(get_db(), device_id, now(), name=field(data, "name", str),
                                     printer_url=field(data, "printer_url", str),
                                     settings=field(data, "settings", dict), by_user_id=_by(),
@@ -175,6 +178,9 @@ def update_device(device_id):
     if "settings" in data:
         # The device reconnects at once and its new snapshot carries the new settings.
         disconnect_device(device_id)
+    if kind == "display":
+        # A TV's zone is checked for fit whenever it is set (kezek/office/zones.py).
+        return jsonify({"device": device, "fit": zones.fit(get_db(), device["office_id"], device["settings"])})
     return jsonify({"device": device})
 
 

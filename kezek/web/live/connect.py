@@ -11,6 +11,7 @@ from kezek.base import store as base_store
 from kezek.office import accounts, sessions
 from kezek.office import store as office_store
 from kezek.printing import jobs as print_jobs
+from kezek.queue import desk_display
 from kezek.queue import store as queue_store
 from kezek.queue import views
 from kezek.web import auth as web_auth
@@ -63,6 +64,8 @@ def _connect_screen(db, auth: dict) -> tuple[str, dict]:
             _track(device["id"])
         join_room(f"display:{office}")
         return "snapshot", _display_snapshot(db, office, now) | {"device": device}
+    if screen == "desk-display":
+        return "snapshot", _desk_display(db, auth, now)
     if screen == "board":
         office = _office(db, auth)
         join_room(f"queue:{office}")
@@ -116,6 +119,26 @@ def _connect_screen(db, auth: dict) -> tuple[str, dict]:
         join_room(f"agent:{device['id']}")
         return "snapshot", printing.agent_connected(db, device, request.sid)
     raise ConnectionRefusedError("unknown screen")
+
+
+def _desk_display(db, auth: dict, now) -> dict:
+    """The screen above a desk: public like the hall display (it hears the hall's events, filtered by desk);
+    a display device's token pairs it, and only a paired screen set to show it gets the specialist's name."""
+    desk_id = auth.get("desk")
+    fits = isinstance(desk_id, int) and not isinstance(desk_id, bool) and 0 < desk_id < 2**63
+    desk = office_store.desk(db, desk_id) if fits else None
+    if desk is None:
+        raise ConnectionRefusedError("unknown desk")
+    token = auth.get("token")
+    device = accounts.device_by_token(db, token) if token else None
+    if token and (device is None or device["kind"] != "display" or device["office_id"] != desk["office_id"]):
+        raise ConnectionRefusedError("bad display token")
+    if device:
+        _track(device["id"])
+    join_room(f"display:{desk['office_id']}")
+    office = views.office_view(office_store.office(db, desk["office_id"]))
+    show_name = bool(device and device["settings"].get("show_name") is True)
+    return desk_display.snapshot(db, desk_id, now, show_name=show_name) | {"office": office, "device": device}
 
 
 def _origin(url: str) -> str:

@@ -31,8 +31,22 @@ STRINGS: list[str] = [
     N_("Recent calls"), N_("No calls yet"), N_("Please go to desk %(desk)s"), N_("Please go to %(desk)s"),
     N_("Sound on"), N_("Sound off"), N_("Tap to enable sound"), N_("Test call"),
     N_("Voice unavailable: chime only"), N_("Display is not paired: token refused"),
+    N_("Take a ticket at the kiosk and watch for your number here"), N_("Display settings"), N_("Close"),
+    N_("Shows %(cells)s queues at a time, %(pages)s page(s) now; capitals of %(mm)s mm for %(metres)s m."),
 ]
 STRINGS += display_media.STRINGS   # display/static/media.js
+
+# The admin screen's zones card (admin/static/admin_zones.js), listed in the admin screen's strings.
+ZONE_STRINGS: list[str] = [
+    N_("Hall displays' zones"), N_("Hall display"), N_("Screen, inches"), N_("Viewing distance, m"), N_("Orientation"),
+    N_("Landscape"), N_("Portrait"), N_("Propose zones by body"), N_("Apply to this display"),
+    N_("A %(inches)s\" TV read from %(metres)s m shows %(cells)s queues at a time, %(most)s in three pages."),
+    N_("The zone fits: %(services)s services, %(pages)s page(s)."),
+    N_("Too many for a cell each: %(services)s services; the TV shows the totals of %(bodies)s bodies instead."),
+    N_("The zone does not fit: %(services)s services of %(bodies)s bodies. Choose a smaller zone."),
+    N_("No desk of the zone serves %(count)s of its services: their calls would not show."),
+    N_("TV %(n)s: %(bodies)s — %(services)s services, %(desks)s desks"),
+]
 
 # A ticket number as printed: one to three letters, then digits (А017, ӘА1234, A5).
 NUMBER_RE = re.compile(r"^[^\W\d_]{1,3}\d{1,5}$")
