@@ -98,5 +98,11 @@ def test_a_users_full_name_is_shown_in_the_report_instead_of_the_login(app, admi
     login(manager, "manager")
     report = manager.get(f"/api/v1/stats?from={day}&to={day}").get_json()
     assert [r["label"] for r in report["by_operator"]] == ["Айгүл Серікқызы"]
+    audit = manager.get("/api/v1/audit?limit=50").get_json()["events"]
+    called = next(e for e in audit if e["name"] == "ticket.called")
+    assert called["full_name"] == "Айгүл Серікқызы" and called["username"] == "operator1"
+    finished = next(e for e in manager.get("/api/v1/audit?lang=kk&limit=50").get_json()["events"]
+                    if e["name"] == "ticket.finished")
+    assert "operator1" not in str(finished.get("words", ""))
     assert client.patch(f"/api/v1/users/{made['user']['id']}", headers=headers,
                         json={"full_name": "x" * 121}).status_code == 422

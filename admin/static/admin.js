@@ -545,7 +545,7 @@
         const password = newPassword();
         if (await patchUser(u, { password })) showSecret(t("New password for %(user)s", { user: u.username }), password);
       }), button(u.active ? "Disable" : "Enable", () => patchUser(u, { active: !u.active }), u.active ? "ad-danger" : ""));
-      tr.append(cell(u.username, "ad-strong"), cell(role), cell(t(u.active ? "yes" : "no")), cell(tools));
+      tr.append(cell(u.full_name ? `${u.full_name} (${u.username})` : u.username, "ad-strong"), cell(role), cell(t(u.active ? "yes" : "no")), cell(tools));
       return tr;
     }));
   }

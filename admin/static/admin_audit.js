@@ -37,7 +37,7 @@ window.AdminAudit = (function () {
     });
     details.append(list, raw(e));
     tr.append(cell(w.at), cell(what), cell(e.number || "—", "ad-number"), cell(e.desk || "—"),
-              cell(e.username || e.device || "—"), cell(details));
+              cell(e.full_name || e.username || e.device || "—"), cell(details));
     return tr;
   }
   return { row };

@@ -43,7 +43,7 @@ def in_words(db, office_id: str, rows: list[dict], lang: str) -> list[dict]:
     names = {"services": {s["id"]: f"{s['prefix']} — {s.get('name_' + lang) or s['name_kk']}" for s in found["services"]},
              "desks": {d["id"]: d["name"] for d in found["desks"]},
              "devices": {d["id"]: d["name"] for d in found["devices"]},
-             "users": {u["id"]: u["username"] for u in found["users"]}}
+             "users": {u["id"]: u["full_name"] or u["username"] for u in found["users"]}}   # the full name when set
     for row in rows:
         row["words"] = audit_words.words(row, lang, names, timezone)
     return rows
