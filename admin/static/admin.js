@@ -167,7 +167,8 @@
     document.querySelectorAll(".ad-tabs [data-tab]").forEach((b) => b.setAttribute("aria-selected", String(b.dataset.tab === tab)));
     document.querySelectorAll(".ad-tab").forEach((s) => { s.hidden = s.id !== "tab-" + tab; });
     ({ monitor: openMonitor, reports: openReports, audit: loadAudit, office: loadOffice, services: loadServices,
-       desks: loadDesks, users: loadUsers, devices: loadDevices, bookings: () => AdminBookings.settings(state.office) })[tab]();
+       desks: loadDesks, users: loadUsers, devices: loadDevices, bookings: () => AdminBookings.settings(state.office),
+       media: () => AdminMedia.open(state.office) })[tab]();   // admin/static/admin_media.js
   }
 
   /* ---------- monitor ---------- */
