@@ -259,6 +259,9 @@ class _TelegramHandler(_Handler):
         if method == "setWebhook":
             fake.webhook = data
             return self._answer(200, {"ok": True, "result": True})
+        if method == "deleteWebhook":
+            fake.webhook = None
+            return self._answer(200, {"ok": True, "result": True})
         return self._answer(404, {"ok": False, "description": "Not Found"})
 
 

@@ -168,6 +168,7 @@
     document.querySelectorAll(".ad-tab").forEach((s) => { s.hidden = s.id !== "tab-" + tab; });
     ({ monitor: openMonitor, reports: openReports, audit: loadAudit, office: loadOffice, services: loadServices,
        desks: loadDesks, users: loadUsers, devices: loadDevices, bookings: () => AdminBookings.settings(state.office),
+       notifications: () => AdminNotify.open(state.office, state.user, showSecret),
        media: () => AdminMedia.open(state.office) })[tab]();   // admin/static/admin_media.js
   }
 
@@ -315,17 +316,26 @@
       div.append(span, strong);
       return div;
     }));
-    KezekCharts.columns($("chart-days"), r.by_day.map((d) => d.key.slice(5)), [
-      { name: t("Issued"), cls: "s1", values: r.by_day.map((d) => d.issued) },
-      { name: t("Served"), cls: "s2", values: r.by_day.map((d) => d.served) }]);
-    KezekCharts.columns($("chart-hours"), r.by_hour.map((d) => d.label), [
-      { name: t("Wait, median"), cls: "s3", values: r.by_hour.map((d) => d.wait_median_s === null ? null : Math.round(d.wait_median_s / 6) / 10) },
-      { name: t("Wait, 90th percentile"), cls: "s4", values: r.by_hour.map((d) => d.wait_p90_s === null ? null : Math.round(d.wait_p90_s / 6) / 10) }]);
+    // One unit per chart (admin_charts.js): counts in one, minutes in another, never one bar scale for both.
+    const minutes = (v) => (v === null || v === undefined ? null : Math.round(v / 6) / 10);
+    const day = (key) => key.slice(8, 10) + "." + key.slice(5, 7);
+    KezekCharts.columns($("chart-days"), { title: t("Issued and served per day"), unit: t("tickets"), whole: true,
+      labels: r.by_day.map((d) => day(d.key)), series: [
+        { name: t("Issued"), cls: "s1", values: r.by_day.map((d) => d.issued) },
+        { name: t("Served"), cls: "s2", values: r.by_day.map((d) => d.served) }] });
+    KezekCharts.columns($("chart-hours"), { title: t("Wait per hour of the day"), unit: t("min"), least: 1,
+      labels: r.by_hour.map((d) => d.label), series: [
+        { name: t("Wait, median"), cls: "s3", values: r.by_hour.map((d) => minutes(d.wait_median_s)) },
+        { name: t("Wait, 90th percentile"), cls: "s4", values: r.by_hour.map((d) => minutes(d.wait_p90_s)) }] });
     const svc = r.by_service;
-    KezekCharts.rows($("chart-services"), svc.map((s) => `${s.prefix || ""} ${name(s)}`), [
-      { name: t("Issued"), cls: "s1", values: svc.map((s) => s.issued) },
-      { name: t("Served"), cls: "s2", values: svc.map((s) => s.served) },
-      { name: t("Wait, median") + " (" + t("min") + ")", cls: "s3", values: svc.map((s) => s.wait_median_s === null ? null : Math.round(s.wait_median_s / 6) / 10) }]);
+    const labels = svc.map((s) => `${s.prefix || ""} ${name(s)}`.trim());
+    KezekCharts.rows($("chart-services"), { title: t("Issued and served per service"), unit: t("tickets"), whole: true,
+      labels, series: [
+        { name: t("Issued"), cls: "s1", values: svc.map((s) => s.issued) },
+        { name: t("Served"), cls: "s2", values: svc.map((s) => s.served) }] });
+    KezekCharts.rows($("chart-service-waits"), { title: t("Wait per service"), unit: t("min"), least: 1, labels, series: [
+      { name: t("Wait, median"), cls: "s3", values: svc.map((s) => minutes(s.wait_median_s)) },
+      { name: t("Wait, 90th percentile"), cls: "s4", values: svc.map((s) => minutes(s.wait_p90_s)) }] });
     renderReportTable();
   }
   function renderReportTable() {

@@ -57,6 +57,7 @@ window.AdminMonitor = (function () {
       if (w.over_target) li.append(" · " + t("over the target"));
       return li;
     }));
+    $("m-tickets").start = m.offset + 1;   // the place in the whole list, not on this page
     $("m-none").hidden = m.waiting.length > 0;
     const last = Math.min(m.offset + m.waiting.length, m.matched);
     $("m-page").textContent = m.matched ? t("%(first)s–%(last)s of %(total)s", { first: m.offset + 1, last, total: m.matched }) : "";

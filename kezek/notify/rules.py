@@ -130,7 +130,7 @@ def closing_messages(db, office_id: str, now: datetime, ticket_url=lambda token:
 
 def _to_managers(db, office_id: str, kind: str, tag: str, **values) -> list[Message]:
     out = []
-    for sub in store.managers(db, office_id):
+    for sub in store.managers_for(db, office_id, kind):   # those who chose this alert on the admin screen
         title, body = messages.manager_text(kind, normalise_lang(sub["lang"]), **values)
         out.append(Message(office_id, sub["channel"], sub["address"], title, body, sub["id"], tag=tag))
     return out
@@ -138,7 +138,7 @@ def _to_managers(db, office_id: str, kind: str, tag: str, **values) -> list[Mess
 
 def wait_alerts(db, office_id: str, now: datetime) -> list[Message]:
     """Managers told, once a service a day, when a service's longest wait passes its target."""
-    if not store.managers(db, office_id):
+    if not store.managers_for(db, office_id, "wait"):
         return []
     view = monitor.monitor(db, office_id, now)
     day = local_day(now, view["office"]["timezone"])
@@ -149,7 +149,7 @@ def wait_alerts(db, office_id: str, now: datetime) -> list[Message]:
         with database.transaction(db, durable=False):
             first = store.claim_alert(db, office_id, day, f"wait:{service['id']}", now.isoformat())
         if first:
-            for sub in store.managers(db, office_id):
+            for sub in store.managers_for(db, office_id, "wait"):
                 lang = normalise_lang(sub["lang"])
                 title, body = messages.manager_text(
                     "wait", lang, service=service[f"name_{lang}"], minutes=service["longest_wait_s"] // 60,
@@ -162,7 +162,7 @@ def wait_alerts(db, office_id: str, now: datetime) -> list[Message]:
 def printer_alert(db, event: Event, now: datetime) -> list[Message]:
     """Managers told when a kiosk's printer stops printing (once per kiosk and state a day)."""
     state = event.data.get("state")
-    if state not in BAD_PRINTER or not store.managers(db, event.office_id):
+    if state not in BAD_PRINTER or not store.managers_for(db, event.office_id, "printer"):
         return []
     office = office_store.office(db, event.office_id)
     with database.transaction(db, durable=False):

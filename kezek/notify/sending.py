@@ -22,6 +22,8 @@ class Senders:
     telegram_api: str = telegram.DEFAULT_API
     telegram_token: Callable[[str], str | None] = lambda office_id: None   # an office's bot token
     gateway: sms.Gateway | None = None
+    # An office's SMS options from the admin screen: {"sms_enabled", "sms_template"} (kezek/notify/office_settings.py)
+    sms_options: Callable[[str], dict] = lambda office_id: {"sms_enabled": 1, "sms_template": None}
     _local: threading.local = field(default_factory=threading.local)
     _opened: list = field(default_factory=list)      # every session made, so close() can end their sockets
 
@@ -40,7 +42,7 @@ class Senders:
     def channels(self, office_id: str) -> dict:
         """Which channels this server can use for an office."""
         return {"push": self.vapid is not None, "telegram": bool(self.telegram_token(office_id)),
-                "sms": self.gateway is not None}
+                "sms": self.gateway is not None and bool(self.sms_options(office_id)["sms_enabled"])}
 
     def deliver(self, message: Message) -> str:
         """Send one message; answer sent, gone, retry or failed (exceptions mean retry, to the outbox)."""
@@ -57,8 +59,9 @@ class Senders:
             return telegram.send_message(self.telegram_api, token, message.address, message.text(),
                                          timeout=self.timeout_s, session=self._session())
         if message.channel == "sms":
-            if self.gateway is None:
+            options = self.sms_options(message.office_id)
+            if self.gateway is None or not options["sms_enabled"]:
                 return "failed"
-            return sms.send(self.gateway, message.address, message.text(), timeout=self.timeout_s,
-                            session=self._session())
+            text = (options["sms_template"] or "{text}").replace("{text}", message.text())
+            return sms.send(self.gateway, message.address, text, timeout=self.timeout_s, session=self._session())
         return "failed"

@@ -195,3 +195,60 @@ def claim_alert(db, office_id: str, day: str, alert: str, at: str) -> bool:
     """Record a manager's alert once a day; False when it was sent already (inside a transaction)."""
     return db.execute("INSERT INTO notify_alerts (office_id, day, alert, at) VALUES (?, ?, ?, ?)"
                       " ON CONFLICT DO NOTHING", (office_id, day, alert, at)).rowcount == 1
+
+
+# The admin screen's per-office options and managers' alert choices (kezek/notify/office_settings.py)
+
+ALERTS = {"wait": "wait_over_target", "printer": "printer_failure"}
+
+
+def options(db, office_id: str) -> dict:
+    """An office's Telegram mode (None: the server's), SMS on/off and SMS text template."""
+    row = database.one(db, "SELECT * FROM notify_office_options WHERE office_id = ?", (office_id,))
+    return row or {"office_id": office_id, "telegram_mode": None, "sms_enabled": 1, "sms_template": None}
+
+
+def save_options(db, row: dict) -> None:
+    """Store an office's options (inside a transaction)."""
+    db.execute(
+        "INSERT INTO notify_office_options (office_id, telegram_mode, sms_enabled, sms_template)"
+        " VALUES (:office_id, :telegram_mode, :sms_enabled, :sms_template) ON CONFLICT (office_id) DO UPDATE SET"
+        " telegram_mode = excluded.telegram_mode, sms_enabled = excluded.sms_enabled,"
+        " sms_template = excluded.sms_template", row)
+
+
+def manager_subscriptions(db, office_id: str, user_id: int | None = None) -> list[dict]:
+    """Managers' alert subscriptions of an office (one user's, or all) with user names and choices; no addresses."""
+    sql = ("SELECT s.id, s.user_id, u.username, s.channel, s.lang, s.created_at,"
+           " s.address LIKE 'pending:%' AS pending, coalesce(c.wait_over_target, 1) AS wait_over_target,"
+           " coalesce(c.printer_failure, 1) AS printer_failure FROM notify_subscriptions s"
+           " JOIN users u ON u.id = s.user_id LEFT JOIN notify_alert_choices c ON c.subscription_id = s.id"
+           " WHERE s.office_id = ? AND s.user_id IS NOT NULL")
+    params: list = [office_id]
+    if user_id is not None:
+        sql += " AND s.user_id = ?"
+        params.append(user_id)
+    return database.rows(db, sql + " ORDER BY u.username, s.channel, s.id", params)
+
+
+def set_alert_choices(db, subscription_id: int, wait_over_target: bool, printer_failure: bool) -> None:
+    """Which alerts a manager's subscription gets (inside a transaction)."""
+    db.execute("INSERT INTO notify_alert_choices (subscription_id, wait_over_target, printer_failure) VALUES (?, ?, ?)"
+               " ON CONFLICT (subscription_id) DO UPDATE SET wait_over_target = excluded.wait_over_target,"
+               " printer_failure = excluded.printer_failure",
+               (subscription_id, int(wait_over_target), int(printer_failure)))
+
+
+def remove_manager_subscription(db, subscription_id: int) -> None:
+    """Delete a manager's subscription and its choices (inside a transaction)."""
+    db.execute("DELETE FROM notify_alert_choices WHERE subscription_id = ?", (subscription_id,))
+    db.execute("DELETE FROM notify_subscriptions WHERE id = ? AND user_id IS NOT NULL", (subscription_id,))
+
+
+def managers_for(db, office_id: str, alert: str) -> list[dict]:
+    """The linked managers' subscriptions of an office that chose an alert ('wait' or 'printer')."""
+    column = ALERTS[alert]   # one of two fixed column names, never input
+    return database.rows(db, "SELECT s.* FROM notify_subscriptions s LEFT JOIN notify_alert_choices c"
+                             " ON c.subscription_id = s.id WHERE s.office_id = ? AND s.user_id IS NOT NULL"
+                             f" AND s.address NOT LIKE 'pending:%' AND coalesce(c.{column}, 1) = 1 ORDER BY s.id",
+                         (office_id,))

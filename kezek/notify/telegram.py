@@ -68,6 +68,12 @@ def set_webhook(api: str, token: str, url: str, secret: str, *, timeout: float =
     return response.status_code == 200
 
 
+def delete_webhook(api: str, token: str, *, timeout: float = 10) -> bool:
+    """deleteWebhook: the bot's updates are fetched by long polling again."""
+    response = requests.post(f"{api}/bot{token}/deleteWebhook", timeout=timeout, json={})
+    return response.status_code == 200
+
+
 def _live_ticket(db, office_id: str, token: str) -> dict | None:
     ticket = queue_store.ticket_by_token(db, token) if token else None
     if ticket is None or ticket["office_id"] != office_id or ticket["status"] not in LIVE:

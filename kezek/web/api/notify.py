@@ -9,7 +9,7 @@ import qrcode.image.svg
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from kezek.base.errors import Conflict, NotFound
-from kezek.notify import push, store, subscribe
+from kezek.notify import office_settings, push, store, subscribe
 from kezek.queue import store as queue_store
 from kezek.web import auth
 from kezek.web.api import openapi
@@ -173,24 +173,68 @@ def telegram_webhook(secret):
     return jsonify({"ok": True})
 
 
+def _settings_view(db, office_id: str) -> dict:
+    return office_settings.view(db, office_id, gateway=bool(current_app.config.get("SMS_URL")),
+                                default_mode=current_app.config["TELEGRAM_MODE"])
+
+
 @bp.get("/notify/settings")
 @access("admin")
 def get_settings():
+    """The office's notifications: the bot (its token masked, never answered), Telegram mode, SMS, N ahead."""
     db = get_db()
-    return jsonify(subscribe.public_settings(db, auth.office_id(db)))
+    return jsonify(_settings_view(db, auth.office_id(db)))
 
 
 @bp.patch("/notify/settings")
 @access("admin")
 def patch_settings():
-    """{ahead_default?, telegram_token?, telegram_bot?}: the token is never answered back."""
+    """{ahead_default?, telegram_token?, telegram_bot?, telegram_mode?, sms_enabled?, sms_template?}."""
     data = body()
     db = get_db()
-    answer = subscribe.save_settings(db, auth.office_id(db), data)
+    office_id = auth.office_id(db)
+    office_settings.save(db, office_id, data, public_url=current_app.config.get("PUBLIC_URL") or "")
     notifier = _notifier()
     if notifier is not None:
         notifier.settings_changed()
-    return jsonify(answer)
+    return jsonify(_settings_view(db, office_id))
+
+
+@bp.get("/notify/managers")
+@access("admin")
+def managers_list():
+    """Every manager's alert subscription in the office: who, channel, which alerts (never an address)."""
+    db = get_db()
+    return jsonify({"subscriptions": office_settings.managers(db, auth.office_id(db))})
+
+
+def _mine() -> int | None:
+    # An admin changes anyone's subscription in the office; a manager only their own.
+    return None if g.user["role"] == "admin" else g.user["id"]
+
+
+@bp.get("/notify/manager")
+@access("manager")
+def manager_own():
+    """The signed-in manager's own alert subscriptions."""
+    db = get_db()
+    return jsonify({"subscriptions": office_settings.managers(db, auth.office_id(db), g.user["id"])})
+
+
+@bp.patch("/notify/managers/<int:subscription_id>")
+@access("manager")
+def manager_choose(subscription_id):
+    """{wait_over_target?, printer_failure?}: which alerts a subscription gets."""
+    db = get_db()
+    return jsonify(office_settings.choose(db, auth.office_id(db), subscription_id, body(), _mine()))
+
+
+@bp.delete("/notify/managers/<int:subscription_id>")
+@access("manager")
+def manager_remove(subscription_id):
+    db = get_db()
+    office_settings.remove(db, auth.office_id(db), subscription_id, _mine())
+    return jsonify({"removed": True})
 
 
 @bp.post("/notify/manager/push")
@@ -244,7 +288,12 @@ def openapi_paths() -> dict:
     obj = {"type": "object"}
     settings = {"type": "object", "properties": {
         "ahead_default": {"type": "integer", "minimum": 0, "maximum": 20},
-        "telegram_token": {"type": ["string", "null"]}, "telegram_bot": {"type": ["string", "null"]}}}
+        "telegram_token": {"type": ["string", "null"]}, "telegram_bot": {"type": ["string", "null"]},
+        "telegram_mode": {"type": ["string", "null"], "enum": ["polling", "webhook", None]},
+        "sms_enabled": {"type": "boolean"}, "sms_template": {"type": ["string", "null"], "maxLength": 300}}}
+    choice = {"type": "object", "properties": {"wait_over_target": {"type": "boolean"},
+                                               "printer_failure": {"type": "boolean"}}}
+    sub_id = openapi._path_param("subscription_id", "integer")
     op = openapi._op
     return {
         "/api/v1/tickets/{token}/notify": {
@@ -274,6 +323,12 @@ def openapi_paths() -> dict:
                                                 settings, body=settings)},
         "/api/v1/notify/manager/push": {"post": op("A manager's push alerts", "manager", obj, "201", body=sub)},
         "/api/v1/notify/manager/telegram": {"post": op("A manager's Telegram link", "manager", obj, "201")},
-        "/api/v1/notify/manager": {"delete": op("Stop a manager's alerts", "manager", obj)},
+        "/api/v1/notify/manager": {"get": op("The signed-in manager's alert subscriptions", "manager", obj),
+                                   "delete": op("Stop a manager's alerts", "manager", obj)},
+        "/api/v1/notify/managers": {"get": op("Every manager's alert subscription in the office", "admin", obj)},
+        "/api/v1/notify/managers/{subscription_id}": {
+            "patch": op("Which alerts a subscription gets (a manager: their own)", "manager", obj, body=choice,
+                        params=[sub_id]),
+            "delete": op("Stop one alert subscription (a manager: their own)", "manager", obj, params=[sub_id])},
         "/api/v1/notify/counts": {"get": op("Today's notifications, counted", "manager", obj)},
     }

@@ -41,7 +41,7 @@ class Notifier:
                                   config.get("SMS_TOKEN", ""), config.get("SMS_TEMPLATE") or sms.DEFAULT_TEMPLATE)
         self.senders = Senders(vapid=vapid, vapid_subject=config["VAPID_SUBJECT"],
                                timeout_s=float(config["NOTIFY_TIMEOUT_S"]), telegram_api=config["TELEGRAM_API"],
-                               telegram_token=self._bot_token, gateway=gateway)
+                               telegram_token=self._bot_token, gateway=gateway, sms_options=self._sms_options)
         self.outbox = Outbox(self.senders.deliver, self._done, size=int(config["NOTIFY_QUEUE"]),
                              workers=int(config["NOTIFY_WORKERS"]), attempts=int(config["NOTIFY_ATTEMPTS"]),
                              backoff_s=float(config["NOTIFY_BACKOFF_S"]),
@@ -50,10 +50,11 @@ class Notifier:
         self._counts_lock = threading.Lock()
         self._stop = threading.Event()
         self._tokens: dict[str, str | None] = {}
+        self._options: dict[str, dict] = {}
+        # The poller runs whatever the server's mode: an office may choose polling on the admin screen.
         self._threads = [threading.Thread(target=self._dispatch, name="kezek-notify-dispatch", daemon=True),
-                         threading.Thread(target=self._tick, name="kezek-notify-tick", daemon=True)]
-        if config["TELEGRAM_MODE"] == "polling":
-            self._threads.append(threading.Thread(target=self._poll, name="kezek-telegram-poll", daemon=True))
+                         threading.Thread(target=self._tick, name="kezek-notify-tick", daemon=True),
+                         threading.Thread(target=self._poll, name="kezek-telegram-poll", daemon=True)]
 
     def _not_sent(self, err: BaseException) -> None:
         # The kind of failure only: a request's error names its URL, which holds a bot token or a
@@ -76,14 +77,29 @@ class Notifier:
                 db.close()
         return self._tokens[office_id]
 
-    def settings_changed(self) -> None:
-        """Forget cached bot tokens (the admin changed them) and tell Telegram the webhooks anew."""
-        self._tokens.clear()
-        if self.app.config["TELEGRAM_MODE"] == "webhook":
-            threading.Thread(target=self.register_webhooks, name="kezek-telegram-webhook", daemon=True).start()
+    def _sms_options(self, office_id: str) -> dict:
+        if office_id not in self._options:
+            db = self._db()
+            try:
+                self._options[office_id] = store.options(db, office_id)
+            finally:
+                db.close()
+        return self._options[office_id]
 
-    def register_webhooks(self) -> None:
-        """setWebhook for every office's bot: KEZEK_PUBLIC_URL/api/v1/notify/telegram/<secret>."""
+    def telegram_mode(self, office_id: str) -> str:
+        """How an office's bot gets updates: its admin's choice, else KEZEK_TELEGRAM_MODE."""
+        return self._sms_options(office_id)["telegram_mode"] or self.app.config["TELEGRAM_MODE"]
+
+    def settings_changed(self) -> None:
+        """Forget cached tokens and options (the admin changed them) and tell Telegram the webhooks anew."""
+        self._tokens.clear()
+        self._options.clear()
+        threading.Thread(target=self.register_webhooks, kwargs={"changed": True}, name="kezek-telegram-webhook",
+                         daemon=True).start()
+
+    def register_webhooks(self, changed: bool = False) -> None:
+        """setWebhook for every webhook-mode office's bot (KEZEK_PUBLIC_URL/api/v1/notify/telegram/<secret>);
+        after a change, deleteWebhook for polling ones (Telegram refuses getUpdates while a webhook is set)."""
         base = self.app.config.get("PUBLIC_URL", "").rstrip("/")
         db = self._db()
         try:
@@ -92,8 +108,12 @@ class Notifier:
             db.close()
         for bot in bots:
             try:
-                telegram.set_webhook(self.senders.telegram_api, bot["telegram_token"],
-                                     f"{base}/api/v1/notify/telegram/{bot['telegram_secret']}", bot["telegram_secret"])
+                if self.telegram_mode(bot["office_id"]) == "webhook":
+                    telegram.set_webhook(self.senders.telegram_api, bot["telegram_token"],
+                                         f"{base}/api/v1/notify/telegram/{bot['telegram_secret']}",
+                                         bot["telegram_secret"])
+                elif changed:
+                    telegram.delete_webhook(self.senders.telegram_api, bot["telegram_token"])
             except Exception as err:   # Telegram unreachable: the next start or change tries again
                 self.app.logger.warning("telegram setWebhook failed: %s", type(err).__name__)
 
@@ -220,7 +240,7 @@ class Notifier:
         while not self._stop.is_set():
             db = self._db()
             try:
-                bots = store.telegram_offices(db)
+                bots = [b for b in store.telegram_offices(db) if self.telegram_mode(b["office_id"]) == "polling"]
             finally:
                 db.close()
             if not bots:
@@ -249,8 +269,7 @@ class Notifier:
         for thread in self._threads:
             thread.start()
         broadcast.AFTER_PUBLISH.append(self.hand_over)
-        if self.app.config["TELEGRAM_MODE"] == "webhook":
-            threading.Thread(target=self.register_webhooks, name="kezek-telegram-webhook", daemon=True).start()
+        threading.Thread(target=self.register_webhooks, name="kezek-telegram-webhook", daemon=True).start()
         return self
 
     def stop(self) -> None:

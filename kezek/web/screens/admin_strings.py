@@ -4,6 +4,10 @@ from __future__ import annotations
 from kezek.base.i18n import N_
 
 STRINGS: list[str] = [
+    # The report charts (admin_charts.js): one unit per chart
+    N_("Issued and served per day (tickets)"), N_("Wait per hour of the day (median and 90th percentile, minutes)"),
+    N_("Issued and served per service (tickets)"), N_("Wait per service (median and 90th percentile, minutes)"),
+    N_("tickets"), N_("Wait per hour of the day"), N_("Issued and served per service"), N_("Wait per service"),
     # The audit (admin_audit.js)
     N_("Raw entry"),
     # Refusals at their field (admin_errors.js)
@@ -15,4 +19,19 @@ STRINGS: list[str] = [
     # The monitor's ticket list (admin_monitor.js)
     N_("Tickets"), N_("Body"), N_("All bodies"), N_("All services"), N_("No tickets match."), N_("Previous page"),
     N_("Next page"), N_("%(first)s–%(last)s of %(total)s"), N_("desk %(desk)s"),
+    # The Notifications tab (admin_notify.js)
+    N_("Notifications"), N_("Notifications to visitors"), N_("Tell a visitor when this many people are ahead"),
+    N_("Telegram bot's user name"), N_("Telegram bot token (from BotFather)"), N_("How the bot gets messages"),
+    N_("Long polling (works behind a firewall)"), N_("Webhook (needs the server's public https address)"),
+    N_("Remove the saved token"), N_("Send SMS through the server's gateway"),
+    N_("This server has no SMS gateway: set KEZEK_SMS_URL (README, Notifications)."),
+    N_("SMS text: {text} is the message; empty: the message alone"), N_("Managers' alerts"),
+    N_("A manager links Telegram here (or on their own sign-in) and chooses which alerts to get."),
+    N_("User"), N_("Channel"), N_("Longest wait over the target"), N_("A kiosk's printer fails"),
+    N_("No manager gets alerts yet."), N_("Link my Telegram"),
+    N_("A webhook needs the server's public https address (KEZEK_PUBLIC_URL): use long polling."),
+    N_("Save the bot's token and user name first."), N_("Browser notifications"),
+    N_("Saved: %(masked)s. Type a new token to replace it."), N_("No token saved."),
+    N_("The server's setting: %(mode)s"), N_("waiting for /start in Telegram"), N_("Stop"),
+    N_("Open this link on your phone and press Start in Telegram"),
 ]
