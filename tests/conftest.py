@@ -64,7 +64,7 @@ def app(db_path, clock):
     """The app on a fresh database with the demo office loaded."""
     application = create_app({"DB": db_path, "TESTING": True, "SECRET_KEY": "test-secret",
                               "ASYNC_MODE": "threading", "CLOCK": clock, "PUBLIC_URL": "http://kezek.test",
-                              "QUEUE_PUSH_DELAY_S": 0,
+                              "QUEUE_PUSH_DELAY_S": 0, "DESK_PUSH_DELAY_S": 0,
                               "PRINTER_ALLOW_LOCAL": 1})   # the fake printers listen on 127.0.0.1
     handle = database.init_db(db_path)
     application.demo = demo.load_demo(handle, clock(), password=DEMO_PASSWORD)

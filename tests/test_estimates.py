@@ -209,6 +209,30 @@ def test_each_answer_of_a_rush_skips_the_replay_and_agrees_with_a_full_one(db, c
     assert replays
 
 
+def test_an_issue_seconds_after_a_call_reuses_the_calls_replay(db, clock, monkeypatch):
+    visits(db, clock, 3, Б, minutes=6, count=3)
+    take(db, clock, Б, 4)
+    take(db, clock, А, 3)
+    for desk_id in (1, 2, 3):                              # every desk at work is busy with a visitor
+        tickets.call_next(db, desk_id, clock())
+    new_ticket_wait(db, clock, Б)                          # the call's queue.changed push replays once
+    replays = []
+    real_replay = estimates.replay
+    monkeypatch.setattr(estimates, "replay", lambda *a, **k: replays.append(1) or real_replay(*a, **k))
+    answers = []
+    for seconds in (3, 20, 1, 60):                         # kiosks' tickets as the minutes go by
+        clock.advance(seconds=seconds)
+        ticket_id = tickets.issue(db, Б, clock()).ticket["id"]
+        answers.append(figures(db, clock, ticket_id))
+    assert replays == [], "no replay on the issue path while the replay after the call holds"
+    assert new_ticket_wait(db, clock, Б) == answers[-1][1] + 360
+    estimates._floors.clear()
+    assert figures(db, clock, ticket_id) == answers[-1]
+    clock.advance(minutes=5)                               # the visit at desk 3 runs over: replayed
+    figures(db, clock, ticket_id)
+    assert replays
+
+
 @settings(max_examples=300, deadline=None)
 @given(data=st.data())
 def test_adding_a_plain_new_ticket_equals_replaying_with_it(data):
@@ -249,3 +273,69 @@ def test_with_nobody_at_work_yet_one_desk_of_each_service_is_assumed_to_open(db,
     a1, a2 = take(db, clock, А, 2)
     assert figures(db, clock, a2) == (1, 300)
     assert new_ticket_wait(db, clock, А) == 600
+
+
+# --- figures kept between changes and across time, against a full replay --------------------------
+
+OPERATIONS = ["issue", "issue", "issue", "priority", "call", "call", "start", "finish", "no_show", "return",
+              "transfer", "pause", "resume", "cancel", "wait", "wait"]
+
+
+def _all_figures(db, now) -> tuple:
+    waiting = queue_store.waiting_in(db, list(range(1, 8)))
+    return (tuple(sorted((t["id"], views.ticket_view(db, queue_store.ticket(db, t["id"]), now)["estimated_wait_s"])
+                         for t in waiting)),
+            tuple(s["estimated_wait_s"] for s in views.services_view(db, "demo", now)))
+
+
+@settings(max_examples=25, deadline=None)
+@given(steps=st.lists(st.tuples(st.sampled_from(OPERATIONS), st.integers(1, 7), st.integers(1, 6),
+                                st.sampled_from([0, 1, 7, 45, 130, 400])), min_size=5, max_size=30))
+def test_figures_kept_through_calls_finishes_pauses_and_transfers_equal_a_full_replay(tmp_path_factory, steps):
+    """After every change, and as time passes without one, the kept figures are a fresh replay's."""
+    from datetime import datetime, timedelta, timezone
+
+    from kezek import demo
+    from kezek.base import database
+    from kezek.base.errors import KezekError
+    from kezek.queue import transfers
+    now = [datetime(2026, 11, 23, 5, 0, tzinfo=timezone.utc)]
+    db = database.init_db(tmp_path_factory.mktemp("replay") / "kezek.db")
+    try:
+        demo.load_demo(db, now[0], password="replay-pass-123")
+        for desk_id in range(1, 7):                       # everyone at work
+            desks.pause(db, desk_id, "start", now[0])
+            desks.resume(db, desk_id, now[0])
+        tokens = []
+        for name, service, desk_id, seconds in steps:
+            held = queue_store.ticket(db, db["desks"].get(desk_id)["current_ticket_id"] or 0) \
+                if db["desks"].get(desk_id)["current_ticket_id"] else None
+            try:
+                if name in ("issue", "priority"):
+                    extra = {"priority": True, "priority_reason": "elderly"} if name == "priority" else {}
+                    tokens.append(tickets.issue(db, service, now[0], **extra).ticket["token"])
+                elif name == "call":
+                    tickets.call_next(db, desk_id, now[0])
+                elif name in ("start", "finish", "no_show", "return") and held:
+                    {"start": tickets.start, "finish": tickets.finish, "no_show": tickets.no_show,
+                     "return": tickets.return_to_queue}[name](db, held["id"], now[0])
+                elif name == "transfer" and held:
+                    transfers.transfer(db, held["id"], service, now[0])
+                elif name == "pause":
+                    desks.pause(db, desk_id, "break", now[0])
+                elif name == "resume":
+                    desks.resume(db, desk_id, now[0])
+                elif name == "cancel" and tokens:
+                    tickets.cancel(db, tokens[service % len(tokens)], now[0])
+            except KezekError:
+                pass                                      # a transition the state does not allow: nothing changed
+            for later in (0, seconds):                    # the answer right after the change, then time passes
+                now[0] += timedelta(seconds=later)
+                kept = _all_figures(db, now[0])
+                saved = dict(estimates._floors)
+                estimates._floors.clear()
+                assert _all_figures(db, now[0]) == kept, (name, service, desk_id, later)
+                estimates._floors.clear()
+                estimates._floors.update(saved)           # go on with what was kept, as a server does
+    finally:
+        db.close()

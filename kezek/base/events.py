@@ -1,8 +1,9 @@
 """Live events: every name, its payload, and which Socket.IO rooms receive it.
 
 Rooms (per office): `display:<office>` (public: numbers and desks only),
-`operators:<office>`, `desk:<id>`, `ticket:<token>`, `queue:<office>` (ticket pages and the
-open board: counts only), `kiosks:<office>` and `kiosk:<device id>`.
+`operators:<office>`, `desk:<id>`, `desks:<office>` (scoped desk screens: staff alerts only),
+`ticket:<token>`, `queue:<office>` (ticket pages and the open board: counts only),
+`kiosks:<office>` and `kiosk:<device id>`.
 """
 from __future__ import annotations
 
@@ -27,6 +28,8 @@ EVENTS = {
     "ticket.printed": "ticket_id, number, ok, state, detail (to the kiosk that issued it)",
     "help.requested": "id, device_id, kiosk (its name), requested_at: a visitor at a kiosk needs help",
     "help.acknowledged": "id, device_id, kiosk, acknowledged_at, acknowledged_by: someone is coming",
+    "desk.queue": "a desk's own state to its scoped screens: scope, seq, desk_id, desk, current, queue,"
+                  " services: [{id, waiting, estimated_wait_s}] (its services), served_today",
     "media.changed": "office: a display's playlist, layout, notices or a service's what-to-bring changed (fetch again)",
 }
 
@@ -79,13 +82,15 @@ def deliveries(event: Event) -> list[tuple[str, dict]]:
         return [(f"display:{office}", dict(event.data))]   # the hall displays fetch their content again
     if event.name in ("help.requested", "help.acknowledged"):
         # Staff screens (operators and the monitor) and the kiosk that asked; never the public rooms.
-        return [(f"operators:{office}", dict(event.data)), (f"kiosk:{event.data['device_id']}", dict(event.data))]
+        return [(f"operators:{office}", dict(event.data)), (f"desks:{office}", dict(event.data)),
+                (f"kiosk:{event.data['device_id']}", dict(event.data))]
     if event.name == "ticket.printed":
         # Only the kiosk that issued the ticket: it shows the ticket on screen when ok is false.
         payload = {k: event.data[k] for k in ("ticket_id", "number", "ok", "state", "detail")}
         return [(f"kiosk:{event.data['device_id']}", payload)]
     if event.name == "printer.changed":
         out.append((f"operators:{office}", dict(event.data)))
+        out.append((f"desks:{office}", dict(event.data)))
         out.append((f"kiosk:{event.data['device_id']}", dict(event.data)))
         return out
     ticket = event.ticket

@@ -67,6 +67,12 @@ class Replay:
     called_in: dict[int, float] = field(default_factory=dict)     # ticket id -> seconds
     idle_in: dict[int, float] = field(default_factory=dict)       # desk id -> seconds
     desk_services: dict[int, tuple] = field(default_factory=dict)
+    at: datetime | None = None     # the moment it replays ("now" above)
+    # For how many seconds after `at` the same state replays to these figures less the time gone:
+    # until a busy desk's visit runs over (then its end moves with the clock); 0 when a desk free
+    # at `at` calls someone (it would call later, at the later moment).
+    exact_for_s: float = 0.0
+    idle_start: frozenset = frozenset()   # the desks free at `at`
 
 
 def replay(desks: list[tuple], waiting: list[dict], now: datetime, wait_limit_s: int, typical) -> Replay:
@@ -111,7 +117,9 @@ def with_new_ticket(done: Replay, ticket: dict, typical) -> Replay:
     if not serving:
         return done             # no desk in this replay calls its service
     idle, desk = min(serving)   # the heap's order: the earlier moment, then the lower desk id
-    out = Replay(dict(done.called_in), dict(done.idle_in), done.desk_services)
+    # A desk free at `at` that now calls it calls at a later moment if asked later: not shiftable.
+    out = Replay(dict(done.called_in), dict(done.idle_in), done.desk_services, done.at,
+                 0.0 if desk in done.idle_start else done.exact_for_s, done.idle_start)
     out.called_in[ticket["id"]] = idle
     out.idle_in[desk] = idle + typical(ticket["service_id"])
     return out
@@ -127,6 +135,7 @@ class _Floor:
     waiting: list[dict]
     replays: dict[tuple, Replay] = field(default_factory=dict)
     last_event: int = 0     # the newest event-log row of this state
+    timezone: str = "UTC"   # the office's: a new local day is a new floor (who has worked today)
 
 
 _floors: dict[tuple, "_Floor"] = {}   # (database file, office) -> the latest floor
@@ -135,11 +144,12 @@ _floors: dict[tuple, "_Floor"] = {}   # (database file, office) -> the latest fl
 def _floor(db, office_id: str, now: datetime, wait_limit_s: int) -> _Floor:
     # queue.changed, the kiosk's list and every phone's ticket page ask about the same floor:
     # one read and one replay serve them all, in this process, until the next change. Every
-    # change writes the event log, so its head names the state; within one second the figures
-    # are the same (the answer and the print of one ticket share them).
-    moment = (office_id, int(now.timestamp()), wait_limit_s)
+    # change writes the event log, so its head names the state (office_replay says how long
+    # a replay of it holds as time goes on).
     where = (getattr(db, "kezek_path", None), office_id)
     cached = _floors.get(where)
+    timezone = cached.timezone if cached is not None else office_store.office(db, office_id)["timezone"]
+    moment = (office_id, wait_limit_s, local_day(now, timezone))
     if cached is not None and cached.state == moment + (base_store.get_setting(db, "log_head"),):
         return cached
     with database.snapshot(db):    # everything below from one committed state, whatever commits meanwhile
@@ -149,7 +159,7 @@ def _floor(db, office_id: str, now: datetime, wait_limit_s: int) -> _Floor:
         if floor is None:
             floor = _Floor(state, _desks_today(db, office_id, now), _Typical(now),
                            store.waiting_in(db, [s["id"] for s in office_store.services(db, office_id)]),
-                           last_event=last_event)
+                           last_event=last_event, timezone=office_store.office(db, office_id)["timezone"])
     if len(_floors) > 64:          # many databases in one process (tests): keep it small
         _floors.clear()
     _floors[where] = floor
@@ -174,7 +184,7 @@ def _grown(db, floor: _Floor, state: tuple, last_event: int) -> _Floor | None:
     typical = floor.typical
     return _Floor(state, floor.desks, typical, floor.waiting + [ticket],
                   {key: with_new_ticket(done, ticket, lambda sid: typical.get(db, sid))
-                   for key, done in floor.replays.items()}, last_event=last_event)
+                   for key, done in floor.replays.items()}, last_event=last_event, timezone=floor.timezone)
 
 
 def _desks_today(db, office_id: str, now: datetime) -> list[dict]:
@@ -193,8 +203,8 @@ def _calling(floor: _Floor) -> list[dict]:
     return [d for d in floor.desks if not d["paused"] and d["worked"]]
 
 
-def _calling_desks(db, floor: _Floor, service_id: int, now: datetime) -> list[tuple]:
-    """(seconds until free, desk id, service ids) of the desks that call now.
+def _calling_desks(db, floor: _Floor, service_id: int, now: datetime) -> tuple[list[tuple], float]:
+    """(seconds until free, desk id, service ids) of the desks that call now; and how long those hold.
 
     Paused desks and desks nobody has worked at today do not count. If no desk of the
     service is left, its paused desks are assumed to resume now; if none of its desks has
@@ -206,29 +216,45 @@ def _calling_desks(db, floor: _Floor, service_id: int, now: datetime) -> list[tu
         chosen += [d for d in floor.desks if d["paused"] and d["worked"] and service_id in d["service_ids"]]
     if not any(service_id in d["service_ids"] for d in chosen):
         chosen += [d for d in floor.desks if not d["worked"] and service_id in d["service_ids"]][:1]
-    out = []
+    out, holds = [], math.inf
     for d in chosen:
         free_in = 0.0
         current = store.ticket(db, d["current_ticket_id"]) if d["current_ticket_id"] else None
         if current and current["status"] in ("called", "serving") and current["called_at"]:
             elapsed = (now - parse(current["called_at"])).total_seconds()
-            free_in = remaining_s(floor.typical.get(db, current["service_id"]), elapsed)
+            typical = floor.typical.get(db, current["service_id"])
+            free_in = remaining_s(typical, elapsed)
+            holds = min(holds, free_in - typical * OVERRUN_SHARE)   # until the visit runs over
         out.append((free_in, d["id"], tuple(d["service_ids"])))
     if not any(service_id in d[2] for d in out):
         out.append((0.0, 0, (service_id,)))
-    return out
+    return out, holds
 
 
-def office_replay(db, office_id: str, service_id: int, now: datetime, wait_limit_s: int) -> Replay:
-    """The replay that answers for `service_id` (most services share one)."""
+def office_replay(db, office_id: str, service_id: int, now: datetime, wait_limit_s: int) -> tuple[Replay, float]:
+    """The replay that answers for `service_id` (most services share one), and the seconds gone since it ran.
+
+    Its figures less those seconds are what a replay now would find, while the state is the
+    same and the replay holds (Replay.exact_for_s): so an answer a few seconds after a change
+    reuses the replay that change's push ran, instead of replaying on the issuing kiosk's request.
+    """
     floor = _floor(db, office_id, now, wait_limit_s)
     calling = _calling(floor)
     open_ids = tuple(d["id"] for d in calling)
     key = open_ids if any(service_id in d["service_ids"] for d in calling) else ("for", service_id)
-    if key not in floor.replays:
-        floor.replays[key] = replay(_calling_desks(db, floor, service_id, now), floor.waiting, now,
-                                    wait_limit_s, lambda sid: floor.typical.get(db, sid))
-    return floor.replays[key]
+    done = floor.replays.get(key)
+    if done is not None:
+        if int(now.timestamp()) == int(done.at.timestamp()):
+            return done, 0.0                # within one second the figures are the same
+        gone = (now - done.at).total_seconds()
+        if 0 < gone <= done.exact_for_s:
+            return done, gone
+    desks, holds = _calling_desks(db, floor, service_id, now)
+    done = replay(desks, floor.waiting, now, wait_limit_s, lambda sid: floor.typical.get(db, sid))
+    done.at, done.idle_start = now, frozenset(d[1] for d in desks if d[0] == 0.0)
+    done.exact_for_s = holds if all(done.idle_in.get(d) == 0.0 for d in done.idle_start) else 0.0
+    floor.replays[key] = done
+    return done, 0.0
 
 
 def service_estimate(db, service_id: int, waiting: int, now: datetime) -> int:
@@ -237,9 +263,9 @@ def service_estimate(db, service_id: int, waiting: int, now: datetime) -> int:
     # its services has anyone else left: the first moment a desk of the service runs out.
     service = office_store.service(db, service_id)
     office = office_store.office(db, service["office_id"])
-    result = office_replay(db, office["id"], service_id, now, office["priority_wait_limit_s"])
+    result, gone = office_replay(db, office["id"], service_id, now, office["priority_wait_limit_s"])
     serving = [result.idle_in[d] for d, services in result.desk_services.items() if service_id in services]
-    return int(math.ceil(min(serving)))
+    return int(math.ceil(max(0.0, min(serving) - gone)))
 
 
 def ticket_estimate(db, ticket: dict, now: datetime, wait_limit_s: int) -> tuple[int, int]:
@@ -248,5 +274,5 @@ def ticket_estimate(db, ticket: dict, now: datetime, wait_limit_s: int) -> tuple
         return 0, 0
     own = store.waiting_in(db, [ticket["service_id"]])
     ahead = policy.people_ahead(ticket, own, now, wait_limit_s)
-    result = office_replay(db, ticket["office_id"], ticket["service_id"], now, wait_limit_s)
-    return ahead, int(math.ceil(result.called_in.get(ticket["id"], 0)))
+    result, gone = office_replay(db, ticket["office_id"], ticket["service_id"], now, wait_limit_s)
+    return ahead, int(math.ceil(max(0.0, result.called_in.get(ticket["id"], 0) - gone)))

@@ -21,6 +21,7 @@ DEFAULTS = {
     "KIOSK_IDLE_S": 20,
     "PROXY_HOPS": 0,
     "QUEUE_PUSH_DELAY_S": 0.25,
+    "DESK_PUSH_DELAY_S": 0.1,     # scoped desk screens' desk.queue: changes within it make one push
     "PRINTER_ALLOW_LOCAL": 0,     # the server owner's: a printer simulator on the server itself (tests, demos)
     "SESSION_IDLE_MINUTES": 60,   # a session unused this long ends (KEZEK_SESSION_HOURS: from sign-in)
     "VOICE_CACHE_MB": 64,         # the spoken calls' disk cache, least recently used evicted first

@@ -25,6 +25,11 @@ def bind(app) -> None:
     _app = app
 
 
+def bound_app():
+    """The app publish() pushes through, or None before create_app."""
+    return _app
+
+
 def publish(outcome_events) -> None:
     """Push committed events to their rooms (never call inside a transaction)."""
     if _app is None:

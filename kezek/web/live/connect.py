@@ -12,11 +12,12 @@ from kezek.office import accounts, sessions
 from kezek.office import store as office_store
 from kezek.printing import jobs as print_jobs
 from kezek.queue import desk_display
+from kezek.queue import desk_feed
 from kezek.queue import store as queue_store
 from kezek.queue import views
 from kezek.web import auth as web_auth
 from kezek.web.context import now as current_time
-from kezek.web.live import broadcast, printing
+from kezek.web.live import broadcast, desk_push, printing
 
 _display_cache: dict[str, tuple] = {}
 
@@ -101,14 +102,21 @@ def _connect_screen(db, auth: dict) -> tuple[str, dict]:
         _track(("user", user["id"]))
         _track(("session", signed_in.key))
         office = _office(db, auth, user)
-        join_room(f"operators:{office}")
         desk_id = auth.get("desk")
+        scoped = auth.get("scope") == "desk" and desk_id is not None
+        if not scoped:
+            join_room(f"operators:{office}")
         if desk_id is not None:
             fits = isinstance(desk_id, int) and not isinstance(desk_id, bool) and 0 < desk_id < 2**63
             desk = office_store.desk(db, desk_id) if fits else None
             if desk is None or desk["office_id"] != office:
                 raise ConnectionRefusedError("unknown desk")
             join_room(f"desk:{desk_id}")
+        if scoped:
+            # Its own queue and changes only (desk.queue), and the staff's alerts: not every office event.
+            join_room(f"desks:{office}")
+            desk_push.watch(desk_id, request.sid)
+            return "snapshot", desk_feed.scoped_snapshot(db, office, now, desk_id)
         return "snapshot", views.operator_snapshot(db, office, now, desk_id)
     if screen == "print-agent":
         # The print agent of a kiosk PC (kezek/printers/agent.py), with the kiosk's token.
@@ -181,6 +189,7 @@ def on_connect(auth=None):
 def on_disconnect(reason=None):
     """A connection closed: forget it (and the print agent it may have been)."""
     broadcast.forget(request.sid)
+    desk_push.unwatch(request.sid)
     printing.agent_disconnected(request.sid)
 
 
