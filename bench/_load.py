@@ -46,6 +46,7 @@ class ServerProcess:
         out = self.cli("demo", "--password", DEMO_PASSWORD).stdout
         self.demo = json.loads(out[out.index("{"):])
         self.proc = None
+        self.sessions: list[requests.Session] = []   # closed when the server stops: no socket left to the GC
 
     def cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         """Run a server.py command on this database."""
@@ -75,6 +76,7 @@ class ServerProcess:
             self.proc.send_signal(signal.SIGKILL)
             self.proc.wait()
         self.proc = None
+        self.close_sessions()
 
     def stop(self) -> None:
         """Stop cleanly (SIGTERM), killing after 10 s."""
@@ -86,10 +88,17 @@ class ServerProcess:
                 self.proc.kill()
                 self.proc.wait()
         self.proc = None
+        self.close_sessions()
+
+    def close_sessions(self) -> None:
+        """Close the keep-alive connections of every session handed out (a session still works after)."""
+        for s in self.sessions:
+            s.close()
 
     def session(self, username: str) -> requests.Session:
         """A signed-in requests session carrying its CSRF header."""
         s = requests.Session()
+        self.sessions.append(s)
         r = s.post(self.url + "/api/v1/login", json={"username": username, "password": DEMO_PASSWORD}, timeout=5)
         r.raise_for_status()
         s.headers["X-CSRF-Token"] = r.json()["csrf_token"]
@@ -98,5 +107,6 @@ class ServerProcess:
     def kiosk(self) -> requests.Session:
         """A session with the demo kiosk's bearer token."""
         s = requests.Session()
+        self.sessions.append(s)
         s.headers["Authorization"] = f"Bearer {self.demo['kiosk_token']}"
         return s

@@ -89,6 +89,8 @@ def kiosk_events(server):
                    transports=["websocket"], wait_timeout=5)
     yield received
     client.disconnect()
+    if client.eio.ws is not None:   # the server was stopped under it: close what the dropped link left open
+        client.eio.ws.close()
 
 
 def printed_for(events, ticket_id):
