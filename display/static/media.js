@@ -14,7 +14,7 @@
   const volumeLog = [];
   window.__mediaVolumeLog = volumeLog;
   const state = { content: null, index: -1, timer: null, callTimer: null, volume: 1, fade: null, speaking: false,
-                  played: [], errors: 0, cached: [] };
+                  played: [], playedCount: 0, errors: 0, cached: [] };
   window.kezekMedia = state;
 
   /* ---- the panel: one video, one picture and one slide element, reused for every item ---- */
@@ -71,6 +71,7 @@
   }
 
   function playItem(item) {
+    state.playedCount += 1;
     state.played.push({ url: item.url || "info:" + item.service_id, at: Date.now() });
     if (state.played.length > 200) state.played.splice(0, 100);
     if (item.kind === "video") {
