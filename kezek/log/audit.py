@@ -44,7 +44,9 @@ def in_words(db, office_id: str, rows: list[dict], lang: str) -> list[dict]:
              "desks": {d["id"]: d["name"] for d in found["desks"]},
              "devices": {d["id"]: d["name"] for d in found["devices"]},
              "users": {u["id"]: u["full_name"] or u["username"] for u in found["users"]}}   # the full name when set
+    full = {u["id"]: u["full_name"] or "" for u in found["users"]}
     for row in rows:
+        row["full_name"] = full.get(row["user_id"], "")     # who did it, by name (the login stays in username)
         row["words"] = audit_words.words(row, lang, names, timezone)
     return rows
 

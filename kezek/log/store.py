@@ -24,10 +24,8 @@ AUDIT_KINDS = {
                 ('%"out_of_order": true%', '%"priority": true%', '%"appointment_at": %', '%"late": true%')),
 }
 AUDIT_SELECT = ("SELECT e.id, e.at, e.name, e.ticket_id, e.service_id, e.desk_id, e.user_id, e.device_id,"
-                " e.details, u.username, COALESCE(n.full_name, '') AS full_name, d.name AS desk,"
-                " s.prefix AS service_prefix, v.name AS device"
-                " FROM events e LEFT JOIN users u ON u.id = e.user_id LEFT JOIN user_names n ON n.user_id = e.user_id"
-                " LEFT JOIN desks d ON d.id = e.desk_id"
+                " e.details, u.username, d.name AS desk, s.prefix AS service_prefix, v.name AS device"
+                " FROM events e LEFT JOIN users u ON u.id = e.user_id LEFT JOIN desks d ON d.id = e.desk_id"
                 " LEFT JOIN services s ON s.id = e.service_id LEFT JOIN devices v ON v.id = e.device_id"
                 " WHERE e.office_id = ?")
 
@@ -397,6 +395,5 @@ def audit_names(db, office_id: str) -> dict[str, list[dict]]:
                                   (office_id,)),
         "desks": database.rows(db, "SELECT id, name FROM desks WHERE office_id = ?", (office_id,)),
         "devices": database.rows(db, "SELECT id, name FROM devices WHERE office_id = ?", (office_id,)),
-        "users": database.rows(db, "SELECT u.id, u.username, COALESCE(n.full_name, '') AS full_name FROM users u"
-                                   " LEFT JOIN user_names n ON n.user_id = u.id", ()),
+        "users": database.rows(db, "SELECT id, username, full_name FROM users LEFT JOIN user_names ON user_id = id"),
     }

@@ -143,7 +143,7 @@ def office_id(db) -> str:
     if len(offices) == 1:
         return offices[0]["id"]
     if not offices:
-        raise KezekError("No office is set up yet: run `python server.py demo` or create one.", "no_office")
+        raise KezekError("No office is set up yet: run `python server.py create-office` (or `demo`).", "no_office")
     raise KezekError("Several offices: say which with ?office=.", "office_required")
 
 

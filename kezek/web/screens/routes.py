@@ -1,7 +1,7 @@
 """Routes every screen shares: each screen folder's static files, the vendored browser packages, the index page."""
 from __future__ import annotations
 
-from flask import Flask, abort, render_template, request, send_from_directory
+from flask import Flask, Response, abort, render_template, request, send_from_directory
 from flask_babel import get_locale
 
 from kezek.web.auth import access
@@ -36,8 +36,11 @@ def register(app: Flask) -> None:
     @access("public")
     def favicon():
         # Browsers ask every page's /favicon.ico: Kezek's own mark (kezek/web/static), not a 404 per screen.
-        name = "favicon.svg" if request.path.endswith(".svg") else "favicon.ico"
-        return send_from_directory(ROOT / "kezek" / "web" / "static", name, max_age=86400)
+        svg = request.path.endswith(".svg")
+        data = (ROOT / "kezek" / "web" / "static" / ("favicon.svg" if svg else "favicon.ico")).read_bytes()
+        response = Response(data, mimetype="image/svg+xml" if svg else "image/vnd.microsoft.icon")
+        response.cache_control.max_age = 86400
+        return response
 
     @app.get("/")
     @access("public")
