@@ -147,3 +147,15 @@ def test_on_a_phone_the_three_figures_of_a_service_line_up(big_office, new_page,
         expect(page.locator("#rows td.num").first).to_be_visible()
         spreads = page.evaluate(FIGURES_SPREAD)
         assert spreads and max(spreads) <= 1, f"{lang} at {size}: figures at different heights {max(spreads)} px"
+
+
+@pytest.mark.parametrize("large_font", [False, True], ids=["zoom200", "zoom200-largest-font"])
+def test_the_big_board_and_its_search_fit_a_phone_at_200_percent(big_office, new_page, large_font):
+    from tests.e2e.test_phone_zoom import ZOOMED, check
+
+    page = new_page(ZOOMED)
+    page.goto(f"{big_office.url}/board/")
+    expect(page.locator("#find-input")).to_be_visible()
+    page.locator("#find-input").fill("жер")
+    expect(page.locator("#find-count")).to_contain_text("Табылған қызметтер:")
+    check(page, "phone-zoom-board-big-search" + ("-font" if large_font else ""), large_font)
