@@ -8,7 +8,7 @@ from kezek.base import database
 from kezek.base.clock import utcnow
 from kezek.base.errors import KezekError
 from kezek.bookings import public_holidays
-from kezek.office import config, importing, officefile
+from kezek.office import accounts, config, importing, officefile
 from kezek.office import store as office_store
 
 
@@ -23,6 +23,7 @@ def cmd_create_office(args) -> int:
         office = config.create_office(db, args.id, {"name_kk": args.name_kk, "name_ru": args.name_ru,
                                                     "name_en": args.name_en, "timezone": args.timezone}, utcnow())
         added = [] if args.no_holidays else public_holidays.preload(db, office["id"], utcnow())
+        adopted = accounts.adopt_unplaced_admins(db, office["id"], utcnow())   # an admin made before any office
     except KezekError as err:
         print(f"error: {err.message}", file=sys.stderr)
         return 1
@@ -30,6 +31,8 @@ def cmd_create_office(args) -> int:
         db.close()
     print(f"office {office['id']} created: {office['name_kk']} / {office['name_ru']} / {office['name_en']}"
           f" ({office['timezone']}); {len(added)} public holidays loaded")
+    if adopted:
+        print(f"admins who had no office now work in it: {', '.join(adopted)}")
     return 0
 
 

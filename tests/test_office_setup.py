@@ -200,3 +200,17 @@ def test_an_official_name_of_any_length_sits_beside_the_short_kiosk_name(office)
     too_long = client.post("/api/v1/services", headers=headers, json={
         "name_kk": official, "name_ru": "Р", "name_en": "E"})
     assert too_long.status_code == 422                                           # the kiosk's name stays short
+
+
+def test_an_admin_made_before_the_first_office_works_in_it_and_signs_in_to_it(tmp_path, capsys):
+    db = tmp_path / "kezek.db"
+    for command in ("python server.py init-db --db var/kezek.db",
+                    "python server.py create-user first --role admin --password first-pass-123 --db var/kezek.db",
+                    "python server.py create-user clerk --role operator --password clerk-pass-123 --db var/kezek.db",
+                    'python server.py create-office one --name-kk Бір --name-ru Один --name-en One --db var/kezek.db'):
+        code, out = run_cli(command, db, capsys)
+        assert code == 0, out
+    assert "first" in out and "clerk" not in out                   # only admins are given the office
+    client = fresh_app(db).test_client()
+    login(client, "first", "first-pass-123")
+    assert [o["id"] for o in client.get("/api/v1/me").get_json()["offices"]] == ["one"]

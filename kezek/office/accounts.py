@@ -72,6 +72,17 @@ def create_user(db, username: str, role: str, now: datetime, *, password: str | 
     return get_user(db, user_id), password
 
 
+def adopt_unplaced_admins(db, office_id: str, now: datetime) -> list[str]:
+    """Let admins who work in no office yet (made before the first office) work in this one; their names."""
+    with database.transaction(db):
+        names = []
+        for user_id in store.users_without_office(db, role="admin"):
+            store.add_user_office(db, user_id, office_id)
+            names.append(store.user(db, user_id)["username"])
+            chain.append(db, now, office_id, "user.changed", details={"username": names[-1], "offices": [office_id]})
+    return names
+
+
 def get_user(db, user_id: int) -> dict | None:
     """A user without the password hash, with the offices they work in."""
     row = store.user(db, user_id)

@@ -197,6 +197,12 @@ def set_full_name(db, user_id: int, full_name: str) -> None:
         db.execute("INSERT INTO user_names (user_id, full_name) VALUES (?, ?)", (user_id, full_name))
 
 
+def users_without_office(db, *, role: str) -> list[int]:
+    """The ids of users of this role who work in no office."""
+    return [r["id"] for r in database.rows(
+        db, "SELECT id FROM users WHERE role = ? AND id NOT IN (SELECT user_id FROM user_offices) ORDER BY id", (role,))]
+
+
 def user_office_ids(db, user_id: int) -> list[str]:
     """The ids of the offices a user works in."""
     return [r["office_id"] for r in database.rows(
