@@ -64,6 +64,10 @@ def build_office(server: ServerProcess, services: int, desks: int, waiting: int,
         r = admin.post(server.url + "/api/v1/desks", json={"name": str(100 + d),
                                                           "service_ids": sorted(set(own + extra))}, timeout=10)
         r.raise_for_status()
+    for desk in admin.get(server.url + "/api/v1/desks", timeout=10).json()["desks"]:
+        # Each desk's clerk has started work (a desk nobody worked at today does not count as calling).
+        admin.post(f"{server.url}/api/v1/desks/{desk['id']}/pause", json={"reason": "start"}, timeout=10)
+        admin.post(f"{server.url}/api/v1/desks/{desk['id']}/resume", timeout=10)
     kiosk = server.kiosk()
     for _ in range(waiting):
         kiosk.post(server.url + "/api/v1/tickets", json={"service": rng.choice(ids)}, timeout=10).raise_for_status()

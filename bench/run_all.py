@@ -15,7 +15,7 @@ HERE = Path(__file__).resolve().parent
 ORDER = ["bench_printing.py", "bench_estimates.py", "bench_core.py", "bench_display_chromium.py",
          "bench_display_media.py",
          "bench_kiosk_voice.py", "bench_reports.py", "bench_log.py", "bench_verify.py", "bench_notify.py",
-         "bench_soak.py"]
+         "bench_desk_screens.py", "bench_soak.py"]
 
 
 def main() -> int:

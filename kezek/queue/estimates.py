@@ -250,7 +250,10 @@ def office_replay(db, office_id: str, service_id: int, now: datetime, wait_limit
         if 0 < gone <= done.exact_for_s:
             return done, gone
     desks, holds = _calling_desks(db, floor, service_id, now)
-    done = replay(desks, floor.waiting, now, wait_limit_s, lambda sid: floor.typical.get(db, sid))
+    # Tickets of services none of these desks serves are never called in it: left out, the same replay.
+    served = {s for d in desks for s in d[2]}
+    waiting = [t for t in floor.waiting if t["service_id"] in served]
+    done = replay(desks, waiting, now, wait_limit_s, lambda sid: floor.typical.get(db, sid))
     done.at, done.idle_start = now, frozenset(d[1] for d in desks if d[0] == 0.0)
     done.exact_for_s = holds if all(done.idle_in.get(d) == 0.0 for d in done.idle_start) else 0.0
     floor.replays[key] = done
