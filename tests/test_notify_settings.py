@@ -37,6 +37,13 @@ def test_the_token_is_write_only_and_shown_masked(admin):
     assert c.get("/api/v1/notify/settings").get_json()["telegram_token_set"] is True
     c.patch("/api/v1/notify/settings", json={"telegram_token": None}, headers=h)
     assert c.get("/api/v1/notify/settings").get_json()["telegram_token_set"] is False
+    # Who changed the bot is in the audit log (a new token could send visitors' messages elsewhere); the token is not.
+    events = c.get("/api/v1/audit?lang=en&limit=10").get_json()["events"]
+    changes = [e for e in events if e["name"] == "notify.settings_changed"]
+    assert len(changes) == 3 and all(e["username"] == "admin" for e in changes)
+    assert changes[-1]["details"]["telegram_token"] == "changed" and changes[0]["details"]["telegram_token"] == "removed"
+    assert ["Telegram bot token (from BotFather)", "changed"] in changes[-1]["words"]["details"]
+    assert BOT_TOKEN.split(":")[1] not in c.get("/api/v1/audit?limit=1000").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("values,field", [

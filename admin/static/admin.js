@@ -327,15 +327,23 @@
       labels: r.by_hour.map((d) => d.label), series: [
         { name: t("Wait, median"), cls: "s3", values: r.by_hour.map((d) => minutes(d.wait_median_s)) },
         { name: t("Wait, 90th percentile"), cls: "s4", values: r.by_hour.map((d) => minutes(d.wait_p90_s)) }] });
-    const svc = r.by_service;
-    const labels = svc.map((s) => `${s.prefix || ""} ${name(s)}`.trim());
+    // A big office (120 services): the charts show the 20 busiest and the 20 longest waits; the table has all.
+    const TOP = 20;
+    const busiest = [...r.by_service].sort((a, b) => b.issued - a.issued).slice(0, TOP);
+    const slowest = [...r.by_service].sort((a, b) => (b.wait_median_s || 0) - (a.wait_median_s || 0)).slice(0, TOP);
+    const label = (s) => `${s.prefix || ""} ${name(s)}`.trim();
+    const more = r.by_service.length > TOP ? t("The %(n)s busiest of %(total)s services; the table below lists all.",
+                                                { n: TOP, total: r.by_service.length }) : "";
     KezekCharts.rows($("chart-services"), { title: t("Issued and served per service"), unit: t("tickets"), whole: true,
-      labels, series: [
-        { name: t("Issued"), cls: "s1", values: svc.map((s) => s.issued) },
-        { name: t("Served"), cls: "s2", values: svc.map((s) => s.served) }] });
-    KezekCharts.rows($("chart-service-waits"), { title: t("Wait per service"), unit: t("min"), least: 1, labels, series: [
-      { name: t("Wait, median"), cls: "s3", values: svc.map((s) => minutes(s.wait_median_s)) },
-      { name: t("Wait, 90th percentile"), cls: "s4", values: svc.map((s) => minutes(s.wait_p90_s)) }] });
+      note: more, labels: busiest.map(label), series: [
+        { name: t("Issued"), cls: "s1", values: busiest.map((s) => s.issued) },
+        { name: t("Served"), cls: "s2", values: busiest.map((s) => s.served) }] });
+    KezekCharts.rows($("chart-service-waits"), { title: t("Wait per service"), unit: t("min"), least: 1,
+      note: more && t("The %(n)s longest waits of %(total)s services; the table below lists all.",
+                      { n: TOP, total: r.by_service.length }),
+      labels: slowest.map(label), series: [
+        { name: t("Wait, median"), cls: "s3", values: slowest.map((s) => minutes(s.wait_median_s)) },
+        { name: t("Wait, 90th percentile"), cls: "s4", values: slowest.map((s) => minutes(s.wait_p90_s)) }] });
     renderReportTable();
   }
   function renderReportTable() {

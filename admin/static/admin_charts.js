@@ -172,7 +172,14 @@
         });
         y += rowH[i];
       });
-      container.replaceChildren(legend(series), svg);
+      const parts = [legend(series), svg];
+      if (opts.note) {
+        const note = document.createElement("p");
+        note.className = "chart-note";
+        note.textContent = opts.note;
+        parts.push(note);
+      }
+      container.replaceChildren(...parts);
     };
     drawn.set(container, draw);
     draw();

@@ -34,7 +34,8 @@ EVENTS: dict[str, str] = {
     "display.layout_set": N_("Hall display layout set"), "notice.saved": N_("Notice saved"),
     "notice.deleted": N_("Notice deleted"), "service.info_set": N_("What to bring for a service set"),
     "booking.holidays_loaded": N_("Public holidays loaded"), "outcome.created": N_("Visit outcome added"),
-    "outcome.changed": N_("Visit outcome changed"),
+    "outcome.changed": N_("Visit outcome changed"), "notify.settings_changed": N_("Notification settings changed"),
+    "notify.alerts_chosen": N_("A manager's alerts chosen"),
 }
 
 # Detail keys, as a reader names them. Keys in HIDDEN are technical: they stay in the raw form only.
@@ -72,10 +73,14 @@ DETAILS: dict[str, str] = {
     "title": N_("Title"), "items": N_("Items"), "layout": N_("Layout"), "call_s": N_("Call shown for"),
     "duration_s": N_("Duration"), "notice_id": N_("Notice"), "documents": N_("Documents"), "years": N_("Years"),
     "added": N_("Added"), "to": N_("Transferred to"), "outcome_id": N_("Visit outcome"), "code": N_("Code"),
-    "outcome": N_("Visit outcome"),
+    "outcome": N_("Visit outcome"), "ahead_default": N_("Tell a visitor when this many people are ahead"),
+    "telegram_bot": N_("Telegram bot's user name"), "telegram_token": N_("Telegram bot token (from BotFather)"),
+    "telegram_mode": N_("How the bot gets messages"), "sms_enabled": N_("Send SMS through the server's gateway"),
+    "sms_template": N_("SMS text"), "for_user_id": N_("For the manager"), "channel": N_("Channel"),
+    "wait_over_target": N_("Longest wait over the target"), "printer_failure": N_("A kiosk's printer fails"),
 }
 HIDDEN = frozenset({"number", "seq", "token_sha256", "sha256", "note_sha256", "digest", "note", "hash"})
-BOOLEANS = frozenset({"active", "enabled", "priority", "first", "put_first", "reprint", "late", "walk_in", "by_staff",
+BOOLEANS = frozenset({"sms_enabled", "wait_over_target", "printer_failure", "active", "enabled", "priority", "first", "put_first", "reprint", "late", "walk_in", "by_staff",
                       "automatic", "out_of_order"})
 # Values that are words: the key's known values, as a reader says them.
 VALUES: dict[str, dict[str, str]] = {
@@ -96,11 +101,13 @@ VALUES: dict[str, dict[str, str]] = {
               "paper_out": N_("Out of paper"), "paper_low": N_("Paper low"), "cover_open": N_("Cover open")},
 }
 VALUES["was"] = VALUES["state"]
+VALUES["telegram_mode"] = {"polling": N_("Long polling (works behind a firewall)"),
+                           "webhook": N_("Webhook (needs the server's public https address)")}
 VALUES["to"] = {"service": N_("a service"), "desk": N_("a desk"), "user": N_("a specialist")}
 WEEKDAYS = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"),
             N_("Sunday"))
 ISO_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d")
-SECRET_KEYS = frozenset({"password", "telegram_token"})
+SECRET_KEYS = frozenset({"password", "telegram_token"})   # never in the log; shown as "changed" if they were
 ENDONYMS = ("lang", "default_lang")   # language names are written in their own language
 STRINGS = [*EVENTS.values(), *DETAILS.values(), *(w for k, v in VALUES.items() if k not in ENDONYMS for w in v.values()),
            *WEEKDAYS,
@@ -150,7 +157,7 @@ def value_words(lang: str, key: str, value, names: dict, timezone: str) -> str:
         return ", ".join(_named(lang, names["services"], v, "Service %(id)s") for v in value) or "—"
     if key in ("desk_id", "to_desk_id"):
         return _named(lang, names["desks"], value, "Desk %(id)s")
-    if key in ("user_id", "to_user_id"):
+    if key in ("user_id", "to_user_id", "for_user_id"):
         return _named(lang, names["users"], value, "User %(id)s")
     if key == "booking_id":
         return gettext(lang, "Booking %(id)s", id=value)

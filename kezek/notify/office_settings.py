@@ -1,8 +1,11 @@
 """An office's notifications as the admin screen sets them: bot (token write-only), Telegram mode, SMS, managers' alerts."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from kezek.base import database
 from kezek.base.errors import Invalid, NotFound
+from kezek.log import chain
 from kezek.notify import store, subscribe
 
 MODES = ("polling", "webhook")
@@ -40,7 +43,7 @@ def _template(value) -> str | None:
     return value
 
 
-def save(db, office_id: str, values: dict, *, public_url: str) -> None:
+def save(db, office_id: str, values: dict, now: datetime, *, public_url: str, by_user_id: int | None = None) -> None:
     """Change the office's notification settings; refused input changes nothing (every check comes first)."""
     options = dict(store.options(db, office_id))
     if "telegram_mode" in values:
@@ -61,8 +64,13 @@ def save(db, office_id: str, values: dict, *, public_url: str) -> None:
     bot_values = {k: values[k] for k in ("ahead_default", "telegram_token", "telegram_bot") if k in values}
     if bot_values:
         subscribe.save_settings(db, office_id, bot_values)   # checks the bot's values, then writes them
+    # In the log: who changed what (a new bot token could send visitors' messages elsewhere), never the token.
+    logged = {k: (("changed" if values[k] else "removed") if k == "telegram_token" else values[k]) for k in values
+              if k in ("ahead_default", "telegram_token", "telegram_bot", "telegram_mode", "sms_enabled", "sms_template")}
     with database.transaction(db):
         store.save_options(db, options)
+        if logged:
+            chain.append(db, now, office_id, "notify.settings_changed", user_id=by_user_id, details=logged)
 
 
 def _alerts(values: dict) -> tuple[bool, bool]:
@@ -85,13 +93,17 @@ def _own(db, office_id: str, subscription_id: int, user_id: int | None) -> dict:
     return found[0]
 
 
-def choose(db, office_id: str, subscription_id: int, values: dict, user_id: int | None = None) -> dict:
+def choose(db, office_id: str, subscription_id: int, values: dict, now: datetime, user_id: int | None = None,
+           by_user_id: int | None = None) -> dict:
     """Which alerts a manager's subscription gets (an admin: any in the office; a manager: their own)."""
     current = _own(db, office_id, subscription_id, user_id)
     wait, printer = _alerts({"wait_over_target": bool(current["wait_over_target"]),
                              "printer_failure": bool(current["printer_failure"]), **values})
     with database.transaction(db):
         store.set_alert_choices(db, subscription_id, wait, printer)
+        chain.append(db, now, office_id, "notify.alerts_chosen", user_id=by_user_id,
+                     details={"for_user_id": current["user_id"], "channel": current["channel"],
+                              "wait_over_target": wait, "printer_failure": printer})
     return next(r for r in managers(db, office_id) if r["id"] == subscription_id)
 
 

@@ -137,6 +137,7 @@ def test_every_form_shows_the_servers_refusal_at_its_field_and_keeps_the_value(s
     assert page.locator("#notice").is_hidden()
     # The office's time zone.
     page.click("[data-tab=office]")
+    expect(page.locator("#office-form [name=timezone]")).to_have_value("Asia/Almaty")   # the office is loaded
     page.fill("#office-form [name=timezone]", "Mars/Olympus")
     page.click("#office-form button[type=submit]")
     assert "Asia/Almaty" in _error_at(page.locator("#office-form [data-error-for=timezone]"))

@@ -193,7 +193,8 @@ def patch_settings():
     data = body()
     db = get_db()
     office_id = auth.office_id(db)
-    office_settings.save(db, office_id, data, public_url=current_app.config.get("PUBLIC_URL") or "")
+    office_settings.save(db, office_id, data, now(), public_url=current_app.config.get("PUBLIC_URL") or "",
+                         by_user_id=g.user["id"])
     notifier = _notifier()
     if notifier is not None:
         notifier.settings_changed()
@@ -226,7 +227,8 @@ def manager_own():
 def manager_choose(subscription_id):
     """{wait_over_target?, printer_failure?}: which alerts a subscription gets."""
     db = get_db()
-    return jsonify(office_settings.choose(db, auth.office_id(db), subscription_id, body(), _mine()))
+    return jsonify(office_settings.choose(db, auth.office_id(db), subscription_id, body(), now(), _mine(),
+                                          by_user_id=g.user["id"]))
 
 
 @bp.delete("/notify/managers/<int:subscription_id>")

@@ -8,6 +8,8 @@ STRINGS: list[str] = [
     N_("Issued and served per day (tickets)"), N_("Wait per hour of the day (median and 90th percentile, minutes)"),
     N_("Issued and served per service (tickets)"), N_("Wait per service (median and 90th percentile, minutes)"),
     N_("tickets"), N_("Wait per hour of the day"), N_("Issued and served per service"), N_("Wait per service"),
+    N_("The %(n)s busiest of %(total)s services; the table below lists all."),
+    N_("The %(n)s longest waits of %(total)s services; the table below lists all."),
     # The audit (admin_audit.js)
     N_("Raw entry"),
     # Refusals at their field (admin_errors.js)
