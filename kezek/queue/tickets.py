@@ -97,17 +97,28 @@ def _load(db, ticket_id: int, operation: str) -> dict:
     return ticket
 
 
-def service_availability(db, service: dict, office: dict, now: datetime) -> str | None:
-    """Why a service cannot issue a ticket now ('inactive', 'closed', 'daily_limit'), or None."""
+def office_closed(db, office: dict, now: datetime) -> str | None:
+    """Why the whole office issues no ticket now by its week and holidays ('holiday', 'lunch', 'hours'), or None."""
+    if office_store.is_public_holiday(db, office["id"], local_day(now, office["timezone"])):
+        return "holiday"
+    why = hours.closed_now(db, office, now)
+    return {"lunch": "lunch", "closed": "hours"}.get(why) if why else None
+
+
+def service_availability(db, service: dict, office: dict, now: datetime, *,
+                         closed: str | None | bool = False) -> str | None:
+    """Why a service cannot issue a ticket now ('inactive', 'closed', 'daily_limit'), or None.
+
+    `closed` is office_closed() when the caller already knows it (a list of every service asks once).
+    """
     if not service["active"]:
         return "inactive"
+    closed = office_closed(db, office, now) if closed is False else closed
     if service["opens"] and service["closes"]:
-        if not (service["opens"] <= local_time(now, office["timezone"]) < service["closes"]):
-            return "closed"
-    elif hours.closed_now(db, office, now):
-        return "closed"       # outside the weekday's hours or in its lunch break
-    if office_store.is_public_holiday(db, office["id"], local_day(now, office["timezone"])):
-        return "closed"
+        if closed == "holiday" or not (service["opens"] <= local_time(now, office["timezone"]) < service["closes"]):
+            return "closed"      # a service's own hours stand in for the office's week, not for its holidays
+    elif closed:
+        return "closed"          # a holiday, outside the weekday's hours, or in its lunch break
     limit = service["daily_limit"]
     if limit is not None and store.issued_today(db, service["id"], local_day(now, office["timezone"])) >= limit:
         return "daily_limit"

@@ -34,10 +34,11 @@ def services_view(db, office_id: str, now: datetime) -> list[dict]:
     none = {f"official_name_{lang}": "" for lang in ("kk", "ru", "en")}
     # Today's hours by the office's week (None: closed today), for "Closed now · Opening hours: …".
     today = hours.day_hours(db, office, local_day(now, office["timezone"]))
+    closed = tickets.office_closed(db, office, now)      # once for the office, not once a service
     out = []
     for s in office_store.services(db, office_id):
         waiting = counts.get(s["id"], 0)
-        why = tickets.service_availability(db, s, office, now)
+        why = tickets.service_availability(db, s, office, now, closed=closed)
         out.append({
             "id": s["id"], "prefix": s["prefix"], "name_kk": s["name_kk"], "name_ru": s["name_ru"],
             "name_en": s["name_en"], "group_kk": s["group_kk"], "group_ru": s["group_ru"],
@@ -48,18 +49,10 @@ def services_view(db, office_id: str, now: datetime) -> list[dict]:
             "available": why is None, "unavailable_reason": why,
             "hours_today": {"opens": s["opens"], "closes": s["closes"], "lunch_from": None, "lunch_to": None}
             if s["opens"] and s["closes"] else today,
-            "closed_for": _closed_for(db, s, office, now) if why == "closed" else None,
+            "closed_for": (closed if closed == "holiday" or not (s["opens"] and s["closes"]) else None) or "hours"
+            if why == "closed" else None,
         } | official.get(s["id"], none))
     return out
-
-
-def _closed_for(db, service: dict, office: dict, now: datetime) -> str:
-    """Why a closed service is closed: 'holiday', 'lunch' or 'hours' (outside its or the office's hours)."""
-    if office_store.is_public_holiday(db, office["id"], local_day(now, office["timezone"])):
-        return "holiday"
-    if not (service["opens"] and service["closes"]) and hours.closed_now(db, office, now) == "lunch":
-        return "lunch"
-    return "hours"
 
 
 def ticket_view(db, ticket: dict, now: datetime) -> dict:
