@@ -76,7 +76,8 @@
       const li = document.createElement("li");
       const text = document.createElement("span");
       text.textContent = t("TV %(n)s: %(bodies)s — %(services)s services, %(desks)s desks", {
-        n: i + 1, bodies: zone.bodies.join(", "), services: zone.services.length, desks: zone.desks.length });
+        n: i + 1, bodies: zone.bodies.map((b) => b[Kezek.lang] || b.kk).join(", "), services: zone.services.length,
+        desks: zone.desks.length });
       li.append(text, " ", AdminDom.button("Apply to this display", () => apply(zone)));
       return li;
     }));

@@ -117,6 +117,7 @@
     const older = visible.slice(1, 1 + count);
     // Before the second call there is nothing to list: the call takes the whole width, no empty black box.
     $("display").classList.toggle("display-solo", !older.length);
+    $("display").classList.remove("display-recent-wide");   // put back below if a row is cramped
     if (newest) {
       $("now-number").textContent = newest.number;
       $("now-desk").textContent = newest.desk;
@@ -143,7 +144,13 @@
     // A body's name only where a row has room for a few words of it; else none on any row (they line up).
     const bodies = Array.from(list.querySelectorAll(".display-recent-body"));
     if (bodies.some((b) => b.textContent && b.clientWidth < 7 * parseFloat(getComputedStyle(b).fontSize))) {
-      bodies.forEach((b) => { b.textContent = ""; });
+      bodies.forEach((b) => { b.textContent = ""; b.hidden = true; });
+    }
+    // A recent call's number and desk are never cut: when a row is too narrow for them at the legible size
+    // (a far hall, long numbers), the recent calls get a wider column and the call shrinks to make room.
+    if (Array.from(list.children).some((li) => li.scrollWidth > li.clientWidth + 1)) {
+      $("display").classList.add("display-recent-wide");
+      if (newest) fitCall();
     }
     // Only whole rows: a row cut in half by the screen's edge is hard to read.
     const bottom = list.getBoundingClientRect().bottom;

@@ -119,6 +119,9 @@ def propose(db, office_id: str, screen_in: float = 55, viewing_m: float = 5, por
     out = []
     for services in zones:
         ids = [s["id"] for s in services]
+        names = {}
+        for s in services:   # each body once, in kk, ru and en
+            names.setdefault(_body(s), {lang: s[f"group_{lang}"] or s[f"name_{lang}"] for lang in ("kk", "ru", "en")})
         out.append({"services": ids, "desks": [d["id"] for d in desks if set(d["service_ids"]) & set(ids)],
-                    "bodies": list(dict.fromkeys(_body(s) for s in services))})
+                    "bodies": list(names.values())})
     return {"layout": size, "most_services": most, "zones": out}

@@ -28,7 +28,8 @@ KINDS = [
     ("Анықтама беру", "Выдача справки", "Certificates"),
     ("Өтініштерді қабылдау", "Приём заявлений", "Applications"),
     ("Мамандың кеңесі", "Консультация специалиста", "Consultation"),
-    ("Құжаттарды тіркеу", "Регистрация документов", "Registering documents"),
+    ("Мемлекеттік қызмет көрсету нәтижелерін беру", "Выдача результатов оказания государственных услуг",
+     "Results of public services"),
     ("Рұқсат беру", "Выдача разрешений", "Permits"),
     ("Есепке қою және есептен шығару", "Постановка и снятие с учёта", "Registration and deregistration"),
 ]
@@ -44,8 +45,7 @@ def build(url: str, admin) -> dict:
         ids = []
         for k, (kind, second) in enumerate(zip(KINDS, KIND_LETTERS)):
             r = admin.post(f"{url}/api/v1/services", timeout=10, json={
-                "prefix": letter + second, "name_kk": f"{body[0]}: {kind[0].lower()}",
-                "name_ru": f"{body[1]}: {kind[1].lower()}", "name_en": f"{body[2]}: {kind[2].lower()}",
+                "prefix": letter + second, "name_kk": kind[0], "name_ru": kind[1], "name_en": kind[2],
                 "group_kk": body[0], "group_ru": body[1], "group_en": body[2], "sort_order": 100 + b * 10 + k})
             assert r.status_code == 201, r.text
             ids.append(r.json()["id"])
