@@ -185,6 +185,9 @@ def test_a_prefix_of_two_alphabets_is_refused_and_a_missing_one_is_proposed_from
     second = client.post("/api/v1/services", headers=headers,
                          json={"name_kk": "Неке бұзу", "name_ru": "Развод", "name_en": "Divorce"}).get_json()
     assert (first["prefix"], second["prefix"]) == ("Н", "НБ")
+    third = client.post("/api/v1/services", headers=headers,                  # the admin form's empty field
+                        json={"prefix": "", "name_kk": "Жер", "name_ru": "Земля", "name_en": "Land"}).get_json()
+    assert third["prefix"] == "Ж"
 
 
 def test_an_official_name_of_any_length_sits_beside_the_short_kiosk_name(office):

@@ -62,8 +62,8 @@ def check_service(values: dict, creating: bool) -> dict:
             if key not in values:
                 raise Invalid(f"{key} is required.", "missing_field", field=key)
     values = dict(values)
-    if values.get("prefix") is None and creating:
-        values.pop("prefix", None)          # proposed from the name in the transaction
+    if creating and (values.get("prefix") is None or values.get("prefix") == ""):
+        values.pop("prefix", None)          # proposed from the name in the transaction (an empty field too)
     elif "prefix" in values:
         values["prefix"] = prefixes.check(values["prefix"])
     for lang in LANGS:
