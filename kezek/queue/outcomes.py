@@ -89,8 +89,9 @@ def change_kind(db, outcome_id: int, values: dict, now: datetime, *, office_ids=
             raise Invalid("active: true or false.", "bad_field", field="active")
         changes["active"] = int(values["active"])
     if "sort_order" in values:
-        if not isinstance(values["sort_order"], int) or isinstance(values["sort_order"], bool):
-            raise Invalid("sort_order: a whole number.", "bad_field", field="sort_order")
+        order = values["sort_order"]
+        if not isinstance(order, int) or isinstance(order, bool) or not -10_000 <= order <= 10_000:
+            raise Invalid("sort_order: a whole number from -10000 to 10000.", "bad_field", field="sort_order")
         changes["sort_order"] = values["sort_order"]
     with database.transaction(db):
         row = store.outcome_kind(db, outcome_id)
@@ -125,7 +126,8 @@ def finish(db, ticket_id: int, now: datetime, *, outcome_id: int | None = None, 
     """Finish a visit, recording its outcome, note and the services served (the ticket's own and others)."""
     note = clean_text(note, "note")
     service_ids = list(service_ids or [])
-    if not all(isinstance(s, int) and not isinstance(s, bool) for s in service_ids) or len(service_ids) > 20:
+    if len(service_ids) > 20 or not all(isinstance(s, int) and not isinstance(s, bool) and 0 < s < 2**62
+                                        for s in service_ids):
         raise Invalid("services: up to 20 service ids.", "bad_field", field="services")
     if outcome_id is None:
         if note or service_ids:

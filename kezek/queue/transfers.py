@@ -46,7 +46,8 @@ def clean_text(value, field: str, limit: int = NOTE_LIMIT) -> str | None:
         raise Invalid(f"{field}: text.", "bad_field", field=field)
     value = value.strip() or None
     if value and len(value) > limit:
-        raise Invalid(f"The {field} is too long ({limit} characters at most).", f"{field}_too_long", field=field)
+        code = {"reason": "reason_too_long", "note": "note_too_long"}.get(field, "too_long")
+        raise Invalid(f"The {field} is too long ({limit} characters at most).", code, field=field)
     return value
 
 

@@ -300,3 +300,21 @@ def test_the_admin_edits_the_outcome_list_and_the_desk_offers_what_is_in_use(new
     offered = desk.eval_on_selector_all("#op-finish-outcomes .op-choice-name", "ns => ns.map(n => n.textContent)")
     assert "Заявление принято" in offered and "Другое" not in offered
     desk.keyboard.press("Escape")
+
+
+@pytest.mark.parametrize("lang, bodies", [("kk", "Жер және тұрғын үй · Әлеуметтік көмек"),
+                                          ("ru", "Земля и жильё · Социальная помощь"),
+                                          ("en", "Land and housing · Social support")])
+def test_the_desk_list_names_each_desk_by_the_bodies_it_serves(new_page, server, lang, bodies):
+    for size in SIZES:
+        page = new_page(SIZES[size])
+        page.goto(f"{server.url}/operator/?lang={lang}")
+        page.wait_for_selector("#op-login-form", state="visible", timeout=WAIT_MS)
+        page.evaluate("() => localStorage.removeItem('kezek.operator.desk')")
+        page.fill("#op-username", "operator1")
+        page.fill("#op-password", DEMO_PASSWORD)
+        page.click("#op-login-submit")
+        page.wait_for_selector('.op-desk-choice[data-desk="4"]', timeout=WAIT_MS)
+        assert page.text_content('.op-desk-choice[data-desk="4"] .op-desk-services') == bodies
+        assert "В Г" not in page.text_content("#op-desk-list")            # letters were all it said
+        shot(page, f"desks_{lang}_{size}")
