@@ -9,7 +9,7 @@
 
   function create(list, pageLabel) {
     const view = { mode: "services", page: 0, pages: 1, perPage: 0, columns: 0, rows: 0, items: 0,
-                   nameFont: 0 };
+                   nameFont: 0, nameCap: Infinity };
     let last = null;   // the last call's arguments, to turn the page
 
     const span = (cls, text) => {
@@ -51,14 +51,15 @@
 
     /* Names as large as the cell's width allows for the longest one in two lines, up to 60 % of the legible
        size (the letters and counts have all of it), never below `floor`; one size for the whole page, so the
-       cells line up. Two lines where the band has room for them, else one, else none. */
-    function sizeNames(o) {
+       cells line up. Two lines where the band has room for them, else one, else none. Never so large that
+       fewer rows fit than with names at `floor` (`cap`: larger names must not cost a visitor their queue). */
+    function sizeNames(o, cap) {
       const names = Array.from(list.querySelectorAll(".display-waiting-name"));
       if (!names.length) return;
       const width = names[0].getBoundingClientRect().width || 1;
       const longest = Math.max(...names.map((n) => n.textContent.length), 1);
       const fits = (width * 2) / (0.58 * longest);   // DejaVu Sans averages ≈ 0.58 em a letter
-      view.nameFont = Math.max(o.floor, Math.min(o.legible * 0.6, fits));
+      view.nameFont = Math.max(o.floor, Math.min(o.legible * 0.6, fits, cap === undefined ? view.nameCap : cap));
       view.nameLines = Math.max(0, Math.min(2, Math.floor(o.room / (view.nameFont * 1.15))));
       list.style.setProperty("--name-font", view.nameFont.toFixed(1) + "px");
       list.style.setProperty("--name-lines", String(Math.max(1, view.nameLines)));
@@ -78,10 +79,13 @@
       const measure = (cells) => {
         list.textContent = "";
         cells.slice(0, columns).forEach((c) => list.append(c));
-        sizeNames(opts);
+        sizeNames(opts, opts.floor);
         const tallest = Math.max(0, ...Array.from(list.children, (c) => c.getBoundingClientRect().height));
         const gap = parseFloat(getComputedStyle(list).rowGap) || 0;
-        return Math.max(1, Math.floor((budget + gap) / (tallest + gap)));
+        const rows = Math.max(1, Math.floor((budget + gap) / (tallest + gap)));
+        // The height each row may still grow by, shared by the name's two lines.
+        view.nameCap = opts.floor + Math.max(0, (budget + gap) / rows - gap - tallest) / (2 * 1.15);
+        return rows;
       };
       if (items.length) {
         view.rows = measure(items);

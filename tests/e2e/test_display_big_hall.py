@@ -87,6 +87,10 @@ def test_with_every_service_waiting_the_call_keeps_its_space_and_size(tv, live_s
     # The body goes with the call.
     body = big_office.BODIES[[newest["service_id"] in ids for ids in live_server.hall["services"]].index(True)]
     assert m["body"] == body[{"kk": 0, "ru": 1, "en": 2}[lang]]
+    mm = 1218.0 / max(w, h) * m["numberFont"] * 0.729
+    print(f"{size} {lang}: call number {m['numberFont']:.0f} px (capitals {mm:.0f} mm on 55\"), box"
+          f" {m['number'][3] - m['number'][1]:.0f} px high, {len(m['recent'])} recent, {len(m['cells'])} cells,"
+          f" page {m['page']}")
     screenshot(page, f"display_big_hall_{size}_{lang}")
 
 
