@@ -26,7 +26,8 @@
   function lang() { return Kezek.lang; }
   function big() { return services().length > FLAT_LIMIT; }
   function sorted(list) { return list.slice().sort((a, b) => (a.sort_order - b.sort_order) || (a.id - b.id)); }
-  function shown() { return sorted(services().filter((s) => s.active !== false)); }
+  // Paused, closed or switched-off services stay listed, greyed with the reason (docs/kiosk.md).
+  function shown() { return sorted(services()); }
 
   function bodyKey(b) { return b.group_kk || b.group_ru || b.group_en || ""; }
 

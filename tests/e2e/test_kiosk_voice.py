@@ -6,13 +6,18 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import axe_check, screenshot, wait_js
 from tests.e2e.test_kiosk import assert_fits, open_kiosk, short_idle_server, ticket_on_screen  # noqa: F401
+from tests.e2e.test_kiosk_big_office import big_server  # noqa: F401  (the 20-body, 120-service office)
 
 pytestmark = pytest.mark.e2e
 
 LANG_INDEX = {"kk": 0, "ru": 1, "en": 2}
 PAPER = ["Photograph this code", "Осы кодты суретке түсіріңіз", "Сфотографируйте этот код",
-         "Printing your ticket…", "Талон басылып жатыр…", "Печать талона…"]
+         "Printing your ticket…", "Талон басылып жатыр…", "Печать талона…",
+         # no printer at this kiosk: the ticket on screen is the ticket (#19)
+         "Scan the code: it opens your ticket on your phone.", "Кодты сканерлеңіз: талоныңыз телефоныңызда ашылады.",
+         "Отсканируйте код: талон откроется на вашем телефоне."]
 AHEAD = {"kk": "Сіздің алдыңызда", "ru": "Перед вами", "en": "People ahead of you"}
+NEXT = {"kk": "Келесі кезек — сіздікі", "ru": "Вы следующий в очереди", "en": "You are next"}
 
 
 def spoken(page) -> list[dict]:
@@ -63,7 +68,7 @@ def test_the_keypad_alone_gets_a_ticket_and_the_kiosk_says_each_step(live_server
     assert ticket_part[0]["screen"] == "ticket"
     assert [e["lang"] for e in ticket_part] == [lang] * len(ticket_part)
     assert ticket_part[2]["text"] == service_name
-    assert ticket_part[3]["text"].startswith(AHEAD[lang])
+    assert ticket_part[3]["text"].startswith(AHEAD[lang]) or ticket_part[3]["text"] == NEXT[lang]
     assert any(e["text"] in PAPER for e in ticket_part[4:]), ticket_part   # where the paper comes out
     # The number is read as words, not as letters and digits.
     assert not any(ch.isdigit() for ch in ticket_part[1]["said"]), ticket_part[1]
@@ -132,3 +137,53 @@ def test_larger_text_and_high_contrast_in_one_touch_and_reset_for_the_next_visit
         page.locator("#screen-services [data-action=back]").click()
         expect(page.locator("#screen-start")).to_be_visible()
         assert page.evaluate("document.documentElement.className") == ""   # the next visitor: plain kiosk
+
+
+def press_until(page, key: str, expression: str, limit: int = 60) -> None:
+    """Press `key` (listening each time) until `expression` is true of the focused element."""
+    for _ in range(limit):
+        if page.evaluate(f"(el => Boolean({expression}))(document.activeElement)"):
+            return
+        press(page, key)
+    raise AssertionError(f"never reached: {expression}")
+
+
+def test_the_keypad_reaches_bodies_pages_and_search_of_a_big_office_and_each_is_spoken(big_server, new_page):
+    page = open_kiosk(new_page("kiosk_portrait"), big_server, big_server.big["kiosk_token"])
+    press(page, "Numpad5")                                   # the voice guide starts
+    press(page, "Numpad2")                                   # Қазақша
+    press(page, "NumpadEnter")
+    expect(page.locator("#screen-services")).to_be_visible()
+    wait_js(page, "() => window.kezekKioskSpoken.some(e => e.text === 'Бет: 1 / 4' || /^Бет: 1 \\//.test(e.text))")
+    # A body card says its name and how many services it holds.
+    press_until(page, "Numpad2", "el.dataset.group !== undefined")
+    body = page.evaluate("document.activeElement.querySelector('.svc-name').textContent")
+    wait_js(page, "b => window.kezekKioskSpoken.slice(-2).map(e => e.text).join('|') === b + '|Қызметтер: 6'", body)
+    # The next page, chosen and spoken.
+    press_until(page, "Numpad2", "el.dataset.page === '1'")
+    press(page, "NumpadEnter")
+    wait_js(page, "() => window.kezekKioskSpoken.some(e => /^Бет: 2 \\//.test(e.text))")
+    press_until(page, "Numpad8", "el.dataset.group !== undefined")
+    body = page.evaluate("document.activeElement.querySelector('.svc-name').textContent")
+    press(page, "NumpadEnter")
+    expect(page.locator("#services-title")).to_have_text(body)
+    assert spoken(page)[-1]["text"] == body or body in [e["text"] for e in spoken(page)[-3:]]
+    # Back to the start of the finder, then search: the keyboard's letters are spoken and so is what was found.
+    press(page, "NumpadDecimal")
+    press_until(page, "Numpad8", "el.dataset.nav === 'search'")
+    press(page, "NumpadEnter")
+    expect(page.locator("#screen-search")).to_be_visible()
+    wait_js(page, "() => window.kezekKioskSpoken.some(e => e.text === 'Іздеу')")
+    for letter in "паспорт":                                  # 2 moves on, wrapping round the screen's options
+        press_until(page, "Numpad2", f"el.dataset.char === '{letter}'", limit=80)
+        press(page, "NumpadEnter")
+    wait_js(page, "() => window.kezekKioskSpoken.slice(-2).map(e => e.text).join('|') === 'Т|Табылды: 2'")
+    said = spoken(page)
+    assert all("error" not in e for e in said), [e for e in said if "error" in e]
+    press_until(page, "Numpad8", "el.dataset.serviceId")
+    press(page, "NumpadEnter")
+    expect(page.locator("#screen-priority")).to_be_visible()
+    press_until(page, "Numpad2", "el.dataset.priority === ''")
+    press(page, "NumpadEnter")
+    ticket_on_screen(page, big_server)
+    screenshot(page, "kiosk-voice-big-ticket-kk")

@@ -7,7 +7,7 @@ from flask_babel import get_locale
 from kezek.base.i18n import N_
 from kezek.web.auth import access
 from kezek.web.screens import admin_strings
-from kezek.web.screens import display, display_media, operator
+from kezek.web.screens import display, display_media, kiosk, operator
 from kezek.web.screens.rendering import render_screen
 
 bp = Blueprint("screen_admin", __name__)
@@ -329,6 +329,7 @@ STRINGS: list[str] = [
     *display.ZONE_STRINGS,    # the hall displays' zones card (admin/static/admin_zones.js)
     *operator.OUTCOME_STRINGS,   # the visit outcomes card (admin/static/admin_outcomes.js)
     *display_media.ADMIN_STRINGS,   # the Hall media tab (admin/static/admin_media.js)
+    *kiosk.ADMIN_STRINGS,   # finding a service on the kiosk (admin/static/admin_kiosk.js)
 ]
 
 

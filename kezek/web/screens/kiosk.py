@@ -81,10 +81,17 @@ STRINGS: list[str] = [
     N_("Served at desk: %(desks)s"), N_("Served at desks: %(desks)s"), N_("You are next"),
     N_("Scan the code: it opens your ticket on your phone."),
 ]
+# The admin screen's card of how visitors find a service on the kiosk (admin/static/admin_kiosk.js).
+ADMIN_STRINGS: list[str] = [
+    N_("Finding a service on the kiosk"), N_("Search words, one a line (any language)"),
+    N_("Also listed under these bodies, one a line: Kazakh | Russian | English"),
+    N_("Most asked, shown first on the kiosk: prefixes in order, separated by spaces"),
+    N_("Unknown prefixes: %(list)s"),
+]
 # What the voice guide may speak: the kiosk's own strings; anything else is refused, not synthesised.
 SPOKEN = frozenset([*STRINGS, *COMMON_STRINGS, "%(n)s"])   # "%(n)s": a digit of a booking code
 STRINGS += [N_("What to bring"), N_("About this service: %(name)s"), N_("Close")]   # kiosk/static/kiosk_info.js
-VALUE_NAMES = ("n", "min", "s")
+VALUE_NAMES = ("n", "min", "s", "m")
 TEXT_VALUES = {"time": re.compile(r"^\d{1,2}:\d{2}$"), "date": re.compile(r"^\d{2}\.\d{2}\.\d{4}$"),
                "hours": re.compile(r"^\d{1,2}:\d{2}–\d{1,2}:\d{2}$"),
                "desks": re.compile(r"^[\w.\- ]{1,20}(, [\w.\- ]{1,20}){0,7}(, …)?$")}
@@ -123,7 +130,6 @@ def _phrase_text(db, device: dict, lang: str) -> str:
         if service is None:
             raise Invalid("service: one of this kiosk's office's services.", "bad_field", field="service")
         return service[f"name_{lang}"] or service["name_kk"]
-    if "number" in args:
     if "body" in args:
         # A state body's name as the kiosk shows it: a main body (services.group_*) or another one a service is under.
         names = {s[f"group_{lang}"] for s in services} | {
@@ -135,6 +141,7 @@ def _phrase_text(db, device: dict, lang: str) -> str:
         if len(args["letter"]) != 1 or args["letter"].lower() not in LETTERS:
             raise Invalid("letter: one letter of the kiosk's keyboard.", "bad_field", field="letter")
         return args["letter"].upper()
+    if "number" in args:
         number = args["number"]
         prefixes = {s["prefix"].upper() for s in services}
         letters = re.match(r"^\D*", number).group().upper()
