@@ -224,10 +224,10 @@
 
   async function refreshServices() {
     try {
+      if (await Find.load(state.token)) renderServices();
       const answer = await Kezek.api("GET", "/api/v1/services", undefined, { token: state.token });
       if (answer.status === 200 && answer.data && Array.isArray(answer.data.services)) applyServices(answer.data.services);
     } catch (e) { /* the socket's status shows a lost server */ }
-      if (await Find.load(state.token)) renderServices();
   }
 
   /* ---- the ticket ---- */
@@ -299,16 +299,13 @@
     $("ticket-wait").hidden = !ticket.people_ahead || minutes < 1;
     $("ticket-qr").src = "/qr/" + encodeURIComponent(ticket.token) + ".svg";
     const printing = ticket.print && ticket.print.state;
+    // No printer at this kiosk: the ticket on the screen is the ticket, not a failure to print.
     if (printing === "pending") awaitPrint();
+    else if (printing === "none") setPrint("screen", false);
     else setPrint("photo", printing === "unavailable");
     show("ticket");
-    // No printer at this kiosk: the ticket on the screen is the ticket, not a failure to print.
   }
-    else if (printing === "none") setPrint("screen", false);
 
-  /* The ticket as the voice guide reads it: number, service, people ahead, the wait, where the paper comes out. */
-  function ticketClips() {
-    const t = state.ticket;
   /* "You are next" for nobody ahead (the visitor does not count a zero), else how many. */
   function aheadText(ticket) {
     return ticket.people_ahead ? Kezek.t("People ahead of you: %(n)s", { n: ticket.people_ahead }) : Kezek.t("You are next");
@@ -326,6 +323,9 @@
     return Kezek.t(desks.length === 1 ? "Served at desk: %(desks)s" : "Served at desks: %(desks)s", { desks: desksValue(ticket) });
   }
 
+  /* The ticket as the voice guide reads it: number, service, people ahead, the wait, where the paper comes out. */
+  function ticketClips() {
+    const t = state.ticket;
     if (!t) return [];
     const p = Guide.phrase;
     const clips = [p("Your ticket number"), { number: t.number, text: t.number }];
@@ -346,10 +346,10 @@
     const p = Guide.phrase;
     if (state.print === "printing") return [p("Printing your ticket…"), p("Your ticket comes out of the slot below the screen.")];
     if (state.print === "printed") return [p("Please take your ticket"), p("Your ticket comes out of the slot below the screen.")];
+    if (state.print === "screen") return [p(PRINT_TEXT.screen[1])];
     return [p("Photograph this code"), p(PRINT_TEXT.photo[1])];
   }
 
-    if (state.print === "screen") return [p(PRINT_TEXT.screen[1])];
   function awaitPrint() {
     setPrint("printing", false);
     clearTimeout(state.printTimer);
@@ -359,10 +359,10 @@
   const PRINT_TEXT = {
     printing: ["Printing your ticket…", "Please wait"],
     printed: ["Please take your ticket", "Scan the code to follow your place in the queue on your phone."],
+    screen: ["Thank you!", "Scan the code: it opens your ticket on your phone."],
     photo: ["Photograph this code",
       "The ticket was not printed. Scan or photograph the code: it opens your ticket on your phone."],
   };
-    screen: ["Thank you!", "Scan the code: it opens your ticket on your phone."],
 
   function setPrint(mode, canRetry) {
     state.print = mode;
@@ -419,19 +419,19 @@
       box.appendChild(cell);
     }
     box.setAttribute("aria-label", state.code.split("").join(" "));
+    box.classList.toggle("wrong", state.codeWrong);
     $("btn-check-in").disabled = state.code.length !== CODE_LENGTH || state.checking;
     document.querySelectorAll(".chip-lang").forEach((b) => b.classList.toggle("chosen", b.dataset.setLang === Kezek.lang));
   }
-    box.classList.toggle("wrong", state.codeWrong);
 
   function pressKey(key) {
     if (state.checking) return;
-    if (key === "erase") state.code = state.code.slice(0, -1);
-    else if (key === "ok") { checkIn(); return; }
-    else if (state.code.length < CODE_LENGTH) state.code += key;
     // After a wrong code the 8 digits stay, selected: a digit starts a new code, Erase corrects the last.
     if (state.codeWrong && /^\d$/.test(key)) state.code = "";
     if (key !== "ok") state.codeWrong = false;
+    if (key === "erase") state.code = state.code.slice(0, -1);
+    else if (key === "ok") { checkIn(); return; }
+    else if (state.code.length < CODE_LENGTH) state.code += key;
     renderCode();
   }
 
@@ -454,10 +454,10 @@
       if (state.screen !== "booking") openBooking();
       // The digits typed since the last other character: a scanned address ends with the code.
       state.code = state.raw.match(/\d+$/)[0].slice(-CODE_LENGTH);
+      state.codeWrong = false;
       renderCode();
     }
   }
-      state.codeWrong = false;
 
   async function checkIn() {
     if (state.checking || state.code.length !== CODE_LENGTH) return;
@@ -573,10 +573,10 @@
     state.unpaired = false;
     fillAllLangs();
     applyServices(snapshot.services || []);
+    Find.load(state.token).then((ok) => { if (ok && ["services", "search"].includes(state.screen)) renderServices(); });
     renderStart();
     if (state.screen === "loading") goHome();
     else render();
-    Find.load(state.token).then((ok) => { if (ok && ["services", "search"].includes(state.screen)) renderServices(); });
   }
 
   function onQueue(change) {
@@ -638,10 +638,10 @@
       state.service = state.services.find((s) => String(s.id) === btn.dataset.serviceId);
       if (!state.service || !state.service.available) return;
       $("priority-service").textContent = local(state.service, "name");
+      state.from = state.screen === "search" ? "search" : "services";
       show("priority");
     } else if (btn.dataset.priority !== undefined) {
       takeTicket(btn.dataset.priority || null);
-      state.from = state.screen === "search" ? "search" : "services";
     } else if (btn.dataset.action === "booking") {
       openBooking();
     } else if (btn.dataset.setLang) {
@@ -679,9 +679,6 @@
     }
   }
 
-  function guardTouch() {
-    const stop = (e) => e.preventDefault();
-    document.addEventListener("contextmenu", stop);
   /* The finder's buttons: search, A–Z, bodies, pages, the keyboard; the voice guide says what changed. */
   function findTap(btn) {
     const done = Find.tap(btn);
@@ -706,6 +703,9 @@
     }
   }
 
+  function guardTouch() {
+    const stop = (e) => e.preventDefault();
+    document.addEventListener("contextmenu", stop);
     document.addEventListener("selectstart", stop);
     document.addEventListener("dragstart", stop);
     document.addEventListener("gesturestart", stop);
@@ -738,10 +738,10 @@
       }
       return clips;
     };
+    Guide.hooks.optionClips = (btn) => Find.clips(btn);
     Guide.hooks.screenClips = (screen, overlay) => {
       if (overlay && overlay.id === "notice") return [{ ...p("OK"), text: $("notice-text").textContent, phrase: state.noticeMsgid, values: state.noticeValues }];
       if (overlay && overlay.id === "help-status") return [p($("help-text").dataset.i18n)];
-    Guide.hooks.optionClips = (btn) => Find.clips(btn);
       if (overlay && overlay.id === "more-time") return [p("Need more time?"), p("Press Enter for more time.")];
       if (screen === "start") return [p("Welcome!", null, "kk"), p("Choose language", null, "kk"),
         p("Choose language", null, "ru"), p("Choose language", null, "en")];
@@ -751,19 +751,19 @@
         return [p(title.dataset.i18n, title.dataset.time ? { time: title.dataset.time } : null),
           p("You can take a regular ticket instead.")];
       }
+      if (screen === "priority" && state.service) return [{ service: state.service.id, text: local(state.service, "name") }, p("Press Enter to choose.")];
+      if (screen === "services" || screen === "search") return Find.screenClips(screen);
       return null;
     };
     Guide.hooks.typeDigit = (digit) => pressKey(digit);
-      if (screen === "priority" && state.service) return [{ service: state.service.id, text: local(state.service, "name") }, p("Press Enter to choose.")];
-      if (screen === "services" || screen === "search") return Find.screenClips(screen);
     Guide.hooks.erase = () => pressKey("erase");
   }
 
   function start() {
+    Find.init({ services: () => state.services, local, fillCard });
     guardTouch();
     fillAllLangs();
     translate();
-    Find.init({ services: () => state.services, local, fillCard });
     state.token = pairingToken();
     Guide.token = state.token;
     hookGuide();
