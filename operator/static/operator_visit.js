@@ -286,6 +286,10 @@
     if ($("op-transfer-first").checked) $("op-transfer-reason").focus();
   });
   $("op-finish-form").addEventListener("submit", submitFinish);
+  // An error said about an earlier try goes once the operator changes something.
+  ["op-finish", "op-sms", "op-transfer"].forEach((id) => {
+    $(id).addEventListener("input", () => { $(id).querySelectorAll(".op-error").forEach((p) => { p.hidden = true; }); });
+  });
   $("op-sms-form").addEventListener("submit", submitSms);
   setInterval(tick, 1000);
 

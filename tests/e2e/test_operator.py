@@ -475,7 +475,7 @@ def test_a_kiosk_printer_problem_shows_a_banner_until_it_is_fixed(new_page, live
         agent.disconnect()
 
 
-BOOK_TITLE = {"kk": "Қоңырау шалушыны жазу", "ru": "Записать звонящего", "en": "Book for a caller"}
+BOOK_TITLE = {"kk": "Телефонмен алдын ала жазу", "ru": "Записать звонящего", "en": "Book for a caller"}
 BOOKED_FOR = {"kk": "Жазылу: %s", "ru": "Запись на %s", "en": "Booked for %s"}
 
 
