@@ -208,6 +208,8 @@ def words(event: dict, lang: str, names: dict, timezone: str) -> dict:
             continue
         if key == "priority" and event["name"] == "ticket.issued":
             continue
+        if key == "desk" and value == event.get("desk"):
+            continue   # the row's Desk column says it already
         if value is None or not value and key in ("first", "put_first", "reprint", "late", "walk_in"):
             continue
         label = gettext(lang, DETAILS[key]) if key in DETAILS else key
