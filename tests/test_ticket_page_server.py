@@ -96,5 +96,6 @@ def test_the_ticket_page_and_its_script_are_small(client, kiosk_headers):
     assert len(html) < 28_000 and len(script) < 15_000 and len(style) < 8_000
     assert re.findall(rb'<script src="([^"]+)"', html) == [b"/vendor/socket.io.min.js", b"/static/kezek.js",
                                                            b"/ticket/static/ticket.js",
-                                                           b"/ticket/static/ticket-notify.js"]
+                                                           b"/ticket/static/ticket-notify.js",
+                                                           b"/static/kezek_service_info.js"]   # what to bring
     assert len(fetch(client, "/ticket/static/ticket-notify.js")) < 8_000

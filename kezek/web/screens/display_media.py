@@ -1,7 +1,7 @@
 """The hall display's media side: its service worker (scope /display/) and the strings of media.js."""
 from __future__ import annotations
 
-from flask import Blueprint, send_from_directory
+from flask import Blueprint, Response
 
 from kezek.base.i18n import N_
 from kezek.web.auth import access
@@ -82,8 +82,8 @@ ADMIN_STRINGS: list[str] = [
 @access("public")
 def service_worker():
     """display-sw.js at /display/, so that it may control the display's page; never cached stale."""
-    response = send_from_directory(ROOT / "display" / "static", "display-sw.js", mimetype="text/javascript",
-                                   max_age=0)
+    # Read whole (2 kB), not streamed: nothing is left open whatever the client does.
+    response = Response((ROOT / "display" / "static" / "display-sw.js").read_bytes(), mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Service-Worker-Allowed"] = "/display/"
     return response
