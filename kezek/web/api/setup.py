@@ -64,7 +64,7 @@ def export_config():
     if request.args.get("format") == "xlsx":
         data, kind, ext = officefile.to_xlsx(rows), XLSX, "xlsx"
     else:
-        data, kind, ext = officefile.to_csv(rows), "text/csv; charset=utf-8", "csv"
+        data, kind, ext = officefile.to_csv(rows), "text/csv", "csv"      # Flask adds "; charset=utf-8"
     return Response(data, mimetype=kind,
                     headers={"Content-Disposition": f"attachment; filename=kezek-{office}-config.{ext}"})
 
@@ -109,12 +109,14 @@ def openapi_paths() -> dict:
             "closes": {"type": "string"}, "lunch_from": {"type": ["string", "null"]},
             "lunch_to": {"type": ["string", "null"]}}}}}}
     years = {"type": "object", "properties": {"years": {"type": "array", "items": {"type": "integer"}}}}
+    export = op("The office's groups, services and desks as CSV or XLSX", "admin", params=[q, fmt])
+    export["responses"]["200"]["content"] = {"text/csv": {"schema": {"type": "string"}},
+                                             XLSX: {"schema": {"type": "string", "format": "binary"}}}
     return {
         "/api/v1/office-config/import": {"post": op(
             "Import groups, services and desks from a CSV or XLSX body; 422 lists every error by row and column",
             "admin", obj, params=[q, dry])},
-        "/api/v1/office-config/export": {"get": op("The office's groups, services and desks as CSV or XLSX",
-                                                   "admin", params=[q, fmt])},
+        "/api/v1/office-config/export": {"get": export},
         "/api/v1/offices/{office_id}/hours": {
             "get": op("Opening hours per weekday with the lunch break", "manager", params=[oid]),
             "put": op("Set the opening hours per weekday (a weekday left out is closed)", "admin", body=days,
