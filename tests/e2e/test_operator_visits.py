@@ -87,7 +87,7 @@ def test_transfer_to_a_desk_with_a_note_reaches_only_that_desk_and_it_reads_the_
     serve_next(sender)
     act(sender, "transfer")
     sender.wait_for_selector("#op-transfer[open]", timeout=WAIT_MS)
-    sender.check('#op-transfer-kinds input[value="desk"]')
+    sender.click('#op-transfer-kinds label:has(input[value="desk"])')
     # A body's name, in any language, finds the desks that serve it: Г (social support) at desks 4 and 5.
     for query in ("әлеумет", "социальн", "social"):
         sender.fill("#op-transfer-search", query)
@@ -130,7 +130,7 @@ def test_transfer_to_a_specialist_is_called_only_by_them(new_page, server, staff
     page = open_desk(new_page, server, 1)
     serve_next(page)
     act(page, "transfer")
-    page.check('#op-transfer-kinds input[value="user"]')
+    page.click('#op-transfer-kinds label:has(input[value="user"])')
     names = page.eval_on_selector_all("#op-transfer-services .op-choice-name", "ns => ns.map(n => n.textContent)")
     assert names == ["operator2"]                                       # not themselves, not the manager
     page.check("#op-transfer-services input >> nth=0")
