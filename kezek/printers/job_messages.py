@@ -25,6 +25,10 @@ def ticket_from_payload(fields: dict) -> TicketPrint:
         values["priority"] = bool(fields.get("priority", False))
         if fields.get("appointment_at"):      # absent from jobs of older servers
             values["appointment_at"] = parse(fields["appointment_at"])
+        desks = fields.get("desks") or []      # absent from jobs of older servers
+        if not isinstance(desks, list) or len(desks) > 64 or not all(isinstance(d, str) for d in desks):
+            raise ValueError("desks: a list of desk names")
+        values["desks"] = [d[:20] for d in desks]
         values["people_ahead"] = int(values["people_ahead"])
         values["estimated_wait_s"] = int(values["estimated_wait_s"])
     except (KeyError, TypeError, ValueError) as exc:
