@@ -40,6 +40,7 @@ class DeskScreen:
         cookie = "; ".join(f"{k}={v}" for k, v in self.session.cookies.items())
         self.client = socketio.Client(reconnection=reconnection, reconnection_delay=0.2, reconnection_delay_max=0.5)
         self.client.on("*", self._any)
+        self.client.on("disconnect", self._dropped)
         self.client.connect(server.url, headers={"Cookie": cookie}, transports=["websocket"], wait_timeout=10,
                             auth={"screen": "operator", "desk": desk_id, "scope": "desk"})
 
@@ -50,6 +51,11 @@ class DeskScreen:
                 self.state = data
             elif event == "desk.queue" and self.state and data["seq"] >= self.state["seq"]:
                 self.state = self.state | data
+
+    def _dropped(self, *reason):
+        # The client library leaves the websocket of a link the server dropped open until the GC finds it.
+        if self.client.eio.ws is not None:
+            self.client.eio.ws.close()
 
     def names(self) -> list[str]:
         with self.lock:
@@ -75,6 +81,7 @@ class DeskScreen:
 
     def close(self):
         self.client.disconnect()
+        self.session.close()
 
 
 def clear_office(server):
