@@ -94,6 +94,7 @@
   function onCalled(payload) {
     if (payload.desk_id !== deskId) return;
     api.arrivals.push({ number: payload.number, at: Date.now() });
+    if (api.arrivals.length > 500) api.arrivals.splice(0, api.arrivals.length - 500);   // weeks without a reload
     state.call = { ...(state.call && state.call.number === payload.number ? state.call : {}), ...payload };
     state.desk = { ...(state.desk || {}), state: "called" };
     render();

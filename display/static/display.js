@@ -311,9 +311,16 @@
     state.calls = [call, ...state.calls.filter((c) => keyOf(c) !== keyOf(call))].slice(0, 30);
   }
 
+  // A TV runs for weeks without a reload: its records keep the last RECORDS entries, not every call since.
+  const RECORDS = 500;
+  function keep(list, entry) {
+    list.push(entry);
+    if (list.length > RECORDS) list.splice(0, list.length - RECORDS);
+  }
+
   function onCalled(payload) {
-    api.arrivals.push({ number: payload.number, called_at: payload.called_at, at: Date.now(),
-                        perf: performance.now() });
+    keep(api.arrivals, { number: payload.number, called_at: payload.called_at, at: Date.now(),
+                         perf: performance.now() });
     const call = { ...payload, status: payload.status || "called", freshUntil: Date.now() + 8000 };
     const isNew = !call.called_at || call.called_at > state.lastSeen;
     upsertCall(call);
@@ -471,7 +478,7 @@
       audio.speechOk = true;
       const entry = { number: item.number, desk: String(item.desk), lang, test: item.test,
                       startedAt: performance.now(), endedAt: null };
-      api.announced.push(entry);
+      keep(api.announced, entry);
       await play(buffer);
       entry.endedAt = performance.now();
     }
