@@ -4,33 +4,15 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.big_office import (  # the 20 bodies of the big hall
+    BODIES,
+    BODY_LETTERS,
+    KIND_LETTERS,
+)
 from tests.e2e.conftest import screenshot
 
 pytestmark = pytest.mark.e2e
 
-# 20 state bodies of 6 services each, as in a big public reception (kk, ru, en).
-BODIES = [
-    ("Әділет департаменті", "Департамент юстиции", "Justice department"),
-    ("Жер қатынастары бөлімі", "Отдел земельных отношений", "Land relations department"),
-    ("Тұрғын үй-коммуналдық шаруашылық бөлімі", "Отдел жилищно-коммунального хозяйства", "Housing and utilities"),
-    ("Жұмыспен қамту орталығы", "Центр занятости населения", "Employment centre"),
-    ("Әлеуметтік қорғау бөлімі", "Отдел социальной защиты", "Social protection department"),
-    ("Білім бөлімі", "Отдел образования", "Education department"),
-    ("Денсаулық сақтау басқармасы", "Управление здравоохранения", "Health department"),
-    ("Мемлекеттік кірістер басқармасы", "Управление государственных доходов", "State revenue office"),
-    ("Көші-қон қызметі", "Миграционная служба", "Migration service"),
-    ("Азаматтық хал актілерін тіркеу бөлімі", "Отдел регистрации актов гражданского состояния", "Civil registry"),
-    ("Сәулет және қала құрылысы бөлімі", "Отдел архитектуры и градостроительства", "Architecture and planning"),
-    ("Ауыл шаруашылығы бөлімі", "Отдел сельского хозяйства", "Agriculture department"),
-    ("Кәсіпкерлік бөлімі", "Отдел предпринимательства", "Entrepreneurship department"),
-    ("Мәдениет және тілдерді дамыту бөлімі", "Отдел культуры и развития языков", "Culture and languages"),
-    ("Дене шынықтыру және спорт бөлімі", "Отдел физической культуры и спорта", "Sport department"),
-    ("Ветеринария бөлімі", "Отдел ветеринарии", "Veterinary department"),
-    ("Қорғаныс істері жөніндегі бөлім", "Отдел по делам обороны", "Defence affairs department"),
-    ("Бірыңғай жинақтаушы зейнетақы қоры", "Единый накопительный пенсионный фонд", "Pension fund"),
-    ("Құқықтық көмек орталығы", "Центр правовой помощи", "Legal aid centre"),
-    ("Жастар ресурстық орталығы", "Молодёжный ресурсный центр", "Youth resource centre"),
-]
 KINDS = [
     ("Анықтама беру", "Выдача справки", "Certificates"),
     ("Өтініштерді қабылдау", "Приём заявлений", "Applications"),
@@ -39,9 +21,6 @@ KINDS = [
     ("Рұқсат беру", "Выдача разрешений", "Permits"),
     ("Есепке қою және есептен шығару", "Постановка и снятие с учёта", "Registration and deregistration"),
 ]
-# Two Cyrillic letters per service, none a look-alike of a Latin letter.
-BODY_LETTERS = "БГДЖЗИЛПФЦЧШЩЫЭЮЯӘҒҚ"
-KIND_LETTERS = "БГДЖЗЛ"
 FOUND = {"kk": "Табылған қызметтер: {}", "ru": "Найдено услуг: {}", "en": "Services found: {}"}
 NOTHING = {"kk": "Ештеңе табылмады. Басқа сөзбен іздеп көріңіз.", "ru": "Ничего не найдено. Попробуйте другое слово.",
            "en": "Nothing found. Try another word."}
