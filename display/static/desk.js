@@ -10,17 +10,8 @@
   const $ = (id) => document.getElementById(id);
   const deskId = Number($("desk").dataset.desk);
 
-  /* Pairing, as the hall display: ?token= is kept in localStorage and taken out of the address bar. */
-  let token = params.get("token");
-  if (params.has("unpair")) localStorage.removeItem(TOKEN_KEY);
-  if (token) {
-    localStorage.setItem(TOKEN_KEY, token);
-    params.delete("token");
-    const rest = params.toString();
-    history.replaceState(null, "", location.pathname + (rest ? "?" + rest : ""));
-  } else {
-    token = localStorage.getItem(TOKEN_KEY);
-  }
+  /* Pairing, as the hall display (Kezek.pairedToken). */
+  let token = Kezek.pairedToken(TOKEN_KEY, params);
 
   const state = { desk: null, call: null, specialist: null, office: null, settings: {}, snapshots: 0 };
   const api = { state, arrivals: [] };

@@ -13,17 +13,8 @@
   const LOCALES = { ru: "ru-RU", en: "en-GB" };
   const $ = (id) => document.getElementById(id);
 
-  /* Pairing: ?token= is kept in localStorage and taken out of the address bar. */
-  let token = params.get("token");
-  if (params.has("unpair")) localStorage.removeItem(TOKEN_KEY);
-  if (token) {
-    localStorage.setItem(TOKEN_KEY, token);
-    params.delete("token");
-    const rest = params.toString();
-    history.replaceState(null, "", location.pathname + (rest ? "?" + rest : ""));
-  } else {
-    token = localStorage.getItem(TOKEN_KEY);
-  }
+  /* Pairing (Kezek.pairedToken). */
+  let token = Kezek.pairedToken(TOKEN_KEY, params);
 
   const state = {
     office: null, services: [], desks: [], calls: [], device: null, settings: {},

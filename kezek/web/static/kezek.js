@@ -116,6 +116,22 @@
     return Math.max(0, Math.round((seconds || 0) / 60));
   };
 
+  /* A paired screen's token: ?token= is kept in localStorage under `key` and taken out of the
+     address bar; ?unpair forgets it. `params` loses the token too. */
+  Kezek.pairedToken = function (key, params) {
+    let token = params.get("token");
+    if (params.has("unpair")) localStorage.removeItem(key);
+    if (token) {
+      localStorage.setItem(key, token);
+      params.delete("token");
+      const rest = params.toString();
+      history.replaceState(null, "", location.pathname + (rest ? "?" + rest : ""));
+    } else {
+      token = localStorage.getItem(key);
+    }
+    return token;
+  };
+
   window.Kezek = Kezek;
   Kezek.translatePage();
 })();
