@@ -2,12 +2,15 @@
 of several processes, failing fast while the server is down and recovering when it is back."""
 from __future__ import annotations
 
+import json
 import multiprocessing as mp
+import os
 import sqlite3
 import threading
 
 import psycopg
 import pytest
+import requests
 
 import pg_cluster
 from kezek.base import database, postgres
@@ -296,3 +299,53 @@ def _wait_for(condition, limit: int = 2000, what=lambda: None) -> None:
             return
         stopped.wait(0.01)
     raise AssertionError(f"the condition never came true: {what()}")
+
+
+# -- gevent: a PostgreSQL wait does not stop the server ---------------------------------------------
+
+class _PgServer:
+    """`server.py run` (gevent, as deployed) on a PostgreSQL database with the demo office."""
+
+    def __init__(self, url: str, tmp):
+        from bench._load import DEMO_PASSWORD, ROOT, ServerProcess
+        self.inner = ServerProcess.__new__(ServerProcess)   # its __init__ makes a SQLite file
+        inner = self.inner
+        inner.root, inner.db = ROOT, url
+        inner.port = pg_cluster.free_port()
+        inner.url = f"http://127.0.0.1:{inner.port}"
+        inner.env = {**os.environ, "KEZEK_PUBLIC_URL": inner.url, "KEZEK_SECRET_KEY": "load-secret",
+                     "KEZEK_ASYNC_MODE": "gevent", "KEZEK_DATA_DIR": str(tmp)}
+        inner.log = tmp / "server.log"
+        inner.sessions = []
+        out = inner.cli("demo", "--password", DEMO_PASSWORD).stdout
+        inner.demo = json.loads(out[out.index("{"):])
+        inner.proc = None
+
+
+def test_a_request_waiting_on_postgresql_does_not_stop_another(pg_url, tmp_path):
+    server = _PgServer(pg_url, tmp_path).inner
+    server.start()
+    holder = psycopg.connect(pg_url, autocommit=True)
+    try:
+        holder.execute(f"SELECT pg_advisory_lock({postgres.WRITE_LOCK})")   # every writer now waits in PostgreSQL
+        issued = {}
+
+        def issue():
+            issued["answer"] = requests.post(server.url + "/api/v1/tickets", json={"service": 1}, timeout=120,
+                                             headers={"Authorization": f"Bearer {server.demo['kiosk_token']}"})
+
+        writer = threading.Thread(target=issue)
+        writer.start()
+        _wait_for(lambda: holder.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'kezek'"
+            " AND wait_event_type = 'Lock' AND wait_event = 'advisory'").fetchone()[0] == 1)
+        # The issue is inside a PostgreSQL wait; the same server process still answers a read.
+        read = requests.get(server.url + "/api/v1/services", timeout=60)
+        assert read.status_code == 200 and read.json()["services"]
+        assert "answer" not in issued                      # and the issue is still waiting
+        holder.execute(f"SELECT pg_advisory_unlock({postgres.WRITE_LOCK})")
+        writer.join(120)
+        assert issued["answer"].status_code == 201
+    finally:
+        holder.close()
+        server.stop()
