@@ -63,10 +63,12 @@ def test_admin_sets_a_booking_rule_then_a_booked_visit_shows_in_the_bookings_rep
     expect(page.locator("#notice")).to_have_text("Saved.")
 
     holiday = (local_now().date() + timedelta(days=20)).isoformat()
+    page.click("[data-tab=office]")            # a holiday closes the whole office: it is set with the hours
     page.fill("#holiday-form [name=day]", holiday)
     page.fill("#holiday-form [name=name]", "Independence Day")
     page.click("#holiday-form button[type=submit]")
     expect(page.locator("#b-holidays")).to_contain_text("Independence Day")
+    page.click("[data-tab=bookings]")
     closed = (local_now().date() + timedelta(days=1)).isoformat()
     page.fill("#closed-form [name=day]", closed)
     page.fill("#closed-form [name=slot_time]", "25:00")
