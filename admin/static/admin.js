@@ -576,7 +576,6 @@
     box.className = "ad-inline";
     const input = document.createElement("input");
     input.value = u.full_name || "";
-    input.maxLength = 120;
     input.name = "full_name";
     input.setAttribute("aria-label", t("Full name of %(user)s", { user: u.username }));
     const slot = document.createElement("em");

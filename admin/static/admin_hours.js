@@ -48,8 +48,10 @@ window.AdminHours = (function () {
     AdminErrors.clear(form);
     const byDay = Object.fromEntries(S.days.map((d) => [d.weekday, d]));
     const everyDay = S.days.length === 0;   // no weekly rows: the office's hours (above) every day
-    $("hours-same").textContent = everyDay
-      ? t("Now: the office's hours above, every day of the week, without a lunch break.") : "";
+    const allWeek = S.office.opens && S.office.closes ? `${S.office.opens}–${S.office.closes}` : null;
+    $("hours-same").textContent = !everyDay ? ""
+      : allWeek ? t("Now: every day %(hours)s (the office's hours above), without a lunch break.", { hours: allWeek })
+        : t("Now: the office sets no hours: open every day, all day.");
     $("h-rows").replaceChildren(...WEEKDAYS.map((label, i) => {
       const weekday = i + 1;
       const day = byDay[weekday] || (everyDay ? { opens: S.office.opens || "", closes: S.office.closes || "" } : null);
@@ -68,7 +70,6 @@ window.AdminHours = (function () {
         input.name = `${key}-${weekday}`;
         input.size = 5;
         input.inputMode = "numeric";
-        input.placeholder = { opens: "09:00", closes: "18:00", lunch_from: "13:00", lunch_to: "14:00" }[key];
         input.value = (day && day[key]) || "";
         input.setAttribute("aria-label", `${t(label)} — ${t(what)}`);
         const slot = document.createElement("em");
@@ -108,19 +109,15 @@ window.AdminHours = (function () {
     const form = $("hours-form");
     const err = (answer.data && answer.data.error) || {};
     const details = err.details || {};
-    if (details.weekday && details.field) {
-      const hint = err.code === "bad_hours" ? HOURS_TEXT[details.problem] : null;
-      const moved = { ...answer, data: { error: { ...err, details: { ...details, field: `${details.field}-${details.weekday}` } } } };
-      if (hint) {
-        const slot = form.querySelector(`[data-error-for="${details.field}-${details.weekday}"]`);
-        const input = form.elements[`${details.field}-${details.weekday}`];
-        AdminErrors.fill(slot, { text: t(hint), server: err.message });
-        input.setAttribute("aria-invalid", "true");
-        input.setAttribute("aria-describedby", slot.id);
-        input.focus();
-        return;
-      }
-      AdminErrors.show(form, moved, FIELD_HINTS, CODE_TEXT);
+    const name = details.weekday && details.field ? `${details.field}-${details.weekday}` : null;
+    const input = name && form.elements[name];
+    if (input) {
+      const hint = (err.code === "bad_hours" && HOURS_TEXT[details.problem]) || FIELD_HINTS[details.field];
+      const slot = form.querySelector(`[data-error-for="${name}"]`);
+      AdminErrors.fill(slot, { text: hint ? t(hint) : "", server: err.message });
+      input.setAttribute("aria-invalid", "true");
+      input.setAttribute("aria-describedby", slot.id);
+      input.focus();
       return;
     }
     AdminErrors.show(form, answer, FIELD_HINTS, CODE_TEXT);
@@ -139,11 +136,17 @@ window.AdminHours = (function () {
   $("hours-reset").addEventListener("click", () => saveWeek([]));
 
   /* ---------- holidays ---------- */
+  /* 16.12.2026, Wednesday: the date as the office writes it (Chromium has no Kazakh date format), and its weekday. */
+  function dayText(iso) {
+    const [y, m, d] = iso.split("-");
+    const weekday = WEEKDAYS[(new Date(Date.UTC(+y, +m - 1, +d)).getUTCDay() + 6) % 7];
+    return `${d}.${m}.${y}, ${t(weekday)}`;
+  }
   function renderHolidays(holidays) {
     $("b-holidays").replaceChildren(...holidays.map((h) => {
       const tr = document.createElement("tr");
       tr.dataset.day = h.day;
-      tr.append(cell(h.day, "ad-nowrap"), cell(h.name || "—"), cell(button("Remove", async () => {
+      tr.append(cell(dayText(h.day), "ad-nowrap"), cell(h.name || "—"), cell(button("Remove", async () => {
         const answer = await call("DELETE", `/api/v1/booking-config/holidays/${h.day}?` + q());
         if (answer.status === 200) notice(t("Saved."));
         else { const w = AdminErrors.words(answer, FIELD_HINTS, CODE_TEXT); notice([w.text, w.server].filter(Boolean).join(" — "), true); }
