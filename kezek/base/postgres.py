@@ -200,7 +200,7 @@ class Database:
         self._conn = conn
         self._pid = os.getpid()
 
-    # sqlite-utils' Database has .conn (the sqlite3 connection); here it is this handle itself.
+    # The SQLite handle's .conn is its sqlite3 connection; here it is this handle itself.
     @property
     def conn(self) -> Database:
         return self
@@ -237,6 +237,13 @@ class Database:
 
     def executescript(self, script: str) -> None:
         self._conn.execute(script)
+
+    def query(self, sql: str, params=None):
+        """A query's rows as dicts (tests and tools; the stores use rows/one/scalar/each)."""
+        cursor = self.execute(sql, params)
+        names = [c[0] for c in cursor.description]
+        for row in cursor:
+            yield dict(zip(names, row))
 
     def close(self) -> None:
         """Give the connection back to this process's idle ones (a transaction left open is rolled back)."""
