@@ -24,7 +24,7 @@ def _postgres_url() -> str:
     pg_cluster = pytest.importorskip("pg_cluster", reason="tests/pg_cluster.py has not landed")
     if not pg_cluster.available():
         pytest.skip("PostgreSQL is not installed")
-    if not getattr(database, "POSTGRES", False):
+    if not hasattr(database, "is_postgres"):
         pytest.skip("kezek.base.database does not open postgresql:// yet (branch pg)")
     return pg_cluster.cluster().new_database()
 
