@@ -1,4 +1,4 @@
-"""Opening the SQLite database through sqlite-utils: pragmas, schema, write transactions."""
+"""Opening the SQLite database through sqlite-utils: pragmas, schema and its revision, write transactions."""
 from __future__ import annotations
 
 import sqlite3
@@ -9,7 +9,10 @@ from pathlib import Path
 
 import sqlite_utils
 
-SCHEMA = Path(__file__).resolve().parents[2] / "schema.sql"
+from kezek.base.migrations import ddl, runner as migrations
+
+SCHEMA = migrations.SCHEMA
+SchemaMismatch = migrations.SchemaMismatch
 
 # One writer lock per database file in this process: writers queue here, in order,
 # instead of in SQLite's busy handler, which sleeps and polls (second-long tails).
@@ -40,11 +43,31 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
 
 
 def init_db(path: str | Path) -> sqlite_utils.Database:
-    """Open the database and apply schema.sql (idempotent)."""
+    """Open the database: a new (empty) one is made from schema.sql at the newest revision; one at another
+    revision is refused with SchemaMismatch, which names the command that upgrades it (upgrade_db)."""
     db = open_db(path)
-    with db.kezek_write_lock:
-        db.conn.executescript(SCHEMA.read_text(encoding="utf-8"))
+    try:
+        if migrations.is_empty(db):
+            with transaction(db):
+                if migrations.is_empty(db):           # not made by another process meanwhile
+                    for statement in ddl.statements(SCHEMA.read_text(encoding="utf-8")):
+                        db.execute(statement)
+                    migrations.stamp_head(db)
+        migrations.check(db, path)
+    except BaseException:
+        db.close()
+        raise
     return db
+
+
+def upgrade_db(path: str | Path) -> str | None:
+    """init-db: make a new database, or upgrade an older one to the newest revision (one transaction).
+
+    Returns the revision it was at: None when it was new, '' when it was made before revisions (a
+    first-release database), else the revision's id (migrations.said puts it in words)."""
+    before = migrations.upgrade(path) if str(path) != ":memory:" and Path(path).exists() else None
+    init_db(path).close()
+    return before
 
 
 class Pool:

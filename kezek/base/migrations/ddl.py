@@ -1,0 +1,24 @@
+"""Schema SQL as statements: a script split where SQLite says a statement is complete, run one by one."""
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+
+
+def statements(script: str) -> Iterator[str]:
+    """The script's statements in order (SQLite's own parser decides where one ends: comments, quotes and a
+    trigger's BEGIN … END are understood)."""
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            yield pending.strip()
+            pending = ""
+    if any(line.strip() and not line.strip().startswith("--") for line in pending.splitlines()):
+        raise ValueError(f"an unfinished statement at the end of the script: {pending.strip()[:80]}")
+
+
+def run(connection, script: str) -> None:
+    """Run a schema script on an SQLAlchemy connection (a revision's), inside its transaction."""
+    for statement in statements(script):
+        connection.exec_driver_sql(statement)

@@ -1,0 +1,10 @@
+"""Alembic's environment: the revisions run on the connection runner.py hands over, inside its one transaction
+(no alembic.ini, no offline --sql mode)."""
+from __future__ import annotations
+
+from alembic import context
+
+connection = context.config.attributes["connection"]
+context.configure(connection=connection, transactional_ddl=True, transaction_per_migration=False)
+with context.begin_transaction():
+    context.run_migrations()
