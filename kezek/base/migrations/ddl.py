@@ -1,6 +1,7 @@
 """Schema SQL as statements: a script split where SQLite says a statement is complete, run one by one."""
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator
 
@@ -22,3 +23,8 @@ def run(connection, script: str) -> None:
     """Run a schema script on an SQLAlchemy connection (a revision's), inside its transaction."""
     for statement in statements(script):
         connection.exec_driver_sql(statement)
+
+
+def without_comments(statement: str) -> str:
+    """A statement on one line without its comments (for a message)."""
+    return " ".join(re.sub(r"--[^\n]*", " ", statement).split())

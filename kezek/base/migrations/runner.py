@@ -161,7 +161,11 @@ def upgrade(target) -> str | None:
             elif before not in known():
                 raise SchemaMismatch(f"the database {where(target)} is at schema revision {before}, which this"
                                      f" Kezek does not know (it knows up to {head()}): a newer Kezek upgraded it")
-            command.upgrade(cfg, "head")
+            try:
+                command.upgrade(cfg, "head")
+            except sqlalchemy.exc.DBAPIError as err:       # a revision the database's tables do not fit
+                raise SchemaMismatch(f"the upgrade of {where(target)} failed, so nothing was changed:"
+                                     f" {err.orig} (in: {ddl.without_comments(str(err.statement))[:200]})") from err
             wrong = compare.differences(compare.describe_sqlite(lambda sql: conn.exec_driver_sql(sql).fetchall()),
                                         reference())
             if wrong:
