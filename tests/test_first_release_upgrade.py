@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import shlex
 import shutil
 import sqlite3
 import subprocess
@@ -18,6 +19,7 @@ import pytest
 from helpers import DEMO_PASSWORD, login
 from test_transparency_log import check_note, leaf, root_from_path
 
+import server
 from bench._load import free_port
 from kezek import verification
 from kezek.base import database
@@ -161,3 +163,23 @@ def test_the_upgraded_database_serves_a_call_a_new_number_and_a_checkpoint_over_
     checked = cli("verify-log", "--db", str(old_db), "--checkpoint", str(kept))
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "event log OK: 121 rows" in checked.stdout and "stored checkpoints OK" in checked.stdout
+
+
+def test_readmes_upgrade_steps_as_written_upgrade_a_first_release_office(tmp_path, capsys):
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    step = text[text.index("8. **Upgrading Kezek**"):text.index("## Keeping checkpoints")]
+    commands = [line.strip() for line in step.splitlines() if line.strip().startswith("python server.py ")]
+    assert [c.split()[2] for c in commands] == ["backup", "init-db"]
+    office = tmp_path / "var" / "kezek.db"
+    office.parent.mkdir()
+    shutil.copy(SAMPLE, office)
+    before = rows_of_every_table(office)
+    for command in commands:
+        words = shlex.split(command.replace("var/kezek.db", str(office)).replace("/backups/", f"{tmp_path}/"))
+        capsys.readouterr()
+        assert server.main(words[2:]) == 0, (command, capsys.readouterr())
+    backup = tmp_path / "kezek-before-upgrade.db"
+    assert rows_of_every_table(backup) == before == rows_of_every_table(office)
+    assert sqlite3.connect(str(backup)).execute(
+        "SELECT count(*) FROM sqlite_master WHERE name = 'alembic_version'").fetchone()[0] == 0   # the old one
+    database.init_db(office).close()                                                        # the new one opens
