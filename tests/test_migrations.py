@@ -9,14 +9,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import psycopg
 import pytest
 import sqlalchemy
-from alembic import command
 from alembic.runtime.migration import MigrationContext
 
 import server
 from bench._load import free_port
-from kezek.base import database
+from kezek.base import database, postgres
 from kezek.base.migrations import compare, runner
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,14 +41,7 @@ def recorded_revision(path) -> str | None:
 
 def made_at(path, revision: str) -> Path:
     """A database made by Alembic's own upgrade from nothing to `revision` (as that Kezek would have it)."""
-    engine = runner._engine(path)
-    try:
-        with engine.begin() as conn:
-            cfg = runner.config()
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, revision)
-    finally:
-        engine.dispose()
+    runner.upgrade(path, to=revision)
     return Path(path)
 
 
@@ -274,3 +267,65 @@ def test_the_readme_way_to_change_the_schema_works(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [runner.head(), "[]"]
     assert "colour" in [c[1] for c in sqlite3.connect(str(old)).execute("PRAGMA table_info(desks)")]
+
+
+# -- PostgreSQL (tests/pg_cluster.py's throwaway cluster) ------------------------------------------
+
+def described_pg(url) -> dict:
+    with psycopg.connect(url, autocommit=True) as conn:
+        return compare.describe_postgres(lambda sql: conn.execute(sql).fetchall())
+
+
+def pg_revision(url) -> list:
+    with psycopg.connect(url, autocommit=True) as conn:
+        return conn.execute("SELECT version_num FROM alembic_version").fetchall()
+
+
+def test_on_postgresql_the_first_releases_schema_upgraded_equals_a_new_database(pg_cluster_session):
+    new, old = pg_cluster_session.new_database(), pg_cluster_session.new_database()
+    try:
+        database.init_db(new).close()
+        assert pg_revision(new) == [(runner.head(),)]
+        runner.upgrade(old, postgres=postgres, to=runner.BASELINE)
+        assert pg_revision(old) == [(runner.BASELINE,)] and "table help_calls" not in described_pg(old)
+        with pytest.raises(runner.SchemaMismatch, match=f"this Kezek needs {runner.head()}.*init-db --db postgresql"):
+            database.init_db(old)
+        assert database.upgrade_db(old) == runner.BASELINE
+        expected = described_pg(new)
+        assert len([k for k in expected if k.startswith("table ")]) == len(runner._baseline_tables()) + 35
+        assert compare.differences(described_pg(old), expected) == []
+        assert pg_revision(old) == [(runner.head(),)]
+    finally:
+        postgres.forget_idle()
+        pg_cluster_session.drop_database(new)
+        pg_cluster_session.drop_database(old)
+
+
+def test_on_postgresql_a_database_from_before_revisions_is_adopted_and_a_newer_one_refused(pg_cluster_session):
+    url = pg_cluster_session.new_database()
+    reference_url = pg_cluster_session.new_database()
+    try:
+        db = database.open_db(url)
+        database.apply_schema(db)                  # what init_db did before revisions
+        db.close()
+        with pytest.raises(runner.SchemaMismatch, match="from before schema revisions"):
+            database.init_db(url)
+        assert database.upgrade_db(url) == ""
+        database.init_db(reference_url).close()
+        assert compare.differences(described_pg(url), described_pg(reference_url)) == []
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("UPDATE alembic_version SET version_num = '0999'")
+        with pytest.raises(runner.SchemaMismatch, match="a newer Kezek upgraded it"):
+            database.init_db(url)
+        with pytest.raises(runner.SchemaMismatch, match="a newer Kezek upgraded it"):
+            database.upgrade_db(url)
+        assert pg_revision(url) == [("0999",)]
+    finally:
+        postgres.forget_idle()
+        pg_cluster_session.drop_database(url)
+        pg_cluster_session.drop_database(reference_url)
+
+
+def test_messages_never_show_a_databases_password():
+    assert runner.where("postgresql://kezek:s3cret@db.region.example/kezek") == \
+        "postgresql://kezek:***@db.region.example/kezek"

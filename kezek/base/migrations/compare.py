@@ -1,5 +1,6 @@
 """A database's schema described as its store reports it (tables, columns, types, defaults, keys, indexes,
-triggers), and the differences between two: a migrated database must equal one made from schema.sql."""
+triggers; SQLite's pragmas or PostgreSQL's catalogue), and the differences between two: a migrated database
+must equal one made from schema.sql."""
 from __future__ import annotations
 
 import re
@@ -54,6 +55,27 @@ def describe_sqlite(query) -> dict[str, object]:
         else:
             # An index made by CREATE INDEX or a trigger: SQLite keeps what was written; where clause, expressions.
             described[f"{kind} {name}"] = {"table": table, "sql": text}
+    return described
+
+
+def describe_postgres(query) -> dict[str, object]:
+    """A PostgreSQL database's schema (the current schema), in the same shape: one entry a table."""
+    found = store.pg_objects(query)
+    described: dict[str, dict] = {}
+    for table, *column in found["columns"]:
+        if table not in IGNORED_TABLES:
+            described.setdefault(f"table {table}", {"columns": [], "constraints": [], "indexes": []})[
+                "columns"].append(tuple(column))
+    for table, kind, definition in found["constraints"]:
+        if table not in IGNORED_TABLES:
+            described[f"table {table}"]["constraints"].append((kind, definition))
+    for table, name, definition in found["indexes"]:
+        if table not in IGNORED_TABLES:
+            described[f"table {table}"]["indexes"].append((name, definition))
+    for name, table, definition in found["triggers"]:
+        described[f"trigger {name}"] = {"table": table, "sql": definition}
+    for name, source in found["functions"]:
+        described[f"function {name}"] = {"sql": " ".join(source.split())}
     return described
 
 

@@ -5,6 +5,8 @@ import re
 import sqlite3
 from collections.abc import Iterator
 
+from alembic import op
+
 
 def statements(script: str) -> Iterator[str]:
     """The script's statements in order (SQLite's own parser decides where one ends: comments, quotes and a
@@ -19,8 +21,14 @@ def statements(script: str) -> Iterator[str]:
         raise ValueError(f"an unfinished statement at the end of the script: {pending.strip()[:80]}")
 
 
-def run(connection, script: str) -> None:
-    """Run a schema script on an SQLAlchemy connection (a revision's), inside its transaction."""
+def run(script: str) -> None:
+    """Run a revision's schema script (schema.sql's words) inside the migration's transaction: statement by
+    statement on SQLite; on PostgreSQL as one script in its words (the translation runner.upgrade was given)."""
+    context = op.get_context()
+    connection = context.bind
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(context.opts["kezek_translate"](script))
+        return
     for statement in statements(script):
         connection.exec_driver_sql(statement)
 

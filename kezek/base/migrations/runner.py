@@ -107,8 +107,18 @@ def said(before: str | None) -> str:
     return f"upgraded from {f'revision {before}' if before else 'before schema revisions'} to {head()}"
 
 
-def _engine(target) -> sqlalchemy.Engine:
-    """An SQLAlchemy engine for the migration alone: one connection, one transaction for the whole upgrade."""
+def _engine(target, postgres=None) -> sqlalchemy.Engine:
+    """An SQLAlchemy engine for the migration alone: one connection, one transaction for the whole upgrade,
+    which no other writer shares (SQLite's BEGIN IMMEDIATE; PostgreSQL's writers' advisory lock)."""
+    if postgres is not None:
+        url = sqlalchemy.engine.make_url(str(target)).set(drivername="postgresql+psycopg")
+        engine = sqlalchemy.create_engine(url, poolclass=NullPool)
+
+        @sqlalchemy.event.listens_for(engine, "begin")
+        def _writers_lock(connection):
+            store.take_writers_lock(connection, postgres.WRITE_LOCK)
+
+        return engine
     engine = sqlalchemy.create_engine(f"sqlite:///{Path(target).resolve()}", poolclass=NullPool,
                                       connect_args={"timeout": 30})
 
@@ -135,49 +145,57 @@ def reference() -> dict:
         conn.close()
 
 
-def upgrade(target) -> str | None:
-    """Take a database to the newest revision in one transaction; the revision it was at ('' for none yet).
+def upgrade(target, *, postgres=None, to: str = "head") -> str | None:
+    """Take a database to the newest revision (or `to`) in one transaction; the revision it was at ('' for none).
 
     A database from before revisions (no alembic_version, the first release's tables) is taken as the first
-    release's and upgraded: the early revisions create only what is missing, as schema.sql did then. Whatever
-    the path, the result must equal what schema.sql makes, or the transaction is rolled back and refused.
+    release's and upgraded: the early revisions create only what is missing, as schema.sql did then. On
+    SQLite the result must equal what schema.sql makes, or the transaction is rolled back and refused (on
+    PostgreSQL, which had no release before revisions, tests/test_migrations.py compares the two).
     None: the database is empty (init_db makes it from schema.sql at the newest revision).
+    `postgres`: kezek/base/postgres.py for a postgresql:// target (its schema translation and lock).
     """
-    engine = _engine(target)
+    engine = _engine(target, postgres)
     try:
         with engine.begin() as conn:
-            tables = set(sqlalchemy.inspect(conn).get_table_names())
-            if not tables:
+            tables = store.connection_tables(conn)
+            if not tables and to == "head":
                 return None
             before = MigrationContext.configure(conn).get_current_revision()
             cfg = config()
             cfg.attributes["connection"] = conn
-            if before is None:
+            cfg.attributes["translate"] = postgres.schema_sql if postgres is not None else None
+            if before is None and tables:
                 missing = sorted(set(_baseline_tables()) - tables)
                 if missing:
                     raise SchemaMismatch(f"the database {where(target)} is not a Kezek database (no table"
                                          f" {', '.join(missing[:5])}{' …' if len(missing) > 5 else ''})")
                 command.stamp(cfg, BASELINE)
-            elif before not in known():
+            elif before is not None and before not in known():
                 raise SchemaMismatch(f"the database {where(target)} is at schema revision {before}, which this"
                                      f" Kezek does not know (it knows up to {head()}): a newer Kezek upgraded it")
             try:
-                command.upgrade(cfg, "head")
+                command.upgrade(cfg, to)
             except sqlalchemy.exc.DBAPIError as err:       # a revision the database's tables do not fit
                 raise SchemaMismatch(f"the upgrade of {where(target)} failed, so nothing was changed:"
                                      f" {err.orig} (in: {ddl.without_comments(str(err.statement))[:200]})") from err
-            wrong = compare.differences(compare.describe_sqlite(lambda sql: conn.exec_driver_sql(sql).fetchall()),
-                                        reference())
-            if wrong:
-                raise SchemaMismatch(f"the upgraded database {where(target)} would differ from schema.sql, so"
-                                     f" nothing was changed: {'; '.join(wrong[:8])}")
-            broken = store.foreign_key_problems(conn)
-            if broken:
-                raise SchemaMismatch(f"the upgrade of {where(target)} left rows whose reference points nowhere,"
-                                     f" so nothing was changed: {broken[:5]}")
+            if postgres is None and to == "head":
+                _same_as_schema_sql(conn, target)
             return before or ""
     finally:
         engine.dispose()
+
+
+def _same_as_schema_sql(conn, target) -> None:
+    wrong = compare.differences(compare.describe_sqlite(lambda sql: conn.exec_driver_sql(sql).fetchall()),
+                                reference())
+    if wrong:
+        raise SchemaMismatch(f"the upgraded database {where(target)} would differ from schema.sql, so"
+                             f" nothing was changed: {'; '.join(wrong[:8])}")
+    broken = store.foreign_key_problems(conn)
+    if broken:
+        raise SchemaMismatch(f"the upgrade of {where(target)} left rows whose reference points nowhere,"
+                             f" so nothing was changed: {broken[:5]}")
 
 
 @functools.cache

@@ -7,9 +7,24 @@ VERSION_TABLE = ("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL
 
 
 def table_names(db) -> set[str]:
-    """The names of the tables in an SQLite database (its own sqlite_* tables left out)."""
-    rows = db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+    """The names of the database's tables (SQLite's own sqlite_* left out; PostgreSQL's current schema)."""
+    if getattr(db, "kezek_dialect", "sqlite") == "postgresql":
+        rows = db.execute("SELECT table_name FROM information_schema.tables"
+                          " WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'")
+    else:
+        rows = db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
     return {r[0] for r in rows.fetchall()}
+
+
+def connection_tables(connection) -> set[str]:
+    """The same through an SQLAlchemy connection (a migration's)."""
+    if connection.dialect.name == "postgresql":
+        rows = connection.exec_driver_sql("SELECT table_name FROM information_schema.tables"
+                                          " WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'")
+    else:
+        rows = connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'"
+                                          " AND name NOT LIKE 'sqlite_%'")
+    return {r[0] for r in rows}
 
 
 def revisions(db) -> list[str]:
@@ -23,17 +38,9 @@ def stamp(db, revision: str) -> None:
     db.execute("INSERT INTO alembic_version (version_num) VALUES (?)", (revision,))
 
 
-def triggers(connection) -> list[tuple[str, str, str]]:
-    """An SQLite database's triggers: (name, table, their SQL), through an SQLAlchemy connection."""
-    rows = connection.exec_driver_sql(
-        "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
-    return [tuple(r) for r in rows]
-
-
-def table_sql(connection) -> dict[str, str]:
-    """An SQLite database's CREATE TABLE statements, by table, through an SQLAlchemy connection."""
-    rows = connection.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'table'")
-    return {r[0]: r[1] for r in rows}
+def take_writers_lock(connection, key: int) -> None:
+    """PostgreSQL: the advisory lock every Kezek writer takes (kezek/base/postgres.py), for this transaction."""
+    connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({int(key)})")
 
 
 def foreign_key_problems(connection) -> list[tuple]:
@@ -70,3 +77,27 @@ def sqlite_indexes(query, table: str) -> list[tuple]:
 def sqlite_index_columns(query, index: str) -> list[tuple]:
     """(seqno, cid, name, desc, collation, key) of an index's columns."""
     return query(f"PRAGMA index_xinfo({_quoted(index)})")
+
+
+# A PostgreSQL schema as its catalogue reports it (the current schema only).
+def pg_objects(query) -> dict[str, list[tuple]]:
+    """Columns, constraints, indexes, triggers and functions of the current schema, each as rows."""
+    return {
+        "columns": query(
+            "SELECT table_name, ordinal_position, column_name, data_type, is_nullable, column_default,"
+            " is_identity, identity_generation FROM information_schema.columns"
+            " WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position"),
+        "constraints": query(
+            "SELECT c.conrelid::regclass::text, c.contype, pg_get_constraintdef(c.oid) FROM pg_constraint c"
+            " JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = current_schema()"
+            " ORDER BY 1, 2, 3"),
+        "indexes": query("SELECT tablename, indexname, indexdef FROM pg_indexes"
+                         " WHERE schemaname = current_schema() ORDER BY 1, 2"),
+        "triggers": query(
+            "SELECT t.tgname, t.tgrelid::regclass::text, pg_get_triggerdef(t.oid) FROM pg_trigger t"
+            " JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE NOT t.tgisinternal AND n.nspname = current_schema() ORDER BY 1"),
+        "functions": query(
+            "SELECT p.proname, p.prosrc FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+            " WHERE n.nspname = current_schema() ORDER BY 1"),
+    }

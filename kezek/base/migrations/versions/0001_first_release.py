@@ -6,8 +6,6 @@ init-db takes it as this revision when it holds these tables, and upgrades it.
 """
 from __future__ import annotations
 
-from alembic import op
-
 from kezek.base.migrations import ddl
 
 revision = '0001'
@@ -281,7 +279,7 @@ CREATE TABLE IF NOT EXISTS ticket_appointments (
 
 def upgrade() -> None:
     """Create what is missing of these tables, indexes and triggers."""
-    ddl.run(op.get_bind(), SCHEMA)
+    ddl.run(SCHEMA)
 
 
 def downgrade() -> None:

@@ -7,8 +7,6 @@ tables and indexes, created when missing, as schema.sql did.
 """
 from __future__ import annotations
 
-from alembic import op
-
 from kezek.base.migrations import ddl
 
 revision = '0003'
@@ -194,7 +192,7 @@ CREATE TABLE IF NOT EXISTS user_names (
 
 def upgrade() -> None:
     """Create what is missing of these tables, indexes and triggers."""
-    ddl.run(op.get_bind(), SCHEMA)
+    ddl.run(SCHEMA)
 
 
 def downgrade() -> None:
