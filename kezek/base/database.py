@@ -282,6 +282,9 @@ _savepoints = iter(range(1, 2**62))
 def savepoint(db):
     """Inside a transaction, a part that can fail alone: on an error its writes are undone and the
     transaction goes on (PostgreSQL would otherwise refuse every later statement of it)."""
+    if not db.conn.in_transaction:      # outside a transaction every statement stands alone anyway
+        yield db
+        return
     name = f"kezek_sp_{next(_savepoints)}"
     db.execute(f"SAVEPOINT {name}")
     try:
