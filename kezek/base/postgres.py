@@ -183,9 +183,14 @@ class Cursor:
         return self._cursor.fetchmany(size)
 
     def __iter__(self):
-        if self._held is not None or self._cursor.description is None:
-            return iter(())
-        return iter(self._cursor)
+        return self
+
+    def __next__(self):
+        # sqlite3's cursor is its own iterator: callers next() it (verify-log's merge by ticket id).
+        row = self.fetchone()
+        if row is None:
+            raise StopIteration
+        return row
 
 
 class Database:
