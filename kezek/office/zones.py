@@ -141,14 +141,11 @@ def zones_showing(db, office_id: str, service_id: int) -> list[str]:
     service is in a zone when the zone takes it (or names no services) and one of the desks serving it
     (or any, when it names no desks). A TV with no zone shows every call: naming it tells a visitor nothing.
     """
-    serving = [d["id"] for d in store.desks(db, office_id) if d["active"] and service_id in d["service_ids"]]
-    names = []
-    for device in store.devices_of_office(db, office_id):
-        if device["kind"] != "display" or device["revoked_at"]:
-            continue
-        services, desks = _zone(device["settings"])
-        if not (services or desks):
-            continue
-        if (not services or service_id in services) and (not desks or set(desks) & set(serving)):
-            names.append(device["name"])
-    return names
+    zoned = [(device["name"], *_zone(device["settings"])) for device in store.devices_of_office(db, office_id)
+             if device["kind"] == "display" and not device["revoked_at"]]
+    zoned = [z for z in zoned if z[1] or z[2]]
+    if not zoned:          # the usual office: one read on the issuing kiosk's answer, nothing more
+        return []
+    serving = {d["id"] for d in store.desks(db, office_id) if d["active"] and service_id in d["service_ids"]}
+    return [name for name, services, desks in zoned
+            if (not services or service_id in services) and (not desks or set(desks) & serving)]
