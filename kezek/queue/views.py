@@ -35,8 +35,10 @@ def services_view(db, office_id: str, now: datetime) -> list[dict]:
     # Today's hours by the office's week (None: closed today), for "Closed now · Opening hours: …".
     today = hours.day_hours(db, office, local_day(now, office["timezone"]))
     closed = tickets.office_closed(db, office, now)      # once for the office, not once a service
+    services = office_store.services(db, office_id)
+    waits = estimates.service_estimates(db, office, [s["id"] for s in services], now)
     out = []
-    for s in office_store.services(db, office_id):
+    for s in services:
         waiting = counts.get(s["id"], 0)
         why = tickets.service_availability(db, s, office, now, closed=closed)
         out.append({
@@ -45,7 +47,7 @@ def services_view(db, office_id: str, now: datetime) -> list[dict]:
             "group_en": s["group_en"], "active": bool(s["active"]), "daily_limit": s["daily_limit"],
             "opens": s["opens"], "closes": s["closes"], "sort_order": s["sort_order"],
             "target_wait_s": s["target_wait_s"] or office["target_wait_s"],
-            "waiting": waiting, "estimated_wait_s": estimates.service_estimate(db, s["id"], waiting, now),
+            "waiting": waiting, "estimated_wait_s": waits[s["id"]],
             "available": why is None, "unavailable_reason": why,
             "hours_today": {"opens": s["opens"], "closes": s["closes"], "lunch_from": None, "lunch_to": None}
             if s["opens"] and s["closes"] else today,
@@ -70,13 +72,16 @@ def ticket_view(db, ticket: dict, now: datetime) -> dict:
     }
 
 
-def public_ticket_view(db, view: dict) -> dict:
-    """The ticket page's view: no database id, nor the priority group; the number served now, the issue time."""
+def public_ticket_view(db, view: dict, now: datetime | None = None) -> dict:
+    """The ticket page's view: no database id, nor the priority group; the number served now, the issue time, and
+    (given `now`, for a waiting ticket) `lunch_until` while its service is in the office's lunch break."""
     office = office_or_404(db, view["office_id"])
     issued = parse(view["issued_at"])
     public = {k: v for k, v in view.items() if k not in ("id", "priority_reason")}
     public["now_serving"] = store.latest_called_number(db, view["service_id"], local_day(issued, office["timezone"]))
     public["issued_time"] = local_time(issued, office["timezone"])
+    service = office_store.service(db, view["service_id"]) if now and view["status"] == "waiting" else None
+    public["lunch_until"] = tickets.lunch_break(db, service, office, now, "closed").get("until") if service else None
     return public
 
 
