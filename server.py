@@ -52,8 +52,7 @@ def _log_key(args) -> tuple[note.Signer, bool]:
 def cmd_init_db(args) -> int:
     """Create the database, or upgrade an older one to this Kezek's schema; the log's signing key if missing."""
     from kezek.base.migrations import runner   # Alembic and SQLAlchemy, for this command alone (not for run)
-    before = runner.upgrade_db(args.db)
-    print(f"database ready: {revisions.where(args.db)} ({revisions.said(before)})")
+    print(f"database ready: {revisions.where(args.db)} ({revisions.said(runner.upgrade_db(args.db))})")
     signer, made = _log_key(args)
     print(f"log signing key {'made' if made else 'kept'}: {Path(args.log_key or keyfile.default_path(args.db))}"
           f" (mode 600, outside the database and its backups; log name {signer.name})")
@@ -387,10 +386,11 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
-    """Entry point."""
-    args = parser().parse_args(argv)
+    """Entry point; the browser tests' clock is their launcher's (tests/e2e/clocked_server.py), never a setting here."""
+    if found := [v for v in ("KEZEK_TEST_CLOCK_START", "KEZEK_TEST_CLOCK_AT") if v in os.environ]:
+        sys.exit(f"{', '.join(found)}: a test launcher's variable, not a server setting; unset it.")   # exit 1
     try:
-        return args.func(args)
+        return (args := parser().parse_args(argv)).func(args)
     except database.SchemaMismatch as err:     # an older or newer database: the message names what to do
         print(f"error: {err.message}", file=sys.stderr)
         return 1
