@@ -207,8 +207,8 @@ def _open_at(path, ready, go, out):
         out.put(repr(err))
 
 
-def test_processes_opening_one_new_database_at_once_make_it_once(tmp_path):
-    path = str(tmp_path / "raced.db")
+def _race(path) -> list[str]:
+    """Three processes open one new database at the same moment; what each said."""
     ctx = multiprocessing.get_context("spawn")
     go, out = ctx.Event(), ctx.Queue()
     readies = [ctx.Event() for _ in range(3)]
@@ -220,7 +220,12 @@ def test_processes_opening_one_new_database_at_once_make_it_once(tmp_path):
     answers = [out.get(timeout=120) for _ in procs]
     for proc in procs:
         proc.join(timeout=60)
-    assert answers == ["ok"] * 3
+    return answers
+
+
+def test_processes_opening_one_new_database_at_once_make_it_once(tmp_path):
+    path = str(tmp_path / "raced.db")
+    assert _race(path) == ["ok"] * 3
     conn = sqlite3.connect(path)
     assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [(runner.head(),)]
     conn.close()
@@ -337,3 +342,17 @@ def test_on_postgresql_a_database_from_before_revisions_is_adopted_and_a_newer_o
 def test_messages_never_show_a_databases_password():
     assert runner.where("postgresql://kezek:s3cret@db.region.example/kezek") == \
         "postgresql://kezek:***@db.region.example/kezek"
+
+
+def test_on_postgresql_processes_opening_one_new_database_at_once_make_it_once(pg_cluster_session):
+    url = pg_cluster_session.new_database()
+    reference_url = pg_cluster_session.new_database()
+    try:
+        assert _race(url) == ["ok"] * 3
+        assert pg_revision(url) == [(runner.head(),)]
+        database.init_db(reference_url).close()
+        assert compare.differences(described_pg(url), described_pg(reference_url)) == []
+    finally:
+        postgres.forget_idle()
+        pg_cluster_session.drop_database(url)
+        pg_cluster_session.drop_database(reference_url)
