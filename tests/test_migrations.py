@@ -356,3 +356,23 @@ def test_on_postgresql_processes_opening_one_new_database_at_once_make_it_once(p
         postgres.forget_idle()
         pg_cluster_session.drop_database(url)
         pg_cluster_session.drop_database(reference_url)
+
+
+def test_two_revisions_after_the_same_one_are_refused_by_name(tmp_path, monkeypatch):
+    """Two branches each adding 0004 after 0003: until someone chains them, nothing opens a database."""
+    versions = tmp_path / "versions"
+    shutil.copytree(revisions.HERE / "versions", versions, ignore=shutil.ignore_patterns("__pycache__"))
+    newest = runner.scripts().get_revision(runner.head())
+    for name in ("once", "region"):
+        (versions / f"{int(runner.head()) + 1:04d}_{name}_tables.py").write_text(
+            f'"""{name}\'s tables."""\nrevision = "{int(runner.head()) + 1:04d}{name[0]}"\n'
+            f'down_revision = "{newest.revision}"\n', encoding="utf-8")
+    monkeypatch.setattr(revisions, "HERE", tmp_path)
+    revisions.forget()
+    try:
+        with pytest.raises(RuntimeError, match=f"two revisions follow {newest.revision}: chain them"):
+            revisions.known()
+    finally:
+        monkeypatch.undo()
+        revisions.forget()
+    assert revisions.head() == runner.scripts().get_current_head()

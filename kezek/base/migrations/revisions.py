@@ -30,7 +30,14 @@ def _read() -> dict[str, tuple[str | None, str]]:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         names = {t.id: node.value.value for node in tree.body if isinstance(node, ast.Assign)
                  for t in node.targets if isinstance(t, ast.Name) and isinstance(node.value, ast.Constant)}
+        if names["revision"] in found:
+            raise RuntimeError(f"two revision files say revision {names['revision']!r}: renumber one ({path.name})")
         found[names["revision"]] = (names.get("down_revision"), ast.get_docstring(tree).splitlines()[0].rstrip("."))
+    downs = [down for down, _ in found.values()]
+    twice = sorted({str(d) for d in downs if downs.count(d) > 1})
+    if twice:
+        raise RuntimeError(f"two revisions follow {', '.join(twice)}: chain them (the later one's down_revision"
+                           f" is the earlier one's revision), in kezek/base/migrations/versions/")
     return found
 
 
