@@ -1,4 +1,6 @@
--- Kezek schema: idempotent (safe to apply on every start).
+-- Kezek's schema as it is now: a new database is made from it (idempotent). An older database gets here
+-- through the revisions in kezek/base/migrations/versions/: change this file only with a new revision
+-- (README, Schema revisions; tests/test_migrations.py fails until the two agree).
 
 CREATE TABLE IF NOT EXISTS settings (
     key TEXT PRIMARY KEY,
