@@ -101,9 +101,9 @@ def touched(outcome_events) -> dict[str, dict]:
     return out
 
 
-def desks_touched(db, office_id: str, mark: dict, watched: set[int]) -> list[int]:
-    """The watched desks of an office that a change (`touched`'s mark) concerns, by id."""
+def desks_touched(db, office_id: str, mark: dict, watched: set[int] | None) -> list[int]:
+    """The watched desks (None: every desk) of an office that a change (`touched`'s mark) concerns, by id."""
+    desks = [d for d in office_store.desks(db, office_id) if watched is None or d["id"] in watched]
     if mark.get("all"):
-        return sorted(d["id"] for d in office_store.desks(db, office_id) if d["id"] in watched)
-    return sorted(d["id"] for d in office_store.desks(db, office_id)
-                  if d["id"] in watched and (d["id"] in mark["desks"] or mark["services"] & set(d["service_ids"])))
+        return sorted(d["id"] for d in desks)
+    return sorted(d["id"] for d in desks if d["id"] in mark["desks"] or mark["services"] & set(d["service_ids"]))
