@@ -92,12 +92,13 @@ class Region:
         self.servers = [Process(self, i + 1) for i in range(processes)]
         self.haproxy: subprocess.Popen | None = None
         self.demo: dict = {}
+        self.sessions: list[requests.Session] = []   # closed at stop: no socket left to the GC
 
     def cli(self, *args: str) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "server.py", args[0], "--db", self.db, *args[1:]], cwd=ROOT,
                               env=self.env, capture_output=True, text=True, check=True, timeout=120)
 
-    def start(self, timeout: float = 60) -> "Region":
+    def start(self, timeout: float = 120) -> "Region":
         self.redis.start()
         out = self.cli("demo", "--password", DEMO_PASSWORD).stdout
         self.demo = json.loads(out[out.index("{"):])
@@ -107,8 +108,9 @@ class Region:
         config.write_text(haproxy_config(len(self.servers)))
         lb_env = {**os.environ, "KEZEK_LB_BIND": f"127.0.0.1:{self.lb_port}",
                   **{f"KEZEK_APP{s.index}": f"127.0.0.1:{s.port}" for s in self.servers}}
-        self.haproxy = subprocess.Popen([HAPROXY, "-db", "-f", str(config)], env=lb_env,
-                                        stdout=(self.dir / "haproxy.log").open("a"), stderr=subprocess.STDOUT)
+        with (self.dir / "haproxy.log").open("a") as log:   # the child keeps its own copy of the descriptor
+            self.haproxy = subprocess.Popen([HAPROXY, "-db", "-f", str(config)], env=lb_env, stdout=log,
+                                            stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if all(s.ready() for s in self.servers) and self._lb_ready():
@@ -134,10 +136,13 @@ class Region:
         for server in self.servers:
             server.stop()
         self.redis.stop()
+        for s in self.sessions:
+            s.close()
 
     def session(self, username: str, base: str | None = None) -> requests.Session:
         """A signed-in session (through the balancer unless `base` names a process) with its CSRF header."""
         s = requests.Session()
+        self.sessions.append(s)
         r = s.post((base or self.url) + "/api/v1/login", json={"username": username, "password": DEMO_PASSWORD},
                    timeout=10)
         r.raise_for_status()
