@@ -1,4 +1,10 @@
-"""Opening the SQLite database through sqlite-utils: pragmas, schema, write transactions."""
+"""The database, on either store: a SQLite file or a PostgreSQL database (a postgresql:// URL).
+
+open_db/init_db/Pool/transaction/snapshot/rows/one/scalar/each mean the same on both. The
+stores' SQL is written once, with `?` (or `:name`) placeholders; on PostgreSQL the handle
+(kezek/base/postgres.py) translates the placeholders and answers in SQLite's shapes (integers
+for booleans, lastrowid). Where the two dialects differ, a store asks `dialect(db)`.
+"""
 from __future__ import annotations
 
 import sqlite3
@@ -7,9 +13,58 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import sqlite_utils
-
 SCHEMA = Path(__file__).resolve().parents[2] / "schema.sql"
+URL_PREFIXES = ("postgresql://", "postgres://")
+
+
+class DatabaseUnavailable(Exception):
+    """The database cannot be reached (PostgreSQL down, restarting, refusing connections): a 503."""
+
+
+def is_postgres(target) -> bool:
+    """Whether a KEZEK_DB value names a PostgreSQL database (a URL) rather than a SQLite file."""
+    return str(target).startswith(URL_PREFIXES)
+
+
+def dialect(db) -> str:
+    """'sqlite' or 'postgresql': which store this handle talks to."""
+    return getattr(db, "kezek_dialect", "sqlite")
+
+
+def normalise_target(target) -> str:
+    """A SQLite path made absolute; a PostgreSQL URL as it is."""
+    if is_postgres(target) or str(target) == ":memory:":
+        return str(target)
+    return str(Path(target).resolve())
+
+
+def files_dir(target, configured=None) -> Path:
+    """Where files kept beside the database go (the log key, media): the SQLite file's folder,
+    or for PostgreSQL `configured` (KEZEK_DATA_DIR), else ./var."""
+    if configured:
+        return Path(configured).resolve()
+    if is_postgres(target):
+        return Path("var").resolve()
+    return Path(target).resolve().parent
+
+
+def _pg():
+    from kezek.base import postgres   # imported only when a PostgreSQL URL is used
+    return postgres
+
+
+# A unique constraint failed, on either store.
+def integrity_errors() -> tuple:
+    errors = [sqlite3.IntegrityError]
+    try:
+        import psycopg
+        errors.append(psycopg.IntegrityError)
+    except ImportError:   # pragma: no cover - psycopg is in requirements.txt
+        pass
+    return tuple(errors)
+
+
+IntegrityError = integrity_errors()
 
 # One writer lock per database file in this process: writers queue here, in order,
 # instead of in SQLite's busy handler, which sleeps and polls (second-long tails).
@@ -22,8 +77,35 @@ def _lock_for(path: str) -> threading.Lock:
         return _write_locks.setdefault(path, threading.Lock())
 
 
-def open_db(path: str | Path) -> sqlite_utils.Database:
-    """Open one connection (for one request or thread) with Kezek's pragmas."""
+class SqliteDatabase:
+    """One SQLite connection with the calls the stores make (the same as PostgreSQL's handle)."""
+
+    kezek_dialect = "sqlite"
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def execute(self, sql: str, params=()) -> sqlite3.Cursor:
+        return self.conn.execute(sql, params)
+
+    def executescript(self, script: str) -> None:
+        self.conn.executescript(script)
+
+    def query(self, sql: str, params=()) -> Iterator[dict]:
+        """A query's rows as dicts (tests and tools; the stores use rows/one/scalar/each)."""
+        return each(self, sql, params)
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def open_db(path: str | Path):
+    """Open one connection (for one request or thread): SQLite with Kezek's pragmas, or PostgreSQL.
+
+    On PostgreSQL, close() gives the connection back to this process's idle ones.
+    """
+    if is_postgres(path):
+        return _pg().open_db(str(path))
     path = str(Path(path).resolve()) if str(path) != ":memory:" else ":memory:"
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10)
     conn.execute("PRAGMA journal_mode=WAL")
@@ -31,7 +113,7 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("PRAGMA busy_timeout=10000")
     conn.execute("PRAGMA foreign_keys=ON")
-    db = sqlite_utils.Database(conn)
+    db = SqliteDatabase(conn)
     db.kezek_path = path
     db.kezek_write_lock = _lock_for(path)
     # Run inside each write transaction just before COMMIT (an Idempotency-Key's claim).
@@ -39,11 +121,26 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
     return db
 
 
-def init_db(path: str | Path) -> sqlite_utils.Database:
-    """Open the database and apply schema.sql (idempotent)."""
-    db = open_db(path)
+def apply_schema(db) -> None:
+    """Create every table, index and trigger at the current version (idempotent), on either store.
+
+    schema.sql is the one source; PostgreSQL gets its translation (kezek/base/postgres.py).
+    """
+    if dialect(db) == "postgresql":
+        _pg().apply_schema(db)
+        return
     with db.kezek_write_lock:
         db.conn.executescript(SCHEMA.read_text(encoding="utf-8"))
+
+
+def init_db(path: str | Path):
+    """Open the database and apply the schema (idempotent)."""
+    db = open_db(path)
+    try:
+        apply_schema(db)
+    except BaseException:
+        db.close()
+        raise
     return db
 
 
@@ -56,18 +153,24 @@ class Pool:
 
     def __init__(self, path: str | Path, keep: int = 8):
         self.path, self.keep = path, keep
-        self.idle: list[sqlite_utils.Database] = []
+        self.idle: list[SqliteDatabase] = []
         self.lock = threading.Lock()
+        self.postgres = is_postgres(path)
 
-    def get(self) -> sqlite_utils.Database:
+    def get(self) -> SqliteDatabase:
         """A connection for this request."""
+        if self.postgres:
+            return open_db(self.path)    # PostgreSQL keeps its own idle connections per process
         with self.lock:
             if self.idle:
                 return self.idle.pop()
         return open_db(self.path)
 
-    def put(self, db: sqlite_utils.Database) -> None:
+    def put(self, db: SqliteDatabase) -> None:
         """Give a connection back (a transaction left open is rolled back)."""
+        if self.postgres:
+            db.close()
+            return
         if db.conn.in_transaction:
             db.execute("ROLLBACK")
         with self.lock:
@@ -83,7 +186,14 @@ class Pool:
 commit_runner = None
 
 
-def _commit(db: sqlite_utils.Database) -> None:
+def _commit_pg(db) -> None:
+    if commit_runner is None:
+        db.execute("COMMIT")
+    else:
+        commit_runner(db.execute, "COMMIT")
+
+
+def _commit(db: SqliteDatabase) -> None:
     if commit_runner is None:
         db.execute("COMMIT")
     else:
@@ -91,13 +201,20 @@ def _commit(db: sqlite_utils.Database) -> None:
 
 
 @contextmanager
-def transaction(db: sqlite_utils.Database, *, durable: bool = True):
+def transaction(db: SqliteDatabase, *, durable: bool = True):
     """One write transaction: this process's writer lock, then BEGIN IMMEDIATE.
 
     durable=False commits without waiting for the disk (synchronous=NORMAL: safe from a
     crash of the process, not from a power cut), for writes that something durable
     already covers.
+
+    On PostgreSQL: BEGIN, then a transaction-level advisory lock that every writer takes
+    (kezek/base/postgres.py), so writers of every process run one at a time, as on SQLite.
     """
+    if dialect(db) == "postgresql":
+        with db.kezek_write_lock, _pg().transaction(db, durable=durable, commit=_commit_pg):
+            yield db
+        return
     with db.kezek_write_lock:
         if not durable:
             db.execute("PRAGMA synchronous=NORMAL")
@@ -120,19 +237,37 @@ def transaction(db: sqlite_utils.Database, *, durable: bool = True):
 
 
 @contextmanager
-def snapshot(db: sqlite_utils.Database):
+def snapshot(db: SqliteDatabase):
     """Reads that all see one committed state (a read transaction; inside a write, that one's)."""
     if db.conn.in_transaction:
         yield db
         return
-    db.execute("BEGIN")
+    db.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" if dialect(db) == "postgresql" else "BEGIN")
     try:
         yield db
     finally:
         db.execute("COMMIT")     # nothing was written: this only ends the snapshot
 
 
-def rows(db: sqlite_utils.Database, sql: str, params=()) -> list[dict]:
+_savepoints = iter(range(1, 2**62))
+
+
+@contextmanager
+def savepoint(db):
+    """Inside a transaction, a part that can fail alone: on an error its writes are undone and the
+    transaction goes on (PostgreSQL would otherwise refuse every later statement of it)."""
+    name = f"kezek_sp_{next(_savepoints)}"
+    db.execute(f"SAVEPOINT {name}")
+    try:
+        yield db
+    except BaseException:
+        db.execute(f"ROLLBACK TO SAVEPOINT {name}")
+        db.execute(f"RELEASE SAVEPOINT {name}")
+        raise
+    db.execute(f"RELEASE SAVEPOINT {name}")
+
+
+def rows(db: SqliteDatabase, sql: str, params=()) -> list[dict]:
     """A query's rows as dicts.
 
     Plain execute: sqlite-utils' query() wraps every read in a SAVEPOINT, two more
@@ -143,14 +278,14 @@ def rows(db: sqlite_utils.Database, sql: str, params=()) -> list[dict]:
     return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
-def one(db: sqlite_utils.Database, sql: str, params=()) -> dict | None:
+def one(db: SqliteDatabase, sql: str, params=()) -> dict | None:
     """The first row of a query as a dict, or None."""
     cursor = db.execute(sql, params)
     row = cursor.fetchone()
     return dict(zip([c[0] for c in cursor.description], row)) if row else None
 
 
-def scalar(db: sqlite_utils.Database, sql: str, params=()):
+def scalar(db: SqliteDatabase, sql: str, params=()):
     """The first column of the first row, or None."""
     row = db.execute(sql, params).fetchone()
     return row[0] if row else None
@@ -158,7 +293,7 @@ def scalar(db: sqlite_utils.Database, sql: str, params=()):
 
 
 
-def each(db: sqlite_utils.Database, sql: str, params=()) -> Iterator[dict]:
+def each(db: SqliteDatabase, sql: str, params=()) -> Iterator[dict]:
     """A query's rows as dicts, fetched one at a time (a long read, such as the whole log)."""
     cursor = db.execute(sql, params)
     names = [c[0] for c in cursor.description]
