@@ -6,7 +6,7 @@ the balancer. Demo office: desk 1 serves А Е, desk 2 А (service 1 А).
 """
 from __future__ import annotations
 
-import sqlite3
+import os
 import threading
 import time
 import uuid
@@ -15,6 +15,8 @@ import pytest
 import requests
 import socketio
 
+
+from kezek.base import database
 from region import Region
 
 # Dropped links (a killed process, Redis's resync) leave the client library's old sockets to the GC, which
@@ -22,6 +24,7 @@ from region import Region
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::ResourceWarning"),
               pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")]
 А = 1
+STORE = os.environ.get("KEZEK_TEST_STORE", "sqlite")   # as tests/conftest.py reads it
 
 
 class Screen:
@@ -104,8 +107,17 @@ def cookie_of(session: requests.Session) -> str:
 
 
 @pytest.fixture(scope="module")
-def region(tmp_path_factory):
-    with Region(tmp_path_factory.mktemp("region"), processes=3) as r:
+def region(request, tmp_path_factory):
+    """Three processes on one SQLite file, or (KEZEK_TEST_STORE=postgresql) one PostgreSQL database."""
+    tmp = tmp_path_factory.mktemp("region")
+    if STORE == "postgresql":
+        cluster = request.getfixturevalue("pg_cluster_session")
+        url = cluster.new_database()
+        with Region(tmp, processes=3, db=url, env={"KEZEK_DATA_DIR": str(tmp)}) as r:
+            yield r
+        cluster.drop_database(url)
+        return
+    with Region(tmp, processes=3) as r:
         yield r
 
 
@@ -222,7 +234,7 @@ def test_sigkill_of_one_process_under_load_loses_no_ticket_and_its_screens_come_
         for t in loads:
             t.join(30)
         # No acknowledged ticket lost, no number given twice.
-        db = sqlite3.connect(region.db)
+        db = database.open_db(region.db)
         try:
             for t in acknowledged:
                 row = db.execute("SELECT display_number FROM tickets WHERE token = ?", (t["token"],)).fetchone()
