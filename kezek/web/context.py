@@ -22,6 +22,7 @@ DEFAULTS = {
     "TICKET_LOOKUPS_PER_MINUTE": 120,
     "KIOSK_IDLE_S": 20,
     "PROXY_HOPS": 0,
+    "MESSAGE_QUEUE": "",   # redis://… : several processes on one database share Socket.IO's messages through it
     "QUEUE_PUSH_DELAY_S": 0.25,
     "DESK_PUSH_DELAY_S": 0.1,     # scoped desk screens' desk.queue: changes within it make one push
     "PRINTER_ALLOW_LOCAL": 0,     # the server owner's: a printer simulator on the server itself (tests, demos)
