@@ -6,6 +6,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from helpers import DEMO_PASSWORD, login
 
+import pg_cluster as _pg
+
 from kezek import demo
 from kezek.base import database
 from kezek.office import accounts
@@ -27,6 +29,22 @@ class Clock:
     def advance(self, **delta) -> datetime:
         self.now += timedelta(**delta)
         return self.now
+
+
+@pytest.fixture(scope="session")
+def pg_cluster_session():
+    """This test run's throwaway PostgreSQL cluster (tests/pg_cluster.py), started once."""
+    if not _pg.available():
+        pytest.skip("PostgreSQL is not installed")
+    return _pg.cluster()
+
+
+@pytest.fixture
+def pg_url(pg_cluster_session):
+    """A fresh, empty PostgreSQL database's URL, dropped after the test."""
+    url = pg_cluster_session.new_database()
+    yield url
+    pg_cluster_session.drop_database(url)
 
 
 @pytest.fixture
