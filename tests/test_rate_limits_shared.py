@@ -6,7 +6,8 @@ import time
 import pytest
 import redis
 from helpers import DEMO_PASSWORD, login
-from server_processes import Redis, ServerProcess, Sibling
+from redis_server import RedisServer
+from server_processes import ServerProcess, Sibling
 
 from kezek.web.rate_limits import storage_uri
 
@@ -57,7 +58,7 @@ def test_the_storage_is_redis_when_the_region_names_it():
 
 @pytest.fixture
 def redis_server(tmp_path):
-    server = Redis(tmp_path).start()
+    server = RedisServer(tmp_path / "redis").start()
     yield server
     server.stop()
 

@@ -259,13 +259,3 @@ def poll_once(app) -> list:
     finally:
         db.close()
     return pushed
-
-
-def poll_loop(app) -> None:
-    """Every ~30 s, ask the server's printers how they are (a running server only)."""
-    while True:
-        try:
-            poll_once(app)
-        except Exception:  # one bad round must not stop polling for the day
-            app.logger.exception("printer polling failed")
-        socketio.sleep(POLL_EVERY_S)
