@@ -48,6 +48,7 @@
     sort_order: "A whole number.", service_ids: "Choose services that exist.",
     printer_url: "A printer address: tcp://host:9100, usb://VID:PID, cups://NAME or none.",
     username: "A user name is 2–40 letters, digits, dots, dashes or underscores.",
+    full_name: "A full name is text of at most 120 characters.",
     role: "Choose a role.", default_lang: "Choose one of the office's languages.",
     ahead_default: "A whole number from 0 to 20.", telegram_token: "The token BotFather gave (digits:letters).",
     telegram_bot: "The bot's user name, as in t.me/<name>.", sms_template: "The text must contain {text}.",
@@ -422,6 +423,7 @@
     fillForm(form, state.office, OFFICE_FIELDS);
     const langs = (state.office.languages || "").split(",");
     ["kk", "ru", "en"].forEach((l) => { form.elements["lang_" + l].checked = langs.includes(l); });
+    AdminHours.open(state.office);   // admin_hours.js: the week with its lunch break, the holidays
   }
   $("office-form").addEventListener("submit", async (ev) => {
     ev.preventDefault();
@@ -564,9 +566,29 @@
         const password = newPassword();
         if (await patchUser(u, { password })) showSecret(t("New password for %(user)s", { user: u.username }), password);
       }), button(u.active ? "Disable" : "Enable", () => patchUser(u, { active: !u.active }), u.active ? "ad-danger" : ""));
-      tr.append(cell(u.full_name ? `${u.full_name} (${u.username})` : u.username, "ad-strong"), cell(role), cell(t(u.active ? "yes" : "no")), cell(tools));
+      tr.append(cell(u.username, "ad-strong"), cell(fullNameField(u)), cell(role), cell(t(u.active ? "yes" : "no")), cell(tools));
       return tr;
     }));
+  }
+  /* The full name (reports, the audit, the desk screen's first name) is edited in its row, refused beside it. */
+  function fullNameField(u) {
+    const box = document.createElement("span");
+    box.className = "ad-inline";
+    const input = document.createElement("input");
+    input.value = u.full_name || "";
+    input.name = "full_name";
+    input.setAttribute("aria-label", t("Full name of %(user)s", { user: u.username }));
+    const slot = document.createElement("em");
+    slot.className = "ad-row-error";
+    slot.id = "full-name-error-" + u.id;
+    input.setAttribute("aria-describedby", slot.id);
+    box.append(input, button("Save", async () => {
+      AdminErrors.clearAt(slot, input);
+      const r = await call("PATCH", "/api/v1/users/" + u.id, { full_name: input.value });
+      if (r.status === 200) { notice(t("Saved.")); u.full_name = r.data.user.full_name; input.value = u.full_name; }
+      else AdminErrors.showAt(slot, input, r, FIELD_HINTS, CODE_TEXT);
+    }), slot);
+    return box;
   }
   async function patchUser(u, values) {
     const answer = await call("PATCH", "/api/v1/users/" + u.id, values);
@@ -585,7 +607,8 @@
     const form = ev.target;
     clearErrors(form);
     const answer = await call("POST", "/api/v1/users?office=" + encodeURIComponent(state.office.id),
-                              { username: form.elements.username.value.trim(), role: form.elements.role.value });
+                              { username: form.elements.username.value.trim(), role: form.elements.role.value,
+                                full_name: form.elements.full_name.value });
     if (answer.status !== 201) {
       const shown = errorText(answer);
       if (!shown.field && ["username_taken", "bad_username"].includes(answer.data && answer.data.error && answer.data.error.code)) {
