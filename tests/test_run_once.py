@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import signal
-import sqlite3
 import time
 
 import pytest
 from server_processes import ServerProcess, Sibling
 
+from kezek.base import database, leases
 from kezek.web.live.leases import NAMES
 
 pytestmark = pytest.mark.slow
@@ -18,12 +18,12 @@ ENV = {"KEZEK_LEASE_TTL_S": str(TTL_S), "KEZEK_CHECKPOINT_EVERY_S": "1"}
 
 def _holders(server) -> dict[str, int]:
     """Each lease's holder pid, read from the database as a region's admin could."""
-    conn = sqlite3.connect(server.db)
+    db = database.open_db(server.db)
     try:
-        rows = conn.execute("SELECT name, holder FROM leases").fetchall()
+        rows = {name: leases.holder(db, name) for name in NAMES}
     finally:
-        conn.close()
-    return {name: int(holder.split(":")[1]) for name, holder in rows}
+        db.close()
+    return {name: int(row["holder"].split(":")[1]) for name, row in rows.items() if row}
 
 
 def _until(condition, seconds: float = 60):
@@ -42,16 +42,18 @@ def _checkpointed_size(server) -> int:
 
 
 def _log_size(server) -> int:
-    conn = sqlite3.connect(server.db)
+    db = database.open_db(server.db)
     try:
-        return conn.execute("SELECT count(*) FROM events").fetchone()[0]
+        return database.scalar(db, "SELECT count(*) FROM events")
     finally:
-        conn.close()
+        db.close()
 
 
-@pytest.fixture
-def pair(tmp_path):
-    first = ServerProcess(tmp_path, env=ENV)
+@pytest.fixture(params=["sqlite", "postgresql"])
+def pair(request, tmp_path):
+    """Two processes on one database of each store."""
+    db = request.getfixturevalue("pg_url") if request.param == "postgresql" else None
+    first = ServerProcess(tmp_path, env={**ENV, "KEZEK_DATA_DIR": str(tmp_path)}, db=db)
     first.start()
     second = Sibling(first)
     second.start()
