@@ -389,19 +389,11 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-TEST_CLOCK_VARIABLES = ("KEZEK_TEST_CLOCK_START", "KEZEK_TEST_CLOCK_AT")
-
-
 def main(argv=None) -> int:
-    """Entry point."""
-    args = parser().parse_args(argv)
-    set_here = [name for name in TEST_CLOCK_VARIABLES if name in os.environ]
-    if set_here:
-        # The browser tests' clock is their launcher's (tests/e2e/clocked_server.py), never a setting of the server:
-        # a production server started with it refuses rather than seem to honour it.
-        print(f"{', '.join(set_here)}: a test launcher's variable, not a server setting; unset it.", file=sys.stderr)
-        return 2
-    return args.func(args)
+    """Entry point; the browser tests' clock is their launcher's (tests/e2e/clocked_server.py), never a setting here."""
+    if found := [v for v in ("KEZEK_TEST_CLOCK_START", "KEZEK_TEST_CLOCK_AT") if v in os.environ]:
+        sys.exit(f"{', '.join(found)}: a test launcher's variable, not a server setting; unset it.")   # exit 1
+    return (args := parser().parse_args(argv)).func(args)
 
 
 if __name__ == "__main__":

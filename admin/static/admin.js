@@ -262,6 +262,8 @@
     ["wait_p90_s", "Wait, 90th percentile"], ["service_mean_s", "Service, mean"],
     ["service_median_s", "Service, median"], ["service_p90_s", "Service, 90th percentile"],
     ["within_target", "Served within the target wait"], ["rating_mean", "Rating"]];
+  const PARTS = { mean_s: "mean", median_s: "median", p90_s: "90th percentile" };
+  const REPORT_GROUPS = [{ prefix: "wait_", label: "Wait", parts: PARTS }, { prefix: "service_", label: "Service time", parts: PARTS }];
   const DIM_NAMES = { service: "Service", day: "Day", hour: "Hour", desk: "Desk", operator: "Operator" };
   function formatFigure(key, value) {
     if (value === null || value === undefined) return "—";
@@ -351,14 +353,25 @@
     const r = state.report;
     if (!r) return;
     document.querySelectorAll(".ad-dims [data-dim]").forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.dim === state.dim)));
-    const head = document.createElement("tr");
-    [DIM_NAMES[state.dim], ...REPORT_COLUMNS.map((c) => c[1])].forEach((label, i) => {
+    // Two heading rows: the waits and the service times grouped (mean, median, 90th percentile under each), so that
+    // 14 columns fit 1366 px without sideways scroll (scope=colgroup / col tell a screen reader which is which).
+    const top = document.createElement("tr");
+    const sub = document.createElement("tr");
+    const heading = (label, cls, attrs) => {
       const th = document.createElement("th");
       th.textContent = t(label);
-      if (i) th.className = "num";
-      head.append(th);
+      if (cls) th.className = cls;
+      Object.entries(attrs || {}).forEach(([k, v]) => th.setAttribute(k, v));
+      return th;
+    };
+    top.append(heading(DIM_NAMES[state.dim], "", { rowspan: 2, scope: "col" }));
+    REPORT_COLUMNS.forEach(([key, label]) => {
+      const group = REPORT_GROUPS.find((g) => key.startsWith(g.prefix));
+      if (!group) { top.append(heading(label, "num", { rowspan: 2, scope: "col", id: "rh-" + key })); return; }
+      if (key === group.prefix + "mean_s") top.append(heading(group.label, "num ad-group", { colspan: 3, scope: "colgroup", id: "rh-" + group.prefix }));
+      sub.append(heading(group.parts[key.slice(group.prefix.length)], "num", { scope: "col", id: "rh-" + key }));
     });
-    $("r-head").replaceChildren(head);
+    $("r-head").replaceChildren(top, sub);
     const rows = r["by_" + state.dim].map((row) => {
       const tr = document.createElement("tr");
       const label = state.dim === "service" ? `${row.prefix || ""} ${name(row)}` : row.label;

@@ -49,4 +49,6 @@ STRINGS: list[str] = [
     N_("%(n)s public holidays added; days you had set stay as they were."),
     N_("Every public holiday of these years is already in the list."),
     N_("Now: the office sets no hours: open every day, all day."),
+    # The report table's grouped headings (admin.js)
+    N_("Wait"), N_("Service time"), N_("mean"), N_("median"), N_("90th percentile"),
 ]
