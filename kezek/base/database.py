@@ -13,9 +13,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import sqlite_utils
+from kezek.base.migrations import ddl, runner as migrations
 
-SCHEMA = Path(__file__).resolve().parents[2] / "schema.sql"
+SCHEMA = migrations.SCHEMA
+SchemaMismatch = migrations.SchemaMismatch
 URL_PREFIXES = ("postgresql://", "postgres://")
 
 
@@ -79,6 +80,28 @@ def _lock_for(path: str) -> threading.Lock:
         return _write_locks.setdefault(path, threading.Lock())
 
 
+class SqliteDatabase:
+    """One SQLite connection with the calls the stores make (the same as PostgreSQL's handle)."""
+
+    kezek_dialect = "sqlite"
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def execute(self, sql: str, params=()) -> sqlite3.Cursor:
+        return self.conn.execute(sql, params)
+
+    def executescript(self, script: str) -> None:
+        self.conn.executescript(script)
+
+    def query(self, sql: str, params=()) -> Iterator[dict]:
+        """A query's rows as dicts (tests and tools; the stores use rows/one/scalar/each)."""
+        return each(self, sql, params)
+
+    def close(self) -> None:
+        self.conn.close()
+
+
 def open_db(path: str | Path):
     """Open one connection (for one request or thread): SQLite with Kezek's pragmas, or PostgreSQL.
 
@@ -93,8 +116,7 @@ def open_db(path: str | Path):
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("PRAGMA busy_timeout=10000")
     conn.execute("PRAGMA foreign_keys=ON")
-    db = sqlite_utils.Database(conn)
-    db.kezek_dialect = "sqlite"
+    db = SqliteDatabase(conn)
     db.kezek_path = path
     db.kezek_write_lock = _lock_for(path)
     # Run inside each write transaction just before COMMIT (an Idempotency-Key's claim).
@@ -115,14 +137,37 @@ def apply_schema(db) -> None:
 
 
 def init_db(path: str | Path):
-    """Open the database and apply the schema (idempotent)."""
+    """Open the database: a new (empty) one is made from schema.sql at the newest revision; one at another
+    revision is refused with SchemaMismatch, which names the command that upgrades it (upgrade_db)."""
     db = open_db(path)
     try:
-        apply_schema(db)
+        if migrations.is_empty(db):
+            with transaction(db):                     # on PostgreSQL: the writers' lock of every process
+                if migrations.is_empty(db):           # not made by another process meanwhile
+                    if dialect(db) == "postgresql":
+                        db.executescript(_pg().schema_sql())
+                    else:
+                        for statement in ddl.statements(SCHEMA.read_text(encoding="utf-8")):
+                            db.execute(statement)
+                    migrations.stamp_head(db)
+        migrations.check(db, path)
     except BaseException:
         db.close()
         raise
     return db
+
+
+def upgrade_db(path: str | Path) -> str | None:
+    """init-db: make a new database, or upgrade an older one to the newest revision (one transaction).
+
+    Returns the revision it was at: None when it was new, '' when it was made before revisions (a
+    first-release database), else the revision's id (migrations.said puts it in words)."""
+    if is_postgres(path):
+        before = migrations.upgrade(path, postgres=_pg())
+    else:
+        before = migrations.upgrade(path) if str(path) != ":memory:" and Path(path).exists() else None
+    init_db(path).close()
+    return before
 
 
 class Pool:
@@ -134,11 +179,11 @@ class Pool:
 
     def __init__(self, path: str | Path, keep: int = 8):
         self.path, self.keep = path, keep
-        self.idle: list[sqlite_utils.Database] = []
+        self.idle: list[SqliteDatabase] = []
         self.lock = threading.Lock()
         self.postgres = is_postgres(path)
 
-    def get(self) -> sqlite_utils.Database:
+    def get(self) -> SqliteDatabase:
         """A connection for this request."""
         if self.postgres:
             return open_db(self.path)    # PostgreSQL keeps its own idle connections per process
@@ -147,7 +192,7 @@ class Pool:
                 return self.idle.pop()
         return open_db(self.path)
 
-    def put(self, db: sqlite_utils.Database) -> None:
+    def put(self, db: SqliteDatabase) -> None:
         """Give a connection back (a transaction left open is rolled back)."""
         if self.postgres:
             db.close()
@@ -174,7 +219,7 @@ def _commit_pg(db) -> None:
         commit_runner(db.execute, "COMMIT")
 
 
-def _commit(db: sqlite_utils.Database) -> None:
+def _commit(db: SqliteDatabase) -> None:
     if commit_runner is None:
         db.execute("COMMIT")
     else:
@@ -182,7 +227,7 @@ def _commit(db: sqlite_utils.Database) -> None:
 
 
 @contextmanager
-def transaction(db: sqlite_utils.Database, *, durable: bool = True):
+def transaction(db: SqliteDatabase, *, durable: bool = True):
     """One write transaction: this process's writer lock, then BEGIN IMMEDIATE.
 
     durable=False commits without waiting for the disk (synchronous=NORMAL: safe from a
@@ -218,7 +263,7 @@ def transaction(db: sqlite_utils.Database, *, durable: bool = True):
 
 
 @contextmanager
-def snapshot(db: sqlite_utils.Database):
+def snapshot(db: SqliteDatabase):
     """Reads that all see one committed state (a read transaction; inside a write, that one's)."""
     if db.conn.in_transaction:
         yield db
@@ -237,6 +282,9 @@ _savepoints = iter(range(1, 2**62))
 def savepoint(db):
     """Inside a transaction, a part that can fail alone: on an error its writes are undone and the
     transaction goes on (PostgreSQL would otherwise refuse every later statement of it)."""
+    if not db.conn.in_transaction:      # outside a transaction every statement stands alone anyway
+        yield db
+        return
     name = f"kezek_sp_{next(_savepoints)}"
     db.execute(f"SAVEPOINT {name}")
     try:
@@ -248,7 +296,7 @@ def savepoint(db):
     db.execute(f"RELEASE SAVEPOINT {name}")
 
 
-def rows(db: sqlite_utils.Database, sql: str, params=()) -> list[dict]:
+def rows(db: SqliteDatabase, sql: str, params=()) -> list[dict]:
     """A query's rows as dicts.
 
     Plain execute: sqlite-utils' query() wraps every read in a SAVEPOINT, two more
@@ -259,14 +307,14 @@ def rows(db: sqlite_utils.Database, sql: str, params=()) -> list[dict]:
     return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
-def one(db: sqlite_utils.Database, sql: str, params=()) -> dict | None:
+def one(db: SqliteDatabase, sql: str, params=()) -> dict | None:
     """The first row of a query as a dict, or None."""
     cursor = db.execute(sql, params)
     row = cursor.fetchone()
     return dict(zip([c[0] for c in cursor.description], row)) if row else None
 
 
-def scalar(db: sqlite_utils.Database, sql: str, params=()):
+def scalar(db: SqliteDatabase, sql: str, params=()):
     """The first column of the first row, or None."""
     row = db.execute(sql, params).fetchone()
     return row[0] if row else None
@@ -274,7 +322,7 @@ def scalar(db: sqlite_utils.Database, sql: str, params=()):
 
 
 
-def each(db: sqlite_utils.Database, sql: str, params=()) -> Iterator[dict]:
+def each(db: SqliteDatabase, sql: str, params=()) -> Iterator[dict]:
     """A query's rows as dicts, fetched one at a time (a long read, such as the whole log)."""
     cursor = db.execute(sql, params)
     names = [c[0] for c in cursor.description]

@@ -131,6 +131,14 @@ def service_availability(db, service: dict, office: dict, now: datetime, *,
     return None
 
 
+def lunch_break(db, service: dict, office: dict, now: datetime, why: str | None) -> dict:
+    """{closed_for: 'lunch', until: 'HH:MM'} when `why` is 'closed' only because of the office's lunch break, else {}."""
+    if why != "closed" or (service["opens"] and service["closes"]) or office_closed(db, office, now) != "lunch":
+        return {}
+    today = hours.day_hours(db, office, local_day(now, office["timezone"]))
+    return {"closed_for": "lunch", "until": today["lunch_to"]}
+
+
 UNAVAILABLE_MESSAGES = {
     "inactive": "This service is temporarily unavailable.",
     "closed": "This service is closed now.",
@@ -159,7 +167,9 @@ def issue(db, service_id: int, now: datetime, *, priority: bool = False, priorit
         office = office_store.office(db, service["office_id"])
         why = service_availability(db, service, office, now)
         if why and not (appointment and why in ("closed", "daily_limit")):
-            raise Conflict(UNAVAILABLE_MESSAGES[why], f"service_{why}")
+            lunch = lunch_break(db, service, office, now, why)
+            message = f"Lunch break until {lunch['until']}: tickets again from then." if lunch else UNAVAILABLE_MESSAGES[why]
+            raise Conflict(message, f"service_{why}", **lunch)
         day = local_day(now, office["timezone"])
         number = store.next_number(db, service_id, day)
         row = {

@@ -74,13 +74,16 @@ def ticket_view(db, ticket: dict, now: datetime) -> dict:
     }
 
 
-def public_ticket_view(db, view: dict) -> dict:
-    """The ticket page's view: no database id, nor the priority group; the number served now, the issue time."""
+def public_ticket_view(db, view: dict, now: datetime | None = None) -> dict:
+    """The ticket page's view: no database id, nor the priority group; the number served now, the issue time, and
+    (given `now`, for a waiting ticket) `lunch_until` while its service is in the office's lunch break."""
     office = office_or_404(db, view["office_id"])
     issued = parse(view["issued_at"])
     public = {k: v for k, v in view.items() if k not in ("id", "priority_reason")}
     public["now_serving"] = store.latest_called_number(db, view["service_id"], local_day(issued, office["timezone"]))
     public["issued_time"] = local_time(issued, office["timezone"])
+    service = office_store.service(db, view["service_id"]) if now and view["status"] == "waiting" else None
+    public["lunch_until"] = tickets.lunch_break(db, service, office, now, "closed").get("until") if service else None
     return public
 
 
