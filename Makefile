@@ -37,14 +37,16 @@ system-packages:
 	  fi; \
 	fi
 
-# Every test on SQLite, then the engine/API suite (not e2e, not slow) on PostgreSQL: a throwaway
-# cluster the tests start themselves (tests/pg_cluster.py).
+# Every test on SQLite, then the engine/API files of tests/on_postgresql.txt (not e2e, not slow) on
+# PostgreSQL: a throwaway cluster the tests start themselves (tests/pg_cluster.py).
+PG_TESTS = $(shell grep -v '^\#' tests/on_postgresql.txt)
+
 test: setup system-packages
 	$(PY) -m pytest
-	KEZEK_TEST_STORE=postgresql $(PY) -m pytest -m "not e2e and not slow"
+	KEZEK_TEST_STORE=postgresql $(PY) -m pytest -m "not e2e and not slow" $(PG_TESTS)
 
 test-pg: setup system-packages
-	KEZEK_TEST_STORE=postgresql $(PY) -m pytest -m "not e2e and not slow"
+	KEZEK_TEST_STORE=postgresql $(PY) -m pytest -m "not e2e and not slow" $(PG_TESTS)
 
 test-fast: setup
 	$(PY) -m pytest -m "not e2e and not slow"
