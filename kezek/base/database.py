@@ -13,15 +13,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import psycopg
+
+from kezek.base import postgres
+from kezek.base.errors import DatabaseUnavailable  # noqa: F401 - raised by either store, answered 503
 from kezek.base.migrations import ddl, revisions as migrations
 
 SCHEMA = migrations.SCHEMA
 SchemaMismatch = migrations.SchemaMismatch
 URL_PREFIXES = ("postgresql://", "postgres://")
-
-
-class DatabaseUnavailable(Exception):
-    """The database cannot be reached (PostgreSQL down, restarting, refusing connections): a 503."""
 
 
 def is_postgres(target) -> bool:
@@ -52,22 +52,11 @@ def files_dir(target, configured=None) -> Path:
 
 
 def _pg():
-    from kezek.base import postgres   # imported only when a PostgreSQL URL is used
     return postgres
 
 
-# A unique constraint failed, on either store.
-def integrity_errors() -> tuple:
-    errors = [sqlite3.IntegrityError]
-    try:
-        import psycopg
-        errors.append(psycopg.IntegrityError)
-    except ImportError:   # pragma: no cover - psycopg is in requirements.txt
-        pass
-    return tuple(errors)
-
-
-IntegrityError = integrity_errors()
+# A unique constraint (or the log's append-only trigger) refused a write, on either store.
+IntegrityError = (sqlite3.IntegrityError, psycopg.IntegrityError)
 
 # One writer lock per database file in this process: writers queue here, in order,
 # instead of in SQLite's busy handler, which sleeps and polls (second-long tails).

@@ -14,8 +14,7 @@ from werkzeug.routing import IntegerConverter
 
 from kezek.base import database, i18n
 from kezek.base import store as base_store
-from kezek.base.database import DatabaseUnavailable
-from kezek.base.errors import KezekError
+from kezek.base.errors import DatabaseUnavailable, KezekError
 from kezek.log import checkpoints, witness_client
 from kezek.log import keyfile
 from kezek.web import auth, rate_limits

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import current_app, g
 
+from kezek.base import database
 from kezek.base.clock import utcnow
 
 ROOT = Path(__file__).resolve().parents[2]   # the repository: schema, screen folders, node_modules
@@ -66,7 +67,6 @@ DEFAULTS = {
 
 def data_dir() -> Path:
     """Where this server's files beside the database go (kezek/base/database.py files_dir)."""
-    from kezek.base import database
     return database.files_dir(current_app.config["DB"], current_app.config.get("DATA_DIR"))
 
 
