@@ -267,12 +267,12 @@ def cmd_run(args) -> int:
     """Run the server."""
     mode = _env("ASYNC_MODE", "gevent")
     app = create_app({"DB": args.db, "ASYNC_MODE": mode, **({"LOG_KEY": args.log_key} if args.log_key else {})})
-    try:
-        pusher = witness_client.start(app.config["WITNESSES"], app.config["DB"])   # before the checkpoint job
+    try:   # before the checkpoint job; it catches up in the process holding the checkpoints' lease
+        pusher = witness_client.start(app.config["WITNESSES"], app.config["DB"], catch_up=False)
     except note.NoteError as err:
         print(f"error: KEZEK_WITNESSES: {err}", file=sys.stderr)
         return 1
-    background.start(app)
+    background.start(app, pusher)
     print(f"Kezek serving on http://{args.host}:{args.port}/ (async mode {mode}, database {app.config['DB']})",
           flush=True)
     if pusher:
