@@ -18,7 +18,7 @@ from kezek.base.database import DatabaseUnavailable
 from kezek.base.errors import KezekError
 from kezek.log import checkpoints, witness_client
 from kezek.log import keyfile
-from kezek.web import auth
+from kezek.web import auth, rate_limits
 from kezek.web.api import bookings as api_bookings
 from kezek.web.api import config as api_config
 from kezek.web.api import content as api_content
@@ -119,6 +119,8 @@ def create_app(config: dict | None = None) -> Flask:
     database.init_db(app.config["DB"]).close()
     app.extensions["kezek_pool"] = database.Pool(app.config["DB"])
     app.config["SECRET_KEY"] = settings.get("SECRET_KEY") or _secret_key(app.config["DB"])
+    # The rate limits' counts: this process's memory, or Redis shared by a region's processes.
+    app.extensions["kezek_rate_limits"] = rate_limits.Counts(app)
     app.config["LOG_KEY"] = str(settings["LOG_KEY"] or keyfile.default_path(
         app.config["DB"], database.files_dir(app.config["DB"], settings.get("DATA_DIR"))))
     app.extensions["kezek_log_key"] = keyfile.ensure(
@@ -222,7 +224,10 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(KezekError)
     def _kezek(err: KezekError):
-        return jsonify(error_body(err.code, err.message, **err.details)), err.status
+        response = jsonify(error_body(err.code, err.message, **err.details))
+        if getattr(err, "retry_after", None):
+            response.headers["Retry-After"] = str(err.retry_after)   # a 429: when one more will be let through
+        return response, err.status
 
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException):
