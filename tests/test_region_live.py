@@ -207,8 +207,7 @@ def test_sigkill_of_one_process_under_load_loses_no_ticket_and_its_screens_come_
         while not stop.is_set():
             acknowledged.append(issue(region.url, kiosk))
 
-    def desk_load(desk: int, username: str):
-        session = region.session(username)
+    def desk_load(desk: int, session: requests.Session):
         while not stop.is_set():
             try:
                 call_next(session, region.url, desk)
@@ -217,8 +216,8 @@ def test_sigkill_of_one_process_under_load_loses_no_ticket_and_its_screens_come_
             time.sleep(0.05)
 
     loads = [threading.Thread(target=kiosk_load), threading.Thread(target=kiosk_load),
-             threading.Thread(target=desk_load, args=(1, "operator1")),
-             threading.Thread(target=desk_load, args=(2, "operator2"))]
+             threading.Thread(target=desk_load, args=(1, region.session("operator1"))),   # signed in before the kill
+             threading.Thread(target=desk_load, args=(2, region.session("operator2")))]
     try:
         for t in loads:
             t.start()
