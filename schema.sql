@@ -1,4 +1,6 @@
--- Kezek schema: idempotent (safe to apply on every start).
+-- Kezek's schema as it is now: a new database is made from it (idempotent). An older database gets here
+-- through the revisions in kezek/base/migrations/versions/: change this file only with a new revision
+-- (README, Schema revisions; tests/test_migrations.py fails until the two agree).
 
 CREATE TABLE IF NOT EXISTS settings (
     key TEXT PRIMARY KEY,
@@ -597,4 +599,13 @@ CREATE TABLE IF NOT EXISTS office_hours (
 CREATE TABLE IF NOT EXISTS user_names (
     user_id INTEGER PRIMARY KEY REFERENCES users(id),
     full_name TEXT NOT NULL
+);
+-- Work that runs in one server process at a time (kezek/base/leases.py): printer polling, the day's
+-- expiry, checkpoints and witness pushes, notices, Telegram polling. The holder renews its lease while
+-- it lives; once `expires_at` has passed, another process takes it over.
+CREATE TABLE IF NOT EXISTS leases (
+    name TEXT PRIMARY KEY,                     -- the work: expiry, printers, checkpoints, notices, telegram
+    holder TEXT NOT NULL,                      -- the process: host:pid:random
+    acquired_at TEXT NOT NULL,                 -- UTC ISO: when this holder took it
+    expires_at TEXT NOT NULL                   -- UTC ISO: free for another process from then on
 );

@@ -94,7 +94,7 @@ def test_the_first_releases_day_upgrades_with_every_row_intact_and_verify_log_pa
 
 def test_an_edited_first_release_check_in_is_still_caught(old_db):
     """The first release logged a check-in's slot, not its booking: the replay still names a row moved to another."""
-    database.upgrade_db(old_db)
+    runner.upgrade_db(old_db)
     conn = sqlite3.connect(str(old_db))
     other = conn.execute("SELECT id FROM bookings WHERE id NOT IN (SELECT booking_id FROM ticket_appointments)"
                          ).fetchone()[0]
@@ -108,7 +108,7 @@ def test_an_edited_first_release_check_in_is_still_caught(old_db):
 
 
 def test_the_upgraded_database_serves_a_call_a_new_number_and_a_checkpoint_over_the_old_day(old_db):
-    database.upgrade_db(old_db)
+    runner.upgrade_db(old_db)
     conn = sqlite3.connect(str(old_db))
     waiting = {r[0]: r[1] for r in conn.execute("SELECT id, display_number FROM tickets WHERE status = 'waiting'")}
     desk = conn.execute("SELECT id FROM desks WHERE name = '1'").fetchone()[0]

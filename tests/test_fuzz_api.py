@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, settings
 from kezek import demo
 from kezek.base import database
 from kezek.base.clock import utcnow
-from kezek.web.api import queue as api
+from kezek.web import rate_limits
 from kezek.web.app import create_app
 
 PASSWORD = "fuzz-pass-1234"
@@ -66,8 +66,7 @@ def _is_error_shape(body) -> bool:
 @pytest.fixture(autouse=True)
 def _no_login_throttle():
     yield
-    with api.login_failures.lock:
-        api.login_failures.hits.clear()
+    rate_limits.reset_all(APP)
 
 
 @schema.parametrize()

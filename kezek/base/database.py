@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from kezek.base.migrations import ddl, runner as migrations
+from kezek.base.migrations import ddl, revisions as migrations
 
 SCHEMA = migrations.SCHEMA
 SchemaMismatch = migrations.SchemaMismatch
@@ -138,7 +138,8 @@ def apply_schema(db) -> None:
 
 def init_db(path: str | Path):
     """Open the database: a new (empty) one is made from schema.sql at the newest revision; one at another
-    revision is refused with SchemaMismatch, which names the command that upgrades it (upgrade_db)."""
+    revision is refused with SchemaMismatch, which names the command that upgrades it (init-db:
+    kezek/base/migrations/runner.py's upgrade_db)."""
     db = open_db(path)
     try:
         if migrations.is_empty(db):
@@ -155,19 +156,6 @@ def init_db(path: str | Path):
         db.close()
         raise
     return db
-
-
-def upgrade_db(path: str | Path) -> str | None:
-    """init-db: make a new database, or upgrade an older one to the newest revision (one transaction).
-
-    Returns the revision it was at: None when it was new, '' when it was made before revisions (a
-    first-release database), else the revision's id (migrations.said puts it in words)."""
-    if is_postgres(path):
-        before = migrations.upgrade(path, postgres=_pg())
-    else:
-        before = migrations.upgrade(path) if str(path) != ":memory:" and Path(path).exists() else None
-    init_db(path).close()
-    return before
 
 
 class Pool:

@@ -400,7 +400,7 @@ def schema_sql(text: str | None = None) -> str:
         name, when, op, table, message = m.groups()
         triggers.append(
             f"CREATE OR REPLACE FUNCTION {name}_fn() RETURNS trigger LANGUAGE plpgsql AS $$"
-            f" BEGIN RAISE EXCEPTION '{message}'; END $$;\n"
+            f" BEGIN RAISE EXCEPTION '{message}' USING ERRCODE = 'integrity_constraint_violation'; END $$;\n"
             f"CREATE OR REPLACE TRIGGER {name} {when} {op} ON {table}"
             f" FOR EACH ROW EXECUTE FUNCTION {name}_fn();")
         return ""
