@@ -115,14 +115,16 @@ def cmd_demo(args) -> int:
                 return 0
             print("error: the database is not empty; use a fresh --db", file=sys.stderr)
             return 1
-        creds = demo.load_demo(db, utcnow(), password=args.password)
+        load = demo.load_region_demo if args.region else demo.load_demo
+        creds = load(db, utcnow(), password=args.password)
     finally:
         db.close()
     text = json.dumps(creds, ensure_ascii=False, indent=2)
     if args.credentials:
         Path(args.credentials).write_text(text + "\n", encoding="utf-8")
         os.chmod(args.credentials, 0o600)
-    print("Demo office loaded. DEMO credentials (for trying Kezek only):")
+    print(f"Demo {'region (three offices)' if args.region else 'office'} loaded."
+          " DEMO credentials (for trying Kezek only):")
     print(text)
     return 0
 
@@ -348,10 +350,13 @@ def parser() -> argparse.ArgumentParser:
     demo.add_argument("--password", help="one password for every demo user (default: generated)")
     demo.add_argument("--if-empty", action="store_true", help="do nothing when an office exists")
     demo.add_argument("--credentials", help="also write the credentials to this file (mode 600)")
+    demo.add_argument("--region", action="store_true",
+                      help="the demo region: three offices, each with an admin, and a region admin (user 'region')")
     setting_up.register(command)   # create-office, import-office-config, export-office-config
     user = command("create-user", cmd_create_user, "create a user")
     user.add_argument("name")
-    user.add_argument("--role", required=True, choices=["operator", "manager", "admin"])
+    user.add_argument("--role", required=True, choices=list(accounts.ROLES),
+                      help="region_admin: works in every office, creates and closes offices")
     user.add_argument("--password")
     user.add_argument("--full-name", "--name", dest="full_name", help="the name reports and the audit show, e.g. 'Айгүл Серікқызы'")
     device = command("create-device", cmd_create_device, "create a kiosk or display; prints its token")

@@ -15,7 +15,7 @@ from kezek.base.errors import KezekError, NotFound
 from kezek.office import accounts, sessions
 from kezek.office import store as office_store
 
-LEVELS = ("public", "kiosk", "display", "operator", "manager", "admin")
+LEVELS = ("public", "kiosk", "display", "operator", "manager", "admin", "region_admin")
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -96,7 +96,7 @@ def allowed(levels: tuple[str, ...]) -> bool:
             return True
         if level in ("kiosk", "display") and g.device and g.device["kind"] == level:
             return True
-        if level in ("operator", "manager", "admin") and accounts.has_role(g.user, level):
+        if level in ("operator", "manager", "admin", "region_admin") and accounts.has_role(g.user, level):
             return True
     return False
 
