@@ -1,10 +1,19 @@
-"""Fixtures: a fresh app and database per test, clients per role, a controllable clock."""
+"""Fixtures: a fresh app and database per test, clients per role, a controllable clock.
+
+KEZEK_TEST_STORE=postgresql runs the db/app fixtures on PostgreSQL (tests/pg_cluster.py): each
+test gets a fresh database copied from a template that holds the schema. A test about SQLite
+itself carries @pytest.mark.sqlite_only (with its reason) and is skipped there.
+"""
 from __future__ import annotations
+
+import os
 
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from helpers import DEMO_PASSWORD, login
+
+import pg_cluster as _pg
 
 from kezek import demo
 from kezek.base import database
@@ -39,6 +48,46 @@ def fresh_rate_limits():
     yield
 
 
+@pytest.fixture(scope="session")
+def pg_cluster_session():
+    """This test run's throwaway PostgreSQL cluster (tests/pg_cluster.py), started once."""
+    if not _pg.available():
+        pytest.skip("PostgreSQL is not installed")
+    return _pg.cluster()
+
+
+STORE = os.environ.get("KEZEK_TEST_STORE", "sqlite")
+if STORE not in ("sqlite", "postgresql"):
+    raise RuntimeError(f"KEZEK_TEST_STORE: sqlite or postgresql, not {STORE!r}")
+
+
+def pytest_collection_modifyitems(config, items):
+    if STORE != "postgresql":
+        return
+    for item in items:
+        marker = item.get_closest_marker("sqlite_only")
+        if marker:
+            item.add_marker(pytest.mark.skip(reason=f"SQLite only: {marker.args[0] if marker.args else ''}"))
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_cluster_session):
+    """A database holding the current schema, copied for each test (CREATE DATABASE ... TEMPLATE)."""
+    url = pg_cluster_session.new_database()
+    database.init_db(url).close()
+    from kezek.base import postgres
+    postgres.forget_idle(url)    # a template must have no connections when it is copied
+    return url.rsplit("/", 1)[-1]
+
+
+@pytest.fixture
+def pg_url(pg_cluster_session):
+    """A fresh, empty PostgreSQL database's URL, dropped after the test."""
+    url = pg_cluster_session.new_database()
+    yield url
+    pg_cluster_session.drop_database(url)
+
+
 @pytest.fixture
 def clock():
     # 10:00 in Almaty (UTC+5) on a weekday
@@ -46,8 +95,22 @@ def clock():
 
 
 @pytest.fixture
-def db_path(tmp_path):
-    return str(tmp_path / "kezek.db")
+def db_path(request, tmp_path):
+    """The test's database: a SQLite file in tmp_path, or (KEZEK_TEST_STORE=postgresql) a fresh
+    PostgreSQL database's URL."""
+    if STORE != "postgresql":
+        return str(tmp_path / "kezek.db")
+    cluster = request.getfixturevalue("pg_cluster_session")
+    url = cluster.new_database(template=request.getfixturevalue("pg_template"))
+    os.environ["KEZEK_DATA_DIR"] = str(tmp_path)     # the log key and media beside "the database"
+
+    def drop():
+        from kezek.base import postgres
+        postgres.forget_idle(url)
+        cluster.drop_database(url)
+        os.environ.pop("KEZEK_DATA_DIR", None)
+    request.addfinalizer(drop)
+    return url
 
 
 @pytest.fixture

@@ -1,4 +1,10 @@
-"""Opening the SQLite database through sqlite-utils: pragmas, schema, write transactions."""
+"""The database, on either store: a SQLite file or a PostgreSQL database (a postgresql:// URL).
+
+open_db/init_db/Pool/transaction/snapshot/rows/one/scalar/each mean the same on both. The
+stores' SQL is written once, with `?` (or `:name`) placeholders; on PostgreSQL the handle
+(kezek/base/postgres.py) translates the placeholders and answers in SQLite's shapes (integers
+for booleans, lastrowid). Where the two dialects differ, a store asks `dialect(db)`.
+"""
 from __future__ import annotations
 
 import sqlite3
@@ -10,6 +16,57 @@ from pathlib import Path
 import sqlite_utils
 
 SCHEMA = Path(__file__).resolve().parents[2] / "schema.sql"
+URL_PREFIXES = ("postgresql://", "postgres://")
+
+
+class DatabaseUnavailable(Exception):
+    """The database cannot be reached (PostgreSQL down, restarting, refusing connections): a 503."""
+
+
+def is_postgres(target) -> bool:
+    """Whether a KEZEK_DB value names a PostgreSQL database (a URL) rather than a SQLite file."""
+    return str(target).startswith(URL_PREFIXES)
+
+
+def dialect(db) -> str:
+    """'sqlite' or 'postgresql': which store this handle talks to."""
+    return getattr(db, "kezek_dialect", "sqlite")
+
+
+def normalise_target(target) -> str:
+    """A SQLite path made absolute; a PostgreSQL URL as it is."""
+    if is_postgres(target) or str(target) == ":memory:":
+        return str(target)
+    return str(Path(target).resolve())
+
+
+def files_dir(target, configured=None) -> Path:
+    """Where files kept beside the database go (the log key, media): the SQLite file's folder,
+    or for PostgreSQL `configured` (KEZEK_DATA_DIR), else ./var."""
+    if configured:
+        return Path(configured).resolve()
+    if is_postgres(target):
+        return Path("var").resolve()
+    return Path(target).resolve().parent
+
+
+def _pg():
+    from kezek.base import postgres   # imported only when a PostgreSQL URL is used
+    return postgres
+
+
+# A unique constraint failed, on either store.
+def integrity_errors() -> tuple:
+    errors = [sqlite3.IntegrityError]
+    try:
+        import psycopg
+        errors.append(psycopg.IntegrityError)
+    except ImportError:   # pragma: no cover - psycopg is in requirements.txt
+        pass
+    return tuple(errors)
+
+
+IntegrityError = integrity_errors()
 
 # One writer lock per database file in this process: writers queue here, in order,
 # instead of in SQLite's busy handler, which sleeps and polls (second-long tails).
@@ -22,8 +79,13 @@ def _lock_for(path: str) -> threading.Lock:
         return _write_locks.setdefault(path, threading.Lock())
 
 
-def open_db(path: str | Path) -> sqlite_utils.Database:
-    """Open one connection (for one request or thread) with Kezek's pragmas."""
+def open_db(path: str | Path):
+    """Open one connection (for one request or thread): SQLite with Kezek's pragmas, or PostgreSQL.
+
+    On PostgreSQL, close() gives the connection back to this process's idle ones.
+    """
+    if is_postgres(path):
+        return _pg().open_db(str(path))
     path = str(Path(path).resolve()) if str(path) != ":memory:" else ":memory:"
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10)
     conn.execute("PRAGMA journal_mode=WAL")
@@ -32,6 +94,7 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
     conn.execute("PRAGMA busy_timeout=10000")
     conn.execute("PRAGMA foreign_keys=ON")
     db = sqlite_utils.Database(conn)
+    db.kezek_dialect = "sqlite"
     db.kezek_path = path
     db.kezek_write_lock = _lock_for(path)
     # Run inside each write transaction just before COMMIT (an Idempotency-Key's claim).
@@ -39,11 +102,26 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
     return db
 
 
-def init_db(path: str | Path) -> sqlite_utils.Database:
-    """Open the database and apply schema.sql (idempotent)."""
-    db = open_db(path)
+def apply_schema(db) -> None:
+    """Create every table, index and trigger at the current version (idempotent), on either store.
+
+    schema.sql is the one source; PostgreSQL gets its translation (kezek/base/postgres.py).
+    """
+    if dialect(db) == "postgresql":
+        _pg().apply_schema(db)
+        return
     with db.kezek_write_lock:
         db.conn.executescript(SCHEMA.read_text(encoding="utf-8"))
+
+
+def init_db(path: str | Path):
+    """Open the database and apply the schema (idempotent)."""
+    db = open_db(path)
+    try:
+        apply_schema(db)
+    except BaseException:
+        db.close()
+        raise
     return db
 
 
@@ -58,9 +136,12 @@ class Pool:
         self.path, self.keep = path, keep
         self.idle: list[sqlite_utils.Database] = []
         self.lock = threading.Lock()
+        self.postgres = is_postgres(path)
 
     def get(self) -> sqlite_utils.Database:
         """A connection for this request."""
+        if self.postgres:
+            return open_db(self.path)    # PostgreSQL keeps its own idle connections per process
         with self.lock:
             if self.idle:
                 return self.idle.pop()
@@ -68,6 +149,9 @@ class Pool:
 
     def put(self, db: sqlite_utils.Database) -> None:
         """Give a connection back (a transaction left open is rolled back)."""
+        if self.postgres:
+            db.close()
+            return
         if db.conn.in_transaction:
             db.execute("ROLLBACK")
         with self.lock:
@@ -81,6 +165,13 @@ class Pool:
 # synchronous=FULL a commit waits for fsync, and in the hub's thread that wait would stop
 # every other request; in a thread, others' reads and work go on meanwhile.
 commit_runner = None
+
+
+def _commit_pg(db) -> None:
+    if commit_runner is None:
+        db.execute("COMMIT")
+    else:
+        commit_runner(db.execute, "COMMIT")
 
 
 def _commit(db: sqlite_utils.Database) -> None:
@@ -97,7 +188,14 @@ def transaction(db: sqlite_utils.Database, *, durable: bool = True):
     durable=False commits without waiting for the disk (synchronous=NORMAL: safe from a
     crash of the process, not from a power cut), for writes that something durable
     already covers.
+
+    On PostgreSQL: BEGIN, then a transaction-level advisory lock that every writer takes
+    (kezek/base/postgres.py), so writers of every process run one at a time, as on SQLite.
     """
+    if dialect(db) == "postgresql":
+        with db.kezek_write_lock, _pg().transaction(db, durable=durable, commit=_commit_pg):
+            yield db
+        return
     with db.kezek_write_lock:
         if not durable:
             db.execute("PRAGMA synchronous=NORMAL")
@@ -125,11 +223,29 @@ def snapshot(db: sqlite_utils.Database):
     if db.conn.in_transaction:
         yield db
         return
-    db.execute("BEGIN")
+    db.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" if dialect(db) == "postgresql" else "BEGIN")
     try:
         yield db
     finally:
         db.execute("COMMIT")     # nothing was written: this only ends the snapshot
+
+
+_savepoints = iter(range(1, 2**62))
+
+
+@contextmanager
+def savepoint(db):
+    """Inside a transaction, a part that can fail alone: on an error its writes are undone and the
+    transaction goes on (PostgreSQL would otherwise refuse every later statement of it)."""
+    name = f"kezek_sp_{next(_savepoints)}"
+    db.execute(f"SAVEPOINT {name}")
+    try:
+        yield db
+    except BaseException:
+        db.execute(f"ROLLBACK TO SAVEPOINT {name}")
+        db.execute(f"RELEASE SAVEPOINT {name}")
+        raise
+    db.execute(f"RELEASE SAVEPOINT {name}")
 
 
 def rows(db: sqlite_utils.Database, sql: str, params=()) -> list[dict]:

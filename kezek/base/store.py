@@ -32,7 +32,7 @@ def newest_event_id(db) -> int | None:
 def claim_key(db, scope: str, key: str, request: str, status: int, body: str, created_at: str) -> None:
     """Insert a claim with `status`, or replace the body of an earlier claim still in that status."""
     db.execute("INSERT INTO idempotency (scope, key, request, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)"
-               " ON CONFLICT (scope, key) DO UPDATE SET body = excluded.body WHERE status = ?",
+               " ON CONFLICT (scope, key) DO UPDATE SET body = excluded.body WHERE idempotency.status = ?",
                (scope, key, request, status, body, created_at, status))
 
 
@@ -46,7 +46,7 @@ def save_answer(db, scope: str, key: str, request: str, status: int, body: str, 
     """Store the answer under its key, over a claim only while that is still `pending`."""
     db.execute("INSERT INTO idempotency (scope, key, request, status, body, created_at)"
                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (scope, key) DO UPDATE"
-               " SET status = excluded.status, body = excluded.body WHERE status = ?",
+               " SET status = excluded.status, body = excluded.body WHERE idempotency.status = ?",
                (scope, key, request, status, body, created_at, pending))
 
 

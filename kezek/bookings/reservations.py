@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import secrets
-import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -251,10 +250,11 @@ def check_in(db, code: str, office_id: str, now: datetime, *, device_id: int | N
     try:
         # Booked too late (less than the lead time before the slot): a ticket, but in the walk-ins' order.
         walk_in = store.late_lead(db, booking["id"]) is not None
-        outcome = tickets.issue(db, booking["service_id"], now, lang=lang or booking["lang"], device_id=device_id,
-                                appointment={"booking_id": booking["id"], "slot_at": booking["slot_at"],
-                                             "walk_in": walk_in})
-    except sqlite3.IntegrityError:
+        with database.savepoint(db):   # a refused insert undoes this issue's writes, not the transaction
+            outcome = tickets.issue(db, booking["service_id"], now, lang=lang or booking["lang"], device_id=device_id,
+                                    appointment={"booking_id": booking["id"], "slot_at": booking["slot_at"],
+                                                 "walk_in": walk_in})
+    except database.IntegrityError:
         # Another kiosk checked the same booking in a moment ago: show that ticket.
         return _again(db, get(db, code), now)
     return CheckIn(outcome.ticket, get(db, code), outcome.events)

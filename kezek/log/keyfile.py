@@ -19,8 +19,12 @@ from kezek.log import note
 DEFAULT_NAME = "kezek.local"
 
 
-def default_path(db_path: str | Path) -> Path:
-    """Where the key lives when no path is given: beside the database file."""
+def default_path(db_path: str | Path, folder: str | Path | None = None) -> Path:
+    """Where the key lives when no path is given: beside the database file (a PostgreSQL
+    database has none: `folder`/<database name>.logkey)."""
+    if str(db_path).startswith(("postgresql://", "postgres://")):
+        name = str(db_path).rsplit("/", 1)[-1].split("?", 1)[0] or "kezek"
+        return Path(folder or os.environ.get("KEZEK_DATA_DIR") or "var").resolve() / f"{name}.logkey"
     return Path(f"{Path(db_path).resolve()}.logkey")
 
 

@@ -19,7 +19,8 @@ def add_subscription(db, row: dict) -> int:
             " AND coalesce(ticket_id, 0) = coalesce(?, 0) AND coalesce(user_id, 0) = coalesce(?, 0)",
         (row["channel"], row["address"], row.get("ticket_id"), row.get("user_id")))
     if row.get("ticket_id"):
-        db.execute(f"INSERT OR REPLACE INTO notify_moves (subscription_id, seen) VALUES (?, ({_MOVES_OF}))",
+        db.execute(f"INSERT INTO notify_moves (subscription_id, seen) VALUES (?, ({_MOVES_OF}))"
+                   " ON CONFLICT (subscription_id) DO UPDATE SET seen = excluded.seen",
                    (sub_id, row["ticket_id"]))
     return sub_id
 
@@ -47,7 +48,7 @@ def saw_move(db, subscriptions: list[dict]) -> None:
     """One more move of their ticket told to these subscriptions (call inside a transaction)."""
     db.conn.executemany(
         f"INSERT INTO notify_moves (subscription_id, seen) VALUES (?, ({_MOVES_OF}))"
-        " ON CONFLICT (subscription_id) DO UPDATE SET seen = seen + 1",
+        " ON CONFLICT (subscription_id) DO UPDATE SET seen = notify_moves.seen + 1",
         [(s["id"], s["ticket_id"]) for s in subscriptions])
 
 
@@ -181,7 +182,7 @@ def add_counts(db, counts: dict[tuple[str, str, str, str], int]) -> None:
     """Add to the counts: {(office, day, channel, outcome): n} (inside a transaction)."""
     db.conn.executemany(
         "INSERT INTO notify_counts (office_id, day, channel, outcome, n) VALUES (?, ?, ?, ?, ?)"
-        " ON CONFLICT (office_id, day, channel, outcome) DO UPDATE SET n = n + excluded.n",
+        " ON CONFLICT (office_id, day, channel, outcome) DO UPDATE SET n = notify_counts.n + excluded.n",
         [(*key, n) for key, n in counts.items()])
 
 

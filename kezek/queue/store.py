@@ -127,15 +127,17 @@ def insert_visit_outcome(db, ticket_id: int, outcome_id: int, note, note_salt, a
     """Record what a finished visit came to and the services served in it."""
     db.execute("INSERT INTO visit_outcomes (ticket_id, outcome_id, note, note_salt, at) VALUES (?, ?, ?, ?, ?)",
                (ticket_id, outcome_id, note, note_salt, at))
-    db.conn.executemany("INSERT OR IGNORE INTO visit_services (ticket_id, service_id) VALUES (?, ?)",
+    db.conn.executemany("INSERT INTO visit_services (ticket_id, service_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
                         [(ticket_id, s) for s in service_ids])
 
 
 def visit_outcome_rows(db) -> list[dict]:
     """Every recorded outcome with its services (comma-joined ids, ascending), by ticket."""
+    joined = ("string_agg(service_id::text, ',')" if database.dialect(db) == "postgresql"
+              else "group_concat(service_id)")
     return database.rows(db,
-        "SELECT o.ticket_id, o.outcome_id, o.note, o.note_salt, o.at, (SELECT group_concat(service_id) FROM"
-        " (SELECT service_id FROM visit_services s WHERE s.ticket_id = o.ticket_id ORDER BY service_id))"
+        f"SELECT o.ticket_id, o.outcome_id, o.note, o.note_salt, o.at, (SELECT {joined} FROM"
+        " (SELECT service_id FROM visit_services s WHERE s.ticket_id = o.ticket_id ORDER BY service_id) AS v)"
         " AS services FROM visit_outcomes o ORDER BY o.ticket_id")
 
 
@@ -164,7 +166,7 @@ def next_number(db, service_id: int, day: str) -> int:
     """Advance the service's counter for the day and return the new number."""
     return db.execute(
         "INSERT INTO counters (service_id, day, last_number) VALUES (?, ?, 1)"
-        " ON CONFLICT(service_id, day) DO UPDATE SET last_number = last_number + 1"
+        " ON CONFLICT(service_id, day) DO UPDATE SET last_number = counters.last_number + 1"
         " RETURNING last_number", (service_id, day)).fetchone()[0]
 
 
@@ -238,8 +240,10 @@ def served_today(db, desk_id: int, day: str) -> int:
 
 def recent_service_times(db, service_id: int, since: str, limit: int = 20) -> list[int]:
     """Seconds from start to finish of a service's latest finished tickets."""
+    seconds = ("EXTRACT(EPOCH FROM finished_at::timestamptz - started_at::timestamptz)"
+               if database.dialect(db) == "postgresql" else "(julianday(finished_at) - julianday(started_at)) * 86400")
     rows = db.execute(
-        "SELECT (julianday(finished_at) - julianday(started_at)) * 86400 FROM tickets"
+        f"SELECT {seconds} FROM tickets"
         " WHERE service_id = ? AND status = 'done' AND started_at IS NOT NULL AND finished_at >= ?"
         " ORDER BY finished_at DESC LIMIT ?", (service_id, since, limit)).fetchall()
     return [int(r[0]) for r in rows if r[0] is not None]

@@ -4,7 +4,6 @@ from __future__ import annotations
 import os
 import secrets
 from datetime import timedelta
-from pathlib import Path
 
 from flask import Flask, g, jsonify, request
 from flask_babel import Babel
@@ -15,6 +14,7 @@ from werkzeug.routing import IntegerConverter
 
 from kezek.base import database, i18n
 from kezek.base import store as base_store
+from kezek.base.database import DatabaseUnavailable
 from kezek.base.errors import KezekError
 from kezek.log import checkpoints, witness_client
 from kezek.log import keyfile
@@ -115,11 +115,12 @@ def create_app(config: dict | None = None) -> Flask:
         # Behind nginx: the visitor's address (rate limits) and https (ticket URLs) come from X-Forwarded-*.
         hops = int(settings["PROXY_HOPS"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
-    app.config["DB"] = str(Path(settings["DB"]).resolve())
+    app.config["DB"] = database.normalise_target(settings["DB"])
     database.init_db(app.config["DB"]).close()
     app.extensions["kezek_pool"] = database.Pool(app.config["DB"])
     app.config["SECRET_KEY"] = settings.get("SECRET_KEY") or _secret_key(app.config["DB"])
-    app.config["LOG_KEY"] = str(settings["LOG_KEY"] or keyfile.default_path(app.config["DB"]))
+    app.config["LOG_KEY"] = str(settings["LOG_KEY"] or keyfile.default_path(
+        app.config["DB"], database.files_dir(app.config["DB"], settings.get("DATA_DIR"))))
     app.extensions["kezek_log_key"] = keyfile.ensure(
         app.config["LOG_KEY"], keyfile.log_name(settings["LOG_NAME"], settings["PUBLIC_URL"]))[0]
     app.config.update(
@@ -187,7 +188,27 @@ def _locale():
     return i18n.normalise_lang(lang)
 
 
+# PostgreSQL cannot be reached: every language's words, the request's first (the server retries
+# by itself: the next request opens a new connection).
+DATABASE_UNAVAILABLE = {
+    "kk": "Қызмет уақытша қолжетімсіз: дерекқормен байланыс жоқ. Сәл кейінірек қайталап көріңіз.",
+    "ru": "Сервис временно недоступен: нет связи с базой данных. Повторите попытку чуть позже.",
+    "en": "The service is temporarily unavailable: the database cannot be reached. Please try again shortly.",
+}
+
+
 def _register_errors(app: Flask) -> None:
+    @app.errorhandler(DatabaseUnavailable)
+    def _database_down(err: DatabaseUnavailable):
+        app.logger.warning("database unavailable: %s", err)
+        try:
+            lang = _locale()
+        except Exception:   # noqa: BLE001 - the language must not need the database
+            lang = i18n.DEFAULT_LANG
+        body = error_body("database_unavailable", DATABASE_UNAVAILABLE.get(lang, DATABASE_UNAVAILABLE["en"]),
+                          messages=DATABASE_UNAVAILABLE)
+        return jsonify(body), 503, {"Retry-After": "2"}
+
     @app.errorhandler(KezekError)
     def _kezek(err: KezekError):
         return jsonify(error_body(err.code, err.message, **err.details)), err.status

@@ -11,7 +11,9 @@ from kezek.base.clock import utcnow
 ROOT = Path(__file__).resolve().parents[2]   # the repository: schema, screen folders, node_modules
 
 DEFAULTS = {
-    "DB": "kezek.db",
+    "DB": "kezek.db",        # a SQLite file, or a PostgreSQL database: postgresql://user@host:port/name
+    "DATA_DIR": "",          # files kept beside the database (log key, media, voice); default: the
+                             # SQLite file's folder, or ./var with PostgreSQL
     "PUBLIC_URL": "",
     "ISSUE_RATE_LIMIT": 30,
     "ASYNC_MODE": "threading",
@@ -55,6 +57,12 @@ DEFAULTS = {
     "SMS_TOKEN": "",
     "SMS_TEMPLATE": "",
 }
+
+
+def data_dir() -> Path:
+    """Where this server's files beside the database go (kezek/base/database.py files_dir)."""
+    from kezek.base import database
+    return database.files_dir(current_app.config["DB"], current_app.config.get("DATA_DIR"))
 
 
 def settings_from_env(config: dict | None) -> dict:

@@ -15,7 +15,7 @@ from kezek.office import accounts
 from kezek.web import auth
 from kezek.web.api import openapi
 from kezek.web.auth import access
-from kezek.web.context import get_db, now
+from kezek.web.context import data_dir, get_db, now
 from kezek.web.live.broadcast import publish
 from kezek.web.payloads import body
 
@@ -32,7 +32,7 @@ class TooLarge(KezekError):
 
 def media_dir() -> Path:
     """KEZEK_MEDIA_DIR, else <db dir>/media: files beside the database, never in it."""
-    folder = Path(current_app.config.get("MEDIA_DIR") or Path(current_app.config["DB"]).resolve().parent / "media")
+    folder = Path(current_app.config.get("MEDIA_DIR") or data_dir() / "media")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 

@@ -19,7 +19,7 @@ from kezek.voice import speech, words
 from kezek.web import auth
 from kezek.web.api import openapi
 from kezek.web.auth import access
-from kezek.web.context import error_body, get_db, now
+from kezek.web.context import data_dir, error_body, get_db, now
 from kezek.web.screens import display_media
 from kezek.web.screens.rendering import render_screen
 
@@ -84,7 +84,7 @@ def chime():
 
 def voice_dirs() -> tuple[Path, Path]:
     """(cache dir, recorded clips dir): VOICE_CACHE_DIR / VOICE_CLIPS_DIR, else beside the database."""
-    base = Path(current_app.config["DB"]).resolve().parent
+    base = data_dir()
     cache = current_app.config.get("VOICE_CACHE_DIR") or base / "voice-cache"
     clips = current_app.config.get("VOICE_CLIPS_DIR") or base / "voice-clips"
     return Path(cache), Path(clips)

@@ -4,7 +4,6 @@ from __future__ import annotations
 import io
 import re
 import threading
-from pathlib import Path
 from urllib.parse import quote
 
 import qrcode
@@ -19,7 +18,7 @@ from kezek.queue import store as queue_store
 from kezek.voice import guide, speech, words
 from kezek.web import auth
 from kezek.web.auth import access
-from kezek.web.context import error_body, get_db
+from kezek.web.context import data_dir, error_body, get_db
 from kezek.web.payloads import ticket_url
 from kezek.web.screens.rendering import COMMON_STRINGS, render_screen
 
@@ -170,7 +169,7 @@ def kiosk_audio():
     if lang not in words.LANGS:
         raise Invalid("lang: kk, ru or en.", "bad_field", field="lang", allowed=list(words.LANGS))
     text = _phrase_text(get_db(), g.device, lang)
-    base = Path(current_app.config["DB"]).resolve().parent
+    base = data_dir()
     cache_dir = current_app.config.get("VOICE_CACHE_DIR") or base / "voice-cache"
     clips_dir = current_app.config.get("VOICE_CLIPS_DIR") or base / "voice-clips"
     try:
