@@ -42,6 +42,7 @@ from kezek.web.live.broadcast import socketio
 from kezek.web.screens import admin, board, book, display, kiosk, operator, routes, ticket
 from kezek.web.screens import desk_display as screen_desk_display
 from kezek.web.screens import display_media
+from kezek.web.screens import region as screen_region
 
 # Every blueprint, in the order they are registered.
 BLUEPRINTS = (api_queue.bp, api_config.bp, api_reports.bp, api_printing.bp, api_bookings.bp, book.bp, openapi.bp,
@@ -55,7 +56,7 @@ BLUEPRINTS += (api_kiosk_catalogue.bp,)   # the kiosk's synonyms, other bodies, 
 BLUEPRINTS += (api_setup.bp,)   # import/export of an office's configuration, weekly hours, public holidays
 BLUEPRINTS += (api_visits.bp,)   # the desk's transfer targets and visit outcomes
 BLUEPRINTS += (api_displays.bp, screen_desk_display.bp)   # hall displays' zones; the screen above a desk
-BLUEPRINTS += (api_region.bp,)   # the region: offices created and closed, its monitor, reports and board
+BLUEPRINTS += (api_region.bp, screen_region.bp)   # the region: offices created and closed, its monitor, reports and board
 
 # The Socket.IO handlers, attached once to the process's server: each init_app hands them to its new server.
 socketio.on("connect")(connect.on_connect)
