@@ -50,12 +50,15 @@
     const ok = answer.status === 200;
     document.getElementById("now").hidden = !ok;
     document.getElementById("reports").hidden = !ok;
-    if (ok) { now = answer.data; renderNow(); }
+    if (ok) {
+      now = answer.data;
+      renderNow();
+      // The period starts as today in the offices' own calendar (not the browser's: UTC+5 is a day ahead at night).
+      if (!form.elements.from.value && now.offices.length) form.elements.from.value = form.elements.to.value = now.offices[0].day;
+    }
   }
 
   const form = document.getElementById("period");
-  const today = new Date().toISOString().slice(0, 10);
-  form.elements.from.value = form.elements.to.value = today;
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     const q = "?from=" + form.elements.from.value + "&to=" + form.elements.to.value;
