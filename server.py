@@ -25,7 +25,8 @@ from kezek.log import chain, note, witness, witness_check, witness_client  # noq
 from kezek.log import keyfile, tree_check  # noqa: E402
 from kezek.notify import push as notify_push  # noqa: E402
 from kezek import setting_up  # noqa: E402
-from kezek.moving import office_move  # noqa: E402
+from kezek.moving import commands as moving_commands  # noqa: E402
+from kezek.moving import store as moving_store  # noqa: E402
 from kezek.office import accounts  # noqa: E402
 from kezek.office import store as office_store  # noqa: E402
 from kezek.printers import agent as print_agent  # noqa: E402
@@ -80,7 +81,7 @@ def _verify_checkpoints(args, db) -> int:
         print(f"error: no log key at {path}: give the office's key with --key name+id+base64", file=sys.stderr)
         return 1
     try:
-        ok, lines = tree_check.report(db, args.checkpoint, args.key, signer)
+        ok, lines = tree_check.report(db, args.checkpoint, args.key, signer, moving_store.moved_checkpoints(db))
     except (OSError, note.NoteError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
@@ -327,54 +328,6 @@ def cmd_print_agent(args) -> int:
     return print_agent.run(args.server, args.token, args.printer)
 
 
-def _media_dir(args) -> Path:
-    """KEZEK_MEDIA_DIR, else <db dir>/media (the server's own rule, kezek/web/api/media.py)."""
-    explicit = _env("MEDIA_DIR", "")
-    if explicit:
-        return Path(explicit)
-    return Path(args.db).resolve().parent / "media" if "://" not in args.db else Path("media")
-
-
-def cmd_export_office(args) -> int:
-    """Write one office with its whole history (rows, users, log, checkpoints, media) to an office file."""
-    target = Path(args.to)
-    if target.exists():
-        print(f"error: {target} exists; choose a new file", file=sys.stderr)
-        return 1
-    signer, _made = _log_key(args)
-    db = _open(args)
-    try:
-        data = office_move.export_office(db, args.id, signer, utcnow(), _media_dir(args))
-    except KezekError as err:
-        print(f"error: {err.message}", file=sys.stderr)
-        return 1
-    finally:
-        db.close()
-    target.write_bytes(data)
-    os.chmod(target, 0o600)      # it holds the office's users' password hashes
-    print(f"office {args.id} written: {target.resolve()} ({len(data)} bytes)")
-    return 0
-
-
-def cmd_import_office(args) -> int:
-    """Add the office of an office file to this database, its history and log intact."""
-    data = Path(args.file).read_bytes()
-    db = _open(args)
-    try:
-        done = office_move.import_office(db, data, utcnow(), _media_dir(args), rename_users=args.rename_users)
-    except KezekError as err:
-        print(f"error: {err.message}", file=sys.stderr)
-        return 1
-    finally:
-        db.close()
-    print(f"office {done['office_id']} imported: {done['counts']['tickets']} tickets, {done['events']} events,"
-          f" {done['counts']['users']} users")
-    for old, new in done["renamed_users"].items():
-        print(f"user {old} is now {new} (the name was taken here)")
-    print("check it with: python server.py verify-log")
-    return 0
-
-
 def parser() -> argparse.ArgumentParser:
     """The command line."""
     p = argparse.ArgumentParser(prog="server.py", description="Kezek, the electronic queue.")
@@ -428,13 +381,7 @@ def parser() -> argparse.ArgumentParser:
     verify.add_argument("--witness-key", action="append", default=[], metavar="NAME+ID+BASE64",
                         help="a witness's cosignature key: its cosignature must verify (repeatable)")
     command("log-key", cmd_log_key, "print each office's log verifier key")
-    export = command("export-office", cmd_export_office, "write one office with its whole history to a file")
-    export.add_argument("id")
-    export.add_argument("--to", required=True, help="the office file to write (a new file)")
-    imp = command("import-office", cmd_import_office, "add the office of an office file, its history intact")
-    imp.add_argument("file")
-    imp.add_argument("--rename-users", action="store_true",
-                     help="give users whose names are taken here the suffix .<office>")
+    moving_commands.register(command, _log_key)   # export-office, import-office
     backup = command("backup", cmd_backup, "copy the database while the server runs")
     backup.add_argument("--to", required=True, help="the new backup file")
     wkey = command("witness-key", cmd_witness_key, "make this server's witness key; prints its public key")

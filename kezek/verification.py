@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 
 from kezek.base import database
 from kezek.bookings import projection as bookings_projection
-from kezek.log import chain, imported
+from kezek.log import chain
+from kezek.moving import check as imported
 from kezek.queue import projection as queue_projection
 from kezek.queue.projection import Mismatch
 

@@ -183,12 +183,13 @@ def audit_events(db, office_id: str, *, since: str | None = None, until: str | N
 
 # The transparency log: each office's tree, its leaves and its checkpoints
 
+_ROWS = ("SELECT id, at, office_id, name, ticket_id, service_id, desk_id, user_id, device_id, details, prev_hash, hash,"
+         " (SELECT i.entry FROM imported_entries i WHERE i.event_id = events.id) AS entry FROM events")
+
+
 def event_rows_after(db, event_id: int, limit: int) -> list[dict]:
-    """The first `limit` event-log rows after `event_id`, every column, oldest first."""
-    return database.rows(db, "SELECT id, at, office_id, name, ticket_id, service_id, desk_id, user_id,"
-                             " device_id, details, prev_hash, hash, (SELECT i.entry FROM imported_entries i"
-                             " WHERE i.event_id = events.id) AS entry FROM events WHERE id > ? ORDER BY id LIMIT ?",
-                         (event_id, limit))
+    """The first `limit` event-log rows after `event_id`, every column and the entry it moved in with, oldest first."""
+    return database.rows(db, f"{_ROWS} WHERE id > ? ORDER BY id LIMIT ?", (event_id, limit))
 
 
 def office_entries(db, office_id: str) -> Iterator[tuple]:
@@ -245,9 +246,8 @@ def leaf_events(db, office_id: str, start: int, end: int) -> list[dict]:
     """The events at leaves [start, end) of an office's tree, every column, with their leaf index."""
     return database.rows(db, "SELECT l.idx, e.id, e.at, e.office_id, e.name, e.ticket_id, e.service_id,"
                              " e.desk_id, e.user_id, e.device_id, e.details, e.prev_hash, e.hash, i.entry"
-                             " FROM log_leaves l JOIN events e ON e.id = l.event_id"
-                             " LEFT JOIN imported_entries i ON i.event_id = e.id"
-                             " WHERE l.office_id = ? AND l.idx >= ? AND l.idx < ? ORDER BY l.idx",
+                             " FROM log_leaves l JOIN events e ON e.id = l.event_id LEFT JOIN imported_entries i"
+                             " ON i.event_id = e.id WHERE l.office_id = ? AND l.idx >= ? AND l.idx < ? ORDER BY l.idx",
                          (office_id, start, end))
 
 
@@ -260,10 +260,7 @@ def leaf_hashes(db, office_id: str, start: int, end: int) -> list[bytes]:
 
 def ticket_event_rows(db, ticket_id: int) -> list[dict]:
     """A ticket's event-log rows, every column, oldest first."""
-    return database.rows(db, "SELECT id, at, office_id, name, ticket_id, service_id, desk_id, user_id,"
-                             " device_id, details, prev_hash, hash, (SELECT i.entry FROM imported_entries i"
-                             " WHERE i.event_id = events.id) AS entry FROM events WHERE ticket_id = ? ORDER BY id",
-                         (ticket_id,))
+    return database.rows(db, f"{_ROWS} WHERE ticket_id = ? ORDER BY id", (ticket_id,))
 
 
 def office_events_before(db, office_id: str, at: str) -> int:
@@ -401,26 +398,3 @@ def audit_names(db, office_id: str) -> dict[str, list[dict]]:
         "devices": database.rows(db, "SELECT id, name FROM devices WHERE office_id = ?", (office_id,)),
         "users": database.rows(db, "SELECT id, username, full_name FROM users LEFT JOIN user_names ON user_id = id"),
     }
-
-
-# Offices moved in (kezek/moving): the entries their events were first written with, and the id maps
-
-def imported_entry_rows(db):
-    """Every moved event here, oldest first: chain.FIELDS but id and prev_hash, its import and its first entry."""
-    return database.each(db, "SELECT e.id, e.at, e.office_id, e.name, e.ticket_id, e.service_id, e.desk_id,"
-                             " e.user_id, e.device_id, e.details, i.import_id, i.entry FROM imported_entries i"
-                             " JOIN events e ON e.id = i.event_id ORDER BY e.id")
-
-
-def import_id_map(db, import_id: int) -> dict[str, dict[int, int]]:
-    """One import's ids: kind -> {id its entries name: id here}."""
-    out: dict[str, dict[int, int]] = {}
-    for r in database.rows(db, "SELECT kind, old_id, new_id FROM imported_ids WHERE import_id = ?", (import_id,)):
-        out.setdefault(r["kind"], {})[r["old_id"]] = r["new_id"]
-    return out
-
-
-def imported_checkpoint_notes(db) -> list[dict]:
-    """Every checkpoint moved in with its office, and the origin and key of the log that signed it."""
-    return database.rows(db, "SELECT c.id, c.office_id, c.size, c.note, o.origin, o.verifier"
-                             " FROM imported_checkpoints c JOIN office_imports o ON o.id = c.import_id ORDER BY c.id")

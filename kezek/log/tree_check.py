@@ -89,18 +89,21 @@ def verifiers_for(db, signer: note.Signer | None, keys: list[str]) -> list[note.
     return found
 
 
-def report(db, files: list[str], keys: list[str], signer: note.Signer | None) -> tuple[bool, list[str]]:
-    """verify-log's checkpoint part: every kept file and every stored checkpoint; (all hold, lines to print)."""
+def report(db, files: list[str], keys: list[str], signer: note.Signer | None,
+           moved: list[tuple[str, str, str]] = ()) -> tuple[bool, list[str]]:
+    """verify-log's checkpoint part: every kept file and every stored checkpoint; (all hold, lines to print).
+
+    `moved`: (source, note, verifier) of checkpoints an office moved in with (kezek/moving), signed elsewhere.
+    """
     verifiers = verifiers_for(db, signer, keys)
     notes = []
     for name in files:
         with open(name, encoding="utf-8") as f:
             notes.append((name, f.read()))
-    moved = store.imported_checkpoint_notes(db)     # an office's checkpoints from before it moved here
-    verifiers += [note.parse_verifier(v) for v in sorted({row["verifier"] for row in moved})]
+    verifiers += [note.parse_verifier(v) for v in sorted({key for _s, _n, key in moved})]
     stored = [(f"stored checkpoint #{row['id']}", row["note"]) for office in store.event_offices(db)
               for row in store.office_checkpoints(db, office)] if verifiers else []
-    stored += [(f"moved-in checkpoint #{row['id']} (signed at {row['origin']})", row["note"]) for row in moved]
+    stored += [(source, text) for source, text, _key in moved]
     findings = check_notes(db, notes + stored, verifiers)
     kept, own = findings[:len(notes)], findings[len(notes):]
     lines = [f"checkpoint {f.source} ({f.origin}, size {f.size}): {'OK, ' if f.ok else 'FAILED: '}{f.message}"

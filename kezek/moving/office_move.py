@@ -19,10 +19,12 @@ from kezek.base import store as base_store
 from kezek.base.clock import iso
 from kezek.base.errors import Conflict, Invalid, NotFound
 from kezek.content.media import stored_path
-from kezek.log import chain, checkpoints, imported, keyfile, note
+from kezek.log import chain, checkpoints, keyfile, note
 from kezek.log import store as log_store
 from kezek.moving import archive, store
+from kezek.moving import check as imported
 from kezek.office import accounts, config
+from kezek.office import store as office_store
 
 ROW_FIELDS = ("id", *chain.FIELDS[1:], "hash")
 
@@ -31,7 +33,7 @@ def export_office(db, office_id: str, signer: note.Signer, now: datetime, media_
     """The office file of one office: its rows, users, log with checkpoints, and media (the source is left as it is)."""
     checkpoints.make_due(db, signer, now)      # the whole log signed as it leaves: the move is proven against it
     with database.snapshot(db):
-        if database.scalar(db, "SELECT 1 FROM offices WHERE id = ?", (office_id,)) is None:
+        if not office_store.office_exists(db, office_id):
             raise NotFound("No such office.", "office_not_found")
         tables = {}
         for table, where, _own, _refs in store.TABLES:
@@ -91,7 +93,7 @@ def import_office(db, data: bytes, now: datetime, media_dir: Path, *, rename_use
         raise Invalid("The office file names no office.", "bad_office_file")
     renamed: dict[str, str] = {}
     with database.transaction(db):
-        if database.scalar(db, "SELECT 1 FROM offices WHERE id = ?", (office_id,)):
+        if office_store.office_exists(db, office_id):
             raise Conflict(f"Office {office_id} exists here already.", "office_exists")
         maps: dict[str, dict[int, int]] = {}
         desk_tickets: list[tuple[int, int]] = []

@@ -180,3 +180,25 @@ def insert_imported_checkpoint(db, import_id: int, office_id: str, row: dict) ->
     db.execute("INSERT INTO imported_checkpoints (import_id, office_id, size, root, note, made_at, day)"
                " VALUES (?, ?, ?, ?, ?, ?, ?)",
                (import_id, office_id, row["size"], row["root"], row["note"], row["made_at"], row["day"]))
+
+
+def imported_entry_rows(db):
+    """Every moved event here, oldest first: chain.FIELDS but id and prev_hash, its import and its first entry."""
+    return database.each(db, "SELECT e.id, e.at, e.office_id, e.name, e.ticket_id, e.service_id, e.desk_id,"
+                             " e.user_id, e.device_id, e.details, i.import_id, i.entry FROM imported_entries i"
+                             " JOIN events e ON e.id = i.event_id ORDER BY e.id")
+
+
+def import_id_map(db, import_id: int) -> dict[str, dict[int, int]]:
+    """One import's ids: kind -> {id its entries name: id here}."""
+    out: dict[str, dict[int, int]] = {}
+    for r in database.rows(db, "SELECT kind, old_id, new_id FROM imported_ids WHERE import_id = ?", (import_id,)):
+        out.setdefault(r["kind"], {})[r["old_id"]] = r["new_id"]
+    return out
+
+
+def moved_checkpoints(db) -> list[tuple[str, str, str]]:
+    """Every checkpoint moved in: (what to call it, the signed note, the key of the log that signed it)."""
+    return [(f"moved-in checkpoint #{r['id']} (signed at {r['origin']})", r["note"], r["verifier"]) for r in database.rows(
+        db, "SELECT c.id, c.note, o.origin, o.verifier FROM imported_checkpoints c"
+            " JOIN office_imports o ON o.id = c.import_id ORDER BY c.id")]

@@ -15,6 +15,7 @@ from kezek.base.clock import iso
 from kezek.base.errors import Conflict, Invalid, NotFound
 from kezek.log import chain
 from kezek.office import store
+from kezek.region import store as region_store
 from kezek.printers.guard import DEFAULT_PORTS
 from kezek.printers.routes import printer_route, server_target_error
 
@@ -66,7 +67,7 @@ def create_user(db, username: str, role: str, now: datetime, *, password: str | 
         if full_name:
             store.set_full_name(db, user_id, full_name)
         if role == REGION_ADMIN:
-            store.set_region_admin(db, user_id, True)   # works in every office, present and future
+            region_store.set_region_admin(db, user_id, True)   # works in every office, present and future
         office_ids = offices if offices is not None and role != REGION_ADMIN else store.office_ids(db)
         for office_id in office_ids:
             if role != REGION_ADMIN:
@@ -82,6 +83,8 @@ def adopt_unplaced_admins(db, office_id: str, now: datetime) -> list[str]:
     with database.transaction(db):
         names = []
         for user_id in store.users_without_office(db, role="admin"):
+            if region_store.is_region_admin(db, user_id):
+                continue      # a region admin works in every office already
             store.add_user_office(db, user_id, office_id)
             names.append(store.user(db, user_id)["username"])
             chain.append(db, now, office_id, "user.changed", details={"username": names[-1], "offices": [office_id]})
@@ -92,7 +95,7 @@ def get_user(db, user_id: int) -> dict | None:
     """A user without the password hash, with the offices they work in."""
     row = store.user(db, user_id)
     if row:
-        if row["role"] == "admin" and store.is_region_admin(db, user_id):
+        if row["role"] == "admin" and region_store.is_region_admin(db, user_id):
             row["role"], row["offices"] = REGION_ADMIN, sorted(store.office_ids(db))
         else:
             row["offices"] = store.user_office_ids(db, user_id)
@@ -148,7 +151,7 @@ def update_user(db, user_id: int, now: datetime, *, role: str | None = None, act
             raise NotFound("No such user.", "user_not_found")
         if role is not None:
             store.set_user_role(db, user_id, "admin" if role == REGION_ADMIN else role)
-            store.set_region_admin(db, user_id, role == REGION_ADMIN)
+            region_store.set_region_admin(db, user_id, role == REGION_ADMIN)
             if user["role"] == REGION_ADMIN and role != REGION_ADMIN:
                 for office_id in store.office_ids(db):    # an office role needs offices: keep them all
                     if office_id not in store.user_office_ids(db, user_id):

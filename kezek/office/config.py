@@ -11,6 +11,7 @@ from kezek.base.errors import Conflict, Invalid, NotFound
 from kezek.base.i18n import LANGS
 from kezek.log import chain
 from kezek.office import prefixes, store
+from kezek.region import store as region_store
 
 HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 OFFICE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
@@ -262,7 +263,7 @@ def close_office(db, office_id: str, now: datetime, *, by_user_id=None) -> dict:
             raise NotFound("No such office.", "office_not_found")
         if office["closed_at"]:
             raise Conflict("This office is closed already.", "office_closed")
-        store.close_office(db, office_id, iso(now))
+        region_store.close_office(db, office_id, iso(now))
         chain.append(db, now, office_id, "office.closed", user_id=by_user_id)
     return store.office(db, office_id)
 
@@ -275,6 +276,6 @@ def reopen_office(db, office_id: str, now: datetime, *, by_user_id=None) -> dict
             raise NotFound("No such office.", "office_not_found")
         if not office["closed_at"]:
             raise Conflict("This office is open.", "office_open")
-        store.reopen_office(db, office_id)
+        region_store.reopen_office(db, office_id)
         chain.append(db, now, office_id, "office.reopened", user_id=by_user_id)
     return store.office(db, office_id)

@@ -10,13 +10,11 @@ OFFICE_COLUMNS = ("name_kk", "name_ru", "name_en", "timezone", "languages", "def
                   "ticker_ru", "ticker_en", "target_wait_s", "priority_wait_limit_s", "opens", "closes")
 
 
-# Offices, services, desks as they are read
-
+# Offices, services, desks as they are read (an office with closed_at: None while it is open)
 _OFFICE = "SELECT o.*, c.closed_at FROM offices o LEFT JOIN office_closures c ON c.office_id = o.id"
 
-
 def office(db, office_id: str) -> dict | None:
-    """One office row, with closed_at (None while it is open)."""
+    """One office row."""
     return database.one(db, f"{_OFFICE} WHERE o.id = ?", (office_id,))
 
 
@@ -83,17 +81,6 @@ def insert_office(db, office_id: str, values: dict) -> None:
     cols = ["id", *_columns(values, OFFICE_COLUMNS)]
     db.execute(f"INSERT INTO offices ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
                [office_id, *values.values()])
-
-
-def close_office(db, office_id: str, closed_at: str) -> None:
-    """Mark an office closed (no-op when it is)."""
-    db.execute("INSERT INTO office_closures (office_id, closed_at) VALUES (?, ?) ON CONFLICT (office_id) DO NOTHING",
-               (office_id, closed_at))
-
-
-def reopen_office(db, office_id: str) -> None:
-    """Mark an office open again."""
-    db.execute("DELETE FROM office_closures WHERE office_id = ?", (office_id,))
 
 
 def set_office_fields(db, office_id: str, values: dict) -> None:
@@ -214,21 +201,7 @@ def set_full_name(db, user_id: int, full_name: str) -> None:
 def users_without_office(db, *, role: str) -> list[int]:
     """The ids of users of this role who work in no office."""
     return [r["id"] for r in database.rows(
-        db, "SELECT id FROM users WHERE role = ? AND id NOT IN (SELECT user_id FROM user_offices)"
-            " AND id NOT IN (SELECT user_id FROM region_admins) ORDER BY id", (role,))]
-
-
-def is_region_admin(db, user_id: int) -> bool:
-    """Whether a user is a region admin."""
-    return bool(database.scalar(db, "SELECT 1 FROM region_admins WHERE user_id = ?", (user_id,)))
-
-
-def set_region_admin(db, user_id: int, on: bool) -> None:
-    """Make a user a region admin, or no longer one."""
-    if on:
-        db.execute("INSERT INTO region_admins (user_id) VALUES (?) ON CONFLICT (user_id) DO NOTHING", (user_id,))
-    else:
-        db.execute("DELETE FROM region_admins WHERE user_id = ?", (user_id,))
+        db, "SELECT id FROM users WHERE role = ? AND id NOT IN (SELECT user_id FROM user_offices) ORDER BY id", (role,))]
 
 
 def user_office_ids(db, user_id: int) -> list[str]:

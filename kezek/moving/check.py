@@ -1,4 +1,4 @@
-"""Events of an office moved in from another database: their ids here, and the check that they say what their entries say.
+"""A moved office's events: their ids here, and verify-log's check that each says what its first entry says.
 
 An office moved with import-office (kezek/moving) brings its events: each is appended to this
 database's chain as a new row (new id, this chain's previous hash) whose ticket, service, desk,
@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from kezek.log import store
+from kezek.moving import store
 
 # Kinds of id an event names: its columns, and its details' keys (audit_words reads the same keys as names).
 EVENT_IDS = {"ticket_id": "tickets", "service_id": "services", "desk_id": "desks", "user_id": "users",
