@@ -398,9 +398,10 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
-    """Entry point."""
-    args = parser().parse_args(argv)
-    return args.func(args)
+    """Entry point; the browser tests' clock is their launcher's (tests/e2e/clocked_server.py), never a setting here."""
+    if found := [v for v in ("KEZEK_TEST_CLOCK_START", "KEZEK_TEST_CLOCK_AT") if v in os.environ]:
+        sys.exit(f"{', '.join(found)}: a test launcher's variable, not a server setting; unset it.")   # exit 1
+    return (args := parser().parse_args(argv)).func(args)
 
 
 if __name__ == "__main__":

@@ -35,6 +35,8 @@ def percentile(values: list[float], p: float) -> float:
 class ServerProcess:
     """`python server.py run` (gevent) on a demo database; can be killed and started again on the same port."""
 
+    entry = "server.py"     # the browser tests' clocked servers run tests/e2e/clocked_server.py instead
+
     def __init__(self, tmp: Path, env: dict | None = None, root: Path = ROOT):
         self.root = root
         self.db = Path(tmp) / "kezek.db"
@@ -50,14 +52,14 @@ class ServerProcess:
 
     def cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         """Run a server.py command on this database."""
-        return subprocess.run([sys.executable, "server.py", args[0], "--db", str(self.db), *args[1:]],
+        return subprocess.run([sys.executable, self.entry, args[0], "--db", str(self.db), *args[1:]],
                               cwd=self.root, env=self.env, capture_output=True, text=True, check=check)
 
     def start(self, timeout: float = 30) -> None:
         """Start the server and wait until it answers."""
         with self.log.open("a") as log:   # the child keeps its own copy of the descriptor
             self.proc = subprocess.Popen(
-                [sys.executable, "server.py", "run", "--db", str(self.db), "--port", str(self.port), "--quiet"],
+                [sys.executable, self.entry, "run", "--db", str(self.db), "--port", str(self.port), "--quiet"],
                 cwd=self.root, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 # The order: cheap engine figures first, the long load runs last.
-ORDER = ["bench_printing.py", "bench_estimates.py", "bench_core.py", "bench_display_chromium.py",
+ORDER = ["bench_printing.py", "bench_estimates.py", "bench_core.py", "bench_stores.py", "bench_display_chromium.py",
          "bench_display_media.py",
          "bench_kiosk_voice.py", "bench_reports.py", "bench_log.py", "bench_verify.py", "bench_notify.py",
          "bench_desk_screens.py", "bench_soak.py"]

@@ -15,7 +15,7 @@ import socketio
 from helpers import login
 
 from e2e.conftest import LiveServer
-from kezek.queue import desk_feed, desks, tickets
+from kezek.queue import desk_feed, desks, tickets, transfers
 
 А, Б, В, Г, Ж = 1, 2, 3, 4, 7
 QUEUE_ITEM = {"id", "number", "service_id", "priority", "first_in_line", "appointment_at", "issued_at", "waited_s"}
@@ -169,6 +169,67 @@ def test_the_read_after_an_action_is_the_desks_own_state(server):
     assert requests.get(f"{server.url}/api/v1/desks/6/state?scope=desk", timeout=5).status_code == 401
 
 
+
+def test_an_admins_edits_reach_only_the_desks_they_concern(server):
+    clear_office(server)
+    six, three, one = DeskScreen(server, 6), DeskScreen(server, 3), DeskScreen(server, 1)
+    admin = server.session("admin")
+    try:
+        for screen in (six, three, one):
+            screen.take()
+        # Ж's daily limit: desk 6 serves Ж and is told; desks 3 and 1 are not.
+        admin.patch(f"{server.url}/api/v1/services/{Ж}", json={"daily_limit": 500}, timeout=5).raise_for_status()
+        assert six.until(lambda s: "desk.queue" in s.names())
+        # The kiosk's search words: no desk screen shows them.
+        admin.put(f"{server.url}/api/v1/services/{Б}/synonyms", json={"synonyms": ["справка"]},
+                  timeout=5).raise_for_status()
+        time.sleep(0.5)
+        assert three.names() == [] and one.names() == [], "a service edit of Ж and the kiosk's words: not theirs"
+        # Desk 3 now serves Ж too: its screen gets its new queue (and name) at once, desk 1 nothing.
+        waiting = server.issue(Ж)
+        six.take(), three.take(), one.take()
+        admin.patch(f"{server.url}/api/v1/desks/3", json={"name": "3A", "service_ids": [Б, В, Ж]},
+                    timeout=5).raise_for_status()
+        assert three.until(lambda s: waiting["number"] in s.waiting() and s.state["desk"]["name"] == "3A")
+        assert six.until(lambda s: "desk.queue" in s.names()), "desk 6 shares Ж with it"
+        time.sleep(0.5)
+        assert one.names() == []
+    finally:
+        admin.patch(f"{server.url}/api/v1/desks/3", json={"name": "3", "service_ids": [Б, В]}, timeout=5)
+        six.close(), three.close(), one.close()
+
+
+def test_a_transfer_reaches_the_desk_it_left_and_those_that_may_call_it(server):
+    clear_office(server)
+    operator = server.session("operator2")
+    screens = {d: DeskScreen(server, d) for d in (1, 2, 3, 5, 6)}
+    try:
+        moved = server.issue(Б)
+        called = operator.post(f"{server.url}/api/v1/desks/3/call-next", timeout=5).json()
+        assert called["number"] == moved["number"]
+        time.sleep(0.5)
+        for screen in screens.values():
+            screen.take()
+        operator.post(f"{server.url}/api/v1/tickets/{called['id']}/transfer", json={"service": Ж},
+                      timeout=5).raise_for_status()
+        assert screens[6].until(lambda s: moved["number"] in s.waiting()), "Ж's desk has it in its queue"
+        assert screens[3].until(lambda s: s.state["current"] is None), "the desk it left is free"
+        time.sleep(0.5)
+        assert [d for d, s in screens.items() if s.names()] == [3, 6], "desks 1, 2 and 5 hear nothing of it"
+        # Sent to desk 2 by name (it does not serve Ж): desk 2 may call it now, and is told.
+        called = operator.post(f"{server.url}/api/v1/desks/6/call-next", timeout=5).json()
+        time.sleep(0.5)
+        for screen in screens.values():
+            screen.take()
+        operator.post(f"{server.url}/api/v1/tickets/{called['id']}/transfer", json={"desk": 2},
+                      timeout=5).raise_for_status()
+        assert screens[2].until(lambda s: moved["number"] in s.waiting())
+        time.sleep(0.5)
+        assert sorted(d for d, s in screens.items() if s.names()) == [2, 6]
+    finally:
+        for screen in screens.values():
+            screen.close()
+
 # --- in process: the engine's part ---------------------------------------------------------------
 
 def test_the_list_is_the_order_the_desk_calls_in(db, clock):
@@ -192,6 +253,18 @@ def test_only_desks_serving_a_changed_service_or_the_desk_itself_are_touched(db,
     assert desk_feed.desks_touched(db, "demo", desk_feed.touched(called.events)["demo"], {1, 2, 3, 6}) == []
     paused = desks.pause(db, 3, "break", clock())      # no ticket moves, but its services' estimates do
     assert desk_feed.desks_touched(db, "demo", desk_feed.touched(paused.events)["demo"], {1, 2, 3, 4, 5, 6}) == [3, 4]
+
+
+def test_a_transfer_to_a_clerk_touches_the_desk_where_that_clerk_sits(db, clock):
+    users = {u["username"]: u["id"] for u in db["users"].rows}
+    tickets.issue(db, Б, clock())
+    held = tickets.call_next(db, 3, clock(), user_id=users["operator1"]).ticket
+    tickets.issue(db, Ж, clock())
+    tickets.call_next(db, 6, clock(), user_id=users["operator2"])      # operator2 sits at desk 6
+    moved = transfers.transfer(db, held["id"], None, clock(), to_user_id=users["operator2"])
+    mark = desk_feed.touched(moved.events)["demo"]
+    assert desk_feed.desks_touched(db, "demo", mark, {1, 2, 3, 4, 5, 6}) == [3, 6], \
+        "the desk it left (and Б's own), and the clerk's; not every desk"
 
 
 def test_in_process_socket_a_scoped_desk_is_not_in_the_office_room(app, client, kiosk_headers, socket_client):

@@ -106,3 +106,26 @@ def test_a_users_full_name_is_shown_in_the_report_instead_of_the_login(app, admi
     assert "operator1" not in str(finished.get("words", ""))
     assert client.patch(f"/api/v1/users/{made['user']['id']}", headers=headers,
                         json={"full_name": "x" * 121}).status_code == 422
+
+
+def test_in_the_lunch_break_the_refusal_and_the_desk_screen_say_lunch_break_and_until_when(app, admin, kiosk_headers,
+                                                                                           clock):
+    from kezek.base import database
+    from kezek.queue import desk_display
+    client, headers = admin
+    assert client.put("/api/v1/offices/demo/hours", headers=headers, json={"days": WEEK}).status_code == 200
+    clock.now = at_almaty(TUESDAY, "13:30")
+    refused = client.post("/api/v1/tickets", headers=kiosk_headers, json={"service": 1})
+    error = refused.get_json()["error"]
+    assert refused.status_code == 409 and error["code"] == "service_closed"
+    assert error["details"] == {"closed_for": "lunch", "until": "14:00"} and "Lunch break until 14:00" in error["message"]
+    db = database.open_db(app.config["DB"])
+    try:
+        desk = desk_display.snapshot(db, 1, clock())["desk"]
+        assert (desk["state"], desk["closed_for"], desk["until"]) == ("closed", "lunch", "14:00")
+        clock.now = at_almaty(TUESDAY, "18:30")                       # after hours: closed, no lunch named
+        assert "closed_for" not in desk_display.snapshot(db, 1, clock())["desk"]
+    finally:
+        db.close()
+    after = client.post("/api/v1/tickets", headers=kiosk_headers, json={"service": 1}).get_json()["error"]
+    assert after["code"] == "service_closed" and "details" not in after

@@ -1,5 +1,6 @@
 /* The admin screen's bookings: the bookings report card (Reports) and the Bookings tab (admin):
-   a booking rule per service, the office's booking settings, holidays and closed days or times.
+   a booking rule per service, the office's booking settings and closed days or times
+   (holidays close the whole office: the Office tab, admin_hours.js).
    admin.js calls AdminBookings.report(...) with the report's period and AdminBookings.settings(...)
    when the tab opens. */
 window.AdminBookings = (function () {
@@ -26,7 +27,7 @@ window.AdminBookings = (function () {
     name: "At most 120 characters.",
   };
   const CODE_TEXT = { forbidden: "Your role does not allow this.", csrf: "Your session has expired: reload the page.",
-                      unauthorised: "Sign in again.", holiday_not_found: "Already removed.",
+                      unauthorised: "Sign in again.",
                       closure_not_found: "Already removed." };
 
   async function call(method, path, body) {
@@ -122,7 +123,6 @@ window.AdminBookings = (function () {
     S.config = answer.data;
     renderRules();
     renderSettings();
-    renderHolidays();
     renderClosed();
   }
   function hours(a, b, fallback) { return a && b ? `${a}–${b}` : t(fallback); }
@@ -202,29 +202,6 @@ window.AdminBookings = (function () {
       phone_daily_limit: readInt(form.elements.phone_daily_limit),
       same_day_lead_min: readInt(form.elements.same_day_lead_min), weekdays });
     if (answer.status !== 200) return showError(form, answer);
-    notice(t("Saved."));
-    settings(S.office);
-  });
-
-  function renderHolidays() {
-    $("b-holidays").replaceChildren(...S.config.holidays.map((h) => {
-      const tr = document.createElement("tr");
-      tr.append(cell(h.day), cell(h.name || "—"), cell(button("Remove", async () => {
-        const answer = await call("DELETE", `/api/v1/booking-config/holidays/${h.day}?` + q());
-        notice(answer.status === 200 ? t("Saved.") : errorText(answer).text || errorText(answer).server, answer.status !== 200);
-        settings(S.office);
-      }, "ad-danger")));
-      return tr;
-    }));
-  }
-  $("holiday-form").addEventListener("submit", async (ev) => {
-    ev.preventDefault();
-    const form = ev.target;
-    clearErrors(form);
-    const answer = await call("POST", "/api/v1/booking-config/holidays?" + q(),
-                              { day: form.elements.day.value, name: form.elements.name.value.trim() });
-    if (answer.status !== 201) return showError(form, answer);
-    form.reset();
     notice(t("Saved."));
     settings(S.office);
   });

@@ -96,7 +96,7 @@
     document.getElementById("empty").hidden = data.services.length > 0;
     // The search helps only where there is a lot to look through.
     document.getElementById("find").hidden = data.services.length < 8;
-    applySearch();
+    applySearch(false);
     renderSlots(lang);
     renderLog();
     // The office's clock, not the viewer's: a phone abroad or a TV set to UTC shows office time.
@@ -104,10 +104,91 @@
       { hour: "2-digit", minute: "2-digit", timeZone: (data.office && data.office.timezone) || undefined });
     document.getElementById("updated").textContent = Kezek.t("Updated at %(time)s", { time });
     document.querySelectorAll(".langs button").forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.lang === lang)));
+    paginate();
   }
 
+  /* On a TV (the wide layout) a table taller than the screen pages by itself, as the hall display's
+     queues do: as many rows as fit, a body's heading never left at the foot of a page (and repeated
+     above the rest of its body on the next), "2 / 9" shown, a page every PAGE_MS.
+     A phone or a search scrolls instead. */
+  const PAGE_MS = 10000;
+  const tv = window.matchMedia("(min-width: 100rem)");
+  const paging = { page: 0, pages: [] };
+
+  function searching() { return fold(document.getElementById("find-input").value) !== ""; }
+
+  function paginate() {
+    const rows = document.getElementById("rows");
+    rows.querySelectorAll("tr.repeat").forEach((tr) => tr.remove());
+    rows.querySelectorAll("tr.off-page").forEach((tr) => tr.classList.remove("off-page"));
+    const pager = document.getElementById("pager");
+    paging.pages = [];
+    pager.hidden = true;
+    root.classList.remove("paged");
+    const doc = document.documentElement;
+    if (!tv.matches || searching() || doc.scrollHeight <= window.innerHeight) return;
+    root.classList.add("paged");        // the compact TV layout: the booking times beside the table
+    pager.hidden = false;               // its own line counts against the room
+    document.getElementById("page-of").textContent = "1 / 1";
+    const room = window.innerHeight - (doc.scrollHeight - rows.getBoundingClientRect().height) - 2;
+    const all = Array.from(rows.children);
+    const height = (tr) => tr.getBoundingClientRect().height;
+    let page = [], used = 0, heading = null;
+    const close = () => { if (page.length) paging.pages.push(page); page = []; used = 0; };
+    all.forEach((tr, i) => {
+      const h = height(tr);
+      if (tr.classList.contains("body-head")) {
+        heading = tr;
+        // A heading goes with at least its first service: else it starts the next page.
+        const first = all[i + 1] && !all[i + 1].classList.contains("body-head") ? height(all[i + 1]) : 0;
+        if (used + h + first > room) close();
+        page.push(tr);
+        used += h;
+        return;
+      }
+      if (used + h > room && page.length) {
+        close();
+        if (heading) {                  // the body goes on: its heading again above the rest
+          const again = heading.cloneNode(true);
+          again.classList.add("repeat");
+          tr.before(again);
+          page.push(again);
+          used += height(heading);
+        }
+      }
+      page.push(tr);
+      used += h;
+    });
+    close();
+    if (paging.pages.length < 2) {
+      rows.querySelectorAll("tr.repeat").forEach((tr) => tr.remove());
+      paging.pages = [];
+      pager.hidden = true;
+      root.classList.remove("paged");
+      return;
+    }
+    paging.page %= paging.pages.length;
+    showPage();
+  }
+
+  function showPage() {
+    const shown = new Set(paging.pages[paging.page]);
+    document.querySelectorAll("#rows tr").forEach((tr) => tr.classList.toggle("off-page", !shown.has(tr)));
+    document.getElementById("page-of").textContent = (paging.page + 1) + " / " + paging.pages.length;
+  }
+
+  function nextPage() {
+    if (paging.pages.length < 2) return;
+    paging.page = (paging.page + 1) % paging.pages.length;
+    showPage();
+  }
+  setInterval(nextPage, PAGE_MS);
+  document.getElementById("next-page").addEventListener("click", nextPage);
+  tv.addEventListener("change", paginate);
+  window.addEventListener("resize", () => { clearTimeout(paging.resized); paging.resized = setTimeout(paginate, 200); });
+
   /* Show only the services (and their bodies' headings) whose names in any language hold every word typed. */
-  function applySearch() {
+  function applySearch(typed) {
     const words = fold(document.getElementById("find-input").value).split(" ").filter(Boolean);
     const shownBodies = new Set();
     let found = 0;
@@ -122,6 +203,7 @@
     document.getElementById("find-count").textContent = searching ? Kezek.t("Services found: %(n)s", { n: found }) : "";
     document.getElementById("nothing-found").hidden = !(searching && found === 0);
     document.getElementById("board-table").hidden = searching && found === 0;
+    if (typed !== false) paginate();    // a search shows every match at once; cleared, the pages come back
   }
   document.getElementById("find-input").addEventListener("input", applySearch);
 

@@ -1,4 +1,5 @@
-/* The screen above a desk: the desk's name, the ticket called there (large), paused / closed (never why),
+/* The screen above a desk: the desk's name, the ticket called there (large), paused / closed (never a pause's
+   reason; the office's lunch break is said, with its end),
    optionally the specialist's first name. Live over Socket.IO as the `desk-display` screen; it hears the
    hall's events and keeps its desk's, and asks for a fresh snapshot whenever its desk changes.
    Tests read window.kezekDesk (state, arrivals, snapshots). */
@@ -37,7 +38,9 @@
     $("desk-number").textContent = showing ? call.number : "";
     $("desk-number-label").hidden = !showing;
     $("desk-say").textContent = {
-      called: t("Please come in"), serving: t("Now serving"), paused: t("Paused"), closed: t("Closed"),
+      called: t("Please come in"), serving: t("Now serving"), paused: t("Paused"),
+      closed: desk.closed_for === "lunch" && desk.until
+        ? t("Lunch break until %(time)s", { time: Kezek.timeUntil(desk.until, labelLang || Kezek.lang) }) : t("Closed"),
       free: t("Please wait for your number to be called") }[desk.state] || "";
     $("desk-service").textContent = showing ? [name(call, "group"), name(call, "name")].filter(Boolean)
       .filter((v, i, a) => a.indexOf(v) === i).join(" · ") : "";

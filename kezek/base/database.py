@@ -13,8 +13,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import sqlite_utils
-
 SCHEMA = Path(__file__).resolve().parents[2] / "schema.sql"
 URL_PREFIXES = ("postgresql://", "postgres://")
 
@@ -79,6 +77,28 @@ def _lock_for(path: str) -> threading.Lock:
         return _write_locks.setdefault(path, threading.Lock())
 
 
+class SqliteDatabase:
+    """One SQLite connection with the calls the stores make (the same as PostgreSQL's handle)."""
+
+    kezek_dialect = "sqlite"
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def execute(self, sql: str, params=()) -> sqlite3.Cursor:
+        return self.conn.execute(sql, params)
+
+    def executescript(self, script: str) -> None:
+        self.conn.executescript(script)
+
+    def query(self, sql: str, params=()) -> Iterator[dict]:
+        """A query's rows as dicts (tests and tools; the stores use rows/one/scalar/each)."""
+        return each(self, sql, params)
+
+    def close(self) -> None:
+        self.conn.close()
+
+
 def open_db(path: str | Path):
     """Open one connection (for one request or thread): SQLite with Kezek's pragmas, or PostgreSQL.
 
@@ -93,8 +113,7 @@ def open_db(path: str | Path):
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("PRAGMA busy_timeout=10000")
     conn.execute("PRAGMA foreign_keys=ON")
-    db = sqlite_utils.Database(conn)
-    db.kezek_dialect = "sqlite"
+    db = SqliteDatabase(conn)
     db.kezek_path = path
     db.kezek_write_lock = _lock_for(path)
     # Run inside each write transaction just before COMMIT (an Idempotency-Key's claim).
@@ -134,11 +153,11 @@ class Pool:
 
     def __init__(self, path: str | Path, keep: int = 8):
         self.path, self.keep = path, keep
-        self.idle: list[sqlite_utils.Database] = []
+        self.idle: list[SqliteDatabase] = []
         self.lock = threading.Lock()
         self.postgres = is_postgres(path)
 
-    def get(self) -> sqlite_utils.Database:
+    def get(self) -> SqliteDatabase:
         """A connection for this request."""
         if self.postgres:
             return open_db(self.path)    # PostgreSQL keeps its own idle connections per process
@@ -147,7 +166,7 @@ class Pool:
                 return self.idle.pop()
         return open_db(self.path)
 
-    def put(self, db: sqlite_utils.Database) -> None:
+    def put(self, db: SqliteDatabase) -> None:
         """Give a connection back (a transaction left open is rolled back)."""
         if self.postgres:
             db.close()
@@ -174,7 +193,7 @@ def _commit_pg(db) -> None:
         commit_runner(db.execute, "COMMIT")
 
 
-def _commit(db: sqlite_utils.Database) -> None:
+def _commit(db: SqliteDatabase) -> None:
     if commit_runner is None:
         db.execute("COMMIT")
     else:
@@ -182,7 +201,7 @@ def _commit(db: sqlite_utils.Database) -> None:
 
 
 @contextmanager
-def transaction(db: sqlite_utils.Database, *, durable: bool = True):
+def transaction(db: SqliteDatabase, *, durable: bool = True):
     """One write transaction: this process's writer lock, then BEGIN IMMEDIATE.
 
     durable=False commits without waiting for the disk (synchronous=NORMAL: safe from a
@@ -218,7 +237,7 @@ def transaction(db: sqlite_utils.Database, *, durable: bool = True):
 
 
 @contextmanager
-def snapshot(db: sqlite_utils.Database):
+def snapshot(db: SqliteDatabase):
     """Reads that all see one committed state (a read transaction; inside a write, that one's)."""
     if db.conn.in_transaction:
         yield db
@@ -248,7 +267,7 @@ def savepoint(db):
     db.execute(f"RELEASE SAVEPOINT {name}")
 
 
-def rows(db: sqlite_utils.Database, sql: str, params=()) -> list[dict]:
+def rows(db: SqliteDatabase, sql: str, params=()) -> list[dict]:
     """A query's rows as dicts.
 
     Plain execute: sqlite-utils' query() wraps every read in a SAVEPOINT, two more
@@ -259,14 +278,14 @@ def rows(db: sqlite_utils.Database, sql: str, params=()) -> list[dict]:
     return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
-def one(db: sqlite_utils.Database, sql: str, params=()) -> dict | None:
+def one(db: SqliteDatabase, sql: str, params=()) -> dict | None:
     """The first row of a query as a dict, or None."""
     cursor = db.execute(sql, params)
     row = cursor.fetchone()
     return dict(zip([c[0] for c in cursor.description], row)) if row else None
 
 
-def scalar(db: sqlite_utils.Database, sql: str, params=()):
+def scalar(db: SqliteDatabase, sql: str, params=()):
     """The first column of the first row, or None."""
     row = db.execute(sql, params).fetchone()
     return row[0] if row else None
@@ -274,7 +293,7 @@ def scalar(db: sqlite_utils.Database, sql: str, params=()):
 
 
 
-def each(db: sqlite_utils.Database, sql: str, params=()) -> Iterator[dict]:
+def each(db: SqliteDatabase, sql: str, params=()) -> Iterator[dict]:
     """A query's rows as dicts, fetched one at a time (a long read, such as the whole log)."""
     cursor = db.execute(sql, params)
     names = [c[0] for c in cursor.description]

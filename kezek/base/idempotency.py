@@ -24,14 +24,31 @@ def recall_answer(db, scope: str, key: str) -> tuple[str, int, dict] | None:
     return (row["request"], row["status"], json.loads(row["body"])) if row else None
 
 
-def claim(db, scope: str, key: str, request: str, now: datetime) -> None:
+class KeyClaimed(Exception):
+    """Another request with this key (on any process) committed its change first: roll this one back."""
+
+
+def claim(db, scope: str, key: str, request: str, now: datetime, *, seen_body: str | None = None,
+          again: bool = False) -> None:
     """Inside a write transaction, before COMMIT: this key is spent, by the newest event.
 
     Every change Kezek commits writes its event in the same transaction, so the newest
-    event is this change's own (the writer lock keeps other writers out meanwhile).
+    event is this change's own (every writer holds the database's write lock meanwhile).
+    The claim succeeds only for the first request with the key: when another request has
+    claimed it since this one looked (another thread, another process), KeyClaimed rolls
+    this change back and the caller answers with the winner's answer. `seen_body` is the
+    body of a pending claim this request looked at and runs again over (an interrupted first
+    try of a view without replay); `again` marks this request's own later transaction.
     """
-    event = store.newest_event_id(db)
-    store.claim_key(db, scope, key, request, PENDING, json.dumps({"event": event}), iso(now))
+    body = json.dumps({"event": store.newest_event_id(db)})
+    if again:
+        spent = store.reclaim_key(db, scope, key, PENDING, None, body)
+    elif seen_body is not None:
+        spent = store.reclaim_key(db, scope, key, PENDING, seen_body, body)
+    else:
+        spent = store.claim_key(db, scope, key, request, PENDING, body, iso(now))
+    if not spent:
+        raise KeyClaimed(key)
 
 
 def claimed_event(db, body: dict) -> dict | None:
@@ -41,13 +58,18 @@ def claimed_event(db, body: dict) -> dict | None:
     return store.event_summary(db, body["event"])
 
 
-def remember_answer(db, scope: str, key: str, request: str, status: int, body, now: datetime) -> None:
+def remember_answer(db, scope: str, key: str, request: str, status: int, body, now: datetime, *,
+                    claimed: bool = True) -> None:
     """Store the answer to a write under its key (and forget keys older than a day).
 
     Not waiting for the disk: the claim, durable in the operation's own transaction, is
     what must outlive a power cut; a retry after losing this row rebuilds the answer.
+    An answer that claimed nothing (a refusal) never replaces a claim made meanwhile.
     """
+    text = json.dumps(body, ensure_ascii=False)
     with database.transaction(db, durable=False):
-        store.save_answer(db, scope, key, request, status, json.dumps(body, ensure_ascii=False), iso(now),
-                          pending=PENDING)
+        if claimed:
+            store.save_answer(db, scope, key, request, status, text, iso(now), pending=PENDING)
+        else:
+            store.save_unclaimed_answer(db, scope, key, request, status, text, iso(now))
         store.forget_answers_before(db, iso(now - KEEP))

@@ -19,6 +19,7 @@ snapshot() is REPEATABLE READ.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import select
@@ -183,9 +184,13 @@ class Cursor:
         return self._cursor.fetchmany(size)
 
     def __iter__(self):
-        if self._held is not None or self._cursor.description is None:
-            return iter(())
-        return iter(self._cursor)
+        return self
+
+    def __next__(self):
+        row = self.fetchone()
+        if row is None:
+            raise StopIteration
+        return row
 
 
 class Database:
@@ -200,7 +205,7 @@ class Database:
         self._conn = conn
         self._pid = os.getpid()
 
-    # sqlite-utils' Database has .conn (the sqlite3 connection); here it is this handle itself.
+    # The SQLite handle's .conn is its sqlite3 connection; here it is this handle itself.
     @property
     def conn(self) -> Database:
         return self
@@ -237,6 +242,13 @@ class Database:
 
     def executescript(self, script: str) -> None:
         self._conn.execute(script)
+
+    def query(self, sql: str, params=None):
+        """A query's rows as dicts (tests and tools; the stores use rows/one/scalar/each)."""
+        cursor = self.execute(sql, params)
+        names = [c[0] for c in cursor.description]
+        for row in cursor:
+            yield dict(zip(names, row))
 
     def close(self) -> None:
         """Give the connection back to this process's idle ones (a transaction left open is rolled back)."""
@@ -427,15 +439,27 @@ def schema_sql(text: str | None = None) -> str:
     return "\n".join(out)
 
 
+def _schema_mark(script: str) -> str:
+    return "kezek schema " + hashlib.sha256(script.encode()).hexdigest()[:16]
+
+
+_MARK_SQL = "SELECT obj_description('public'::regnamespace, 'pg_namespace')"
+
+
 def apply_schema(db: Database) -> None:
     """Create everything at the current version, under the writers' lock (two processes starting
-    at once do not race on CREATE)."""
+    at once do not race on CREATE). The public schema's comment remembers which schema.sql was
+    applied last: the same one again is a single read (every server start, every test's app)."""
     script = schema_sql()
+    mark = _schema_mark(script)
+    if db._conn.execute(_MARK_SQL).fetchone()[0] == mark:
+        return
     with db.kezek_write_lock:
         db._conn.execute("BEGIN")
         try:
             db._conn.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
             db._conn.execute(script)
+            db._conn.execute(f"COMMENT ON SCHEMA public IS '{mark}'")
         except BaseException:
             if not db._conn.broken:
                 db._conn.execute("ROLLBACK")

@@ -29,11 +29,24 @@ def newest_event_id(db) -> int | None:
     return database.scalar(db, "SELECT max(id) FROM events")
 
 
-def claim_key(db, scope: str, key: str, request: str, status: int, body: str, created_at: str) -> None:
-    """Insert a claim with `status`, or replace the body of an earlier claim still in that status."""
-    db.execute("INSERT INTO idempotency (scope, key, request, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)"
-               " ON CONFLICT (scope, key) DO UPDATE SET body = excluded.body WHERE idempotency.status = ?",
-               (scope, key, request, status, body, created_at, status))
+def claim_key(db, scope: str, key: str, request: str, status: int, body: str, created_at: str) -> bool:
+    """Insert a claim with `status`; False (nothing written) when this caller's key is claimed already.
+
+    On PostgreSQL an insert of the same key by a transaction still open waits for it: the
+    loser learns of the winner's claim here, never both committing their work.
+    """
+    return db.execute("INSERT INTO idempotency (scope, key, request, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)"
+                      " ON CONFLICT (scope, key) DO NOTHING RETURNING key",
+                      (scope, key, request, status, body, created_at)).fetchone() is not None
+
+
+def reclaim_key(db, scope: str, key: str, status: int, seen_body: str | None, body: str) -> bool:
+    """Point a claim still in `status` at a newer body; only if its body is still `seen_body` (None: any)."""
+    if seen_body is None:
+        return db.execute("UPDATE idempotency SET body = ? WHERE scope = ? AND key = ? AND status = ? RETURNING key",
+                          (body, scope, key, status)).fetchone() is not None
+    return db.execute("UPDATE idempotency SET body = ? WHERE scope = ? AND key = ? AND status = ? AND body = ?"
+                      " RETURNING key", (body, scope, key, status, seen_body)).fetchone() is not None
 
 
 def event_summary(db, event_id) -> dict | None:
@@ -48,6 +61,13 @@ def save_answer(db, scope: str, key: str, request: str, status: int, body: str, 
                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (scope, key) DO UPDATE"
                " SET status = excluded.status, body = excluded.body WHERE idempotency.status = ?",
                (scope, key, request, status, body, created_at, pending))
+
+
+def save_unclaimed_answer(db, scope: str, key: str, request: str, status: int, body: str, created_at: str) -> None:
+    """Store an answer that changed nothing (a refusal), unless the key was claimed or answered meanwhile."""
+    db.execute("INSERT INTO idempotency (scope, key, request, status, body, created_at)"
+               " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (scope, key) DO NOTHING",
+               (scope, key, request, status, body, created_at))
 
 
 def forget_answers_before(db, created_at: str) -> None:

@@ -21,11 +21,15 @@ def _time(day: dict, key: str, required: bool) -> None:
         day[key] = None
         return
     if not isinstance(value, str) or not HHMM.match(value):
-        raise Invalid(f"{key}: a time as HH:MM is needed.", "bad_field", field=key)
+        raise Invalid(f"{key}: a time as HH:MM is needed.", "bad_field", field=key, weekday=day["weekday"])
 
 
 def check_day(day) -> dict:
-    """One weekday's hours, checked: opens < lunch_from < lunch_to < closes (lunch optional)."""
+    """One weekday's hours, checked: opens < lunch_from < lunch_to < closes (lunch optional).
+
+    A refusal names the field and the weekday (and, for hours that do not fit together, the `problem`), so that a
+    screen shows it at that day's input.
+    """
     if not isinstance(day, dict):
         raise Invalid("Each day is {weekday, opens, closes, lunch_from?, lunch_to?}.", "bad_field", field="days")
     unknown = set(day) - set(DAY_FIELDS)
@@ -40,11 +44,15 @@ def check_day(day) -> dict:
     _time(day, "lunch_from", False)
     _time(day, "lunch_to", False)
     if not day["opens"] < day["closes"]:
-        raise Invalid("The office must open before it closes.", "bad_hours", field="closes")
+        raise Invalid("The office must open before it closes.", "bad_hours", field="closes", weekday=weekday,
+                      problem="closes")
     if (day["lunch_from"] is None) != (day["lunch_to"] is None):
-        raise Invalid("Give both ends of the lunch break, or neither.", "bad_hours", field="lunch_from")
+        missing = "lunch_to" if day["lunch_to"] is None else "lunch_from"
+        raise Invalid("Give both ends of the lunch break, or neither.", "bad_hours", field=missing, weekday=weekday,
+                      problem="lunch_pair")
     if day["lunch_from"] and not day["opens"] < day["lunch_from"] < day["lunch_to"] < day["closes"]:
-        raise Invalid("The lunch break must lie within the opening hours.", "bad_hours", field="lunch_from")
+        raise Invalid("The lunch break must lie within the opening hours.", "bad_hours", field="lunch_from",
+                      weekday=weekday, problem="lunch_within")
     return {k: day[k] for k in DAY_FIELDS}
 
 
@@ -59,7 +67,7 @@ def set_weekly(db, office_id: str, days: list, now: datetime, *, by_user_id=None
         raise Invalid("days: a list of {weekday, opens, closes, lunch_from?, lunch_to?}.", "bad_field", field="days")
     checked = [check_day(d) for d in days]
     if len({d["weekday"] for d in checked}) != len(checked):
-        raise Invalid("Each weekday at most once.", "bad_hours", field="weekday")
+        raise Invalid("Each weekday at most once.", "bad_hours", field="weekday", problem="weekday")
     with database.transaction(db):
         if not store.office(db, office_id):
             raise NotFound("No such office.", "office_not_found")

@@ -31,6 +31,8 @@ def _closed(db, desk: dict, office: dict, now: datetime) -> bool:
 def snapshot(db, desk_id: int, now: datetime, *, show_name: bool = False) -> dict:
     """What the desk's screen shows: its name, state (closed, paused, called, serving, free) and its ticket.
 
+    Closed for the office's lunch break, the desk also carries closed_for 'lunch' and `until` (HH:MM, office time).
+
     No pause reason (it is the clerk's own). The specialist's first name only when `show_name` (a paired
     screen whose settings ask for it) and the user has a full name: the one who called the ticket at the desk.
     """
@@ -58,5 +60,12 @@ def snapshot(db, desk_id: int, now: datetime, *, show_name: bool = False) -> dic
     if show_name and current is not None and desk["user_id"]:
         user = office_store.user(db, desk["user_id"]) or {}
         specialist = first_name(user.get("full_name") or "") or None
-    return {"desk": {"id": desk["id"], "name": desk["name"], "paused": bool(desk["paused"]), "state": state},
+    lunch = {}
+    if state == "closed" and desk["active"]:
+        # Closed for the office's lunch break: the screen says so, and until when (every service is in it).
+        services = [office_store.service(db, i) for i in desk["service_ids"]]
+        breaks = [tickets.lunch_break(db, s, office, now, "closed") for s in services if s]
+        if breaks and all(breaks):
+            lunch = breaks[0]
+    return {"desk": {"id": desk["id"], "name": desk["name"], "paused": bool(desk["paused"]), "state": state, **lunch},
             "call": call, "specialist": specialist}

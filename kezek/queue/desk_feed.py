@@ -49,8 +49,8 @@ def _desk_state(db, desk_id: int, now: datetime, counts: dict | None) -> dict:
     fair = appointments.fair_share(db, office, desk_id, waiting, now)
     ordered = policy.call_order(waiting, now, office["priority_wait_limit_s"], **fair)
     counts = store.waiting_counts(db, office["id"]) if counts is None else counts
-    services = [{"id": sid, "waiting": counts.get(sid, 0),
-                 "estimated_wait_s": estimates.service_estimate(db, sid, counts.get(sid, 0), now)}
+    waits = estimates.service_estimates(db, office, desk["service_ids"], now)
+    services = [{"id": sid, "waiting": counts.get(sid, 0), "estimated_wait_s": waits[sid]}
                 for sid in desk["service_ids"]]
     current = None
     if desk["current_ticket_id"]:
@@ -80,10 +80,15 @@ def touched(outcome_events) -> dict[str, dict]:
     for event in outcome_events:
         if event.name in UNTOUCHING:
             continue
-        mark = out.setdefault(event.office_id, {"services": set(), "desks": set(), "all": False})
+        mark = out.setdefault(event.office_id, {"services": set(), "desks": set(), "transferred": set(),
+                                                "all": False})
         if event.name == "queue.changed":
-            # With a ticket's or a desk's event, that one names what moved; alone (a service
-            # edited by an admin) it may touch anything.
+            if "service_ids" in event.data:     # an admin's edit that names what it changed
+                mark["services"].update(event.data["service_ids"])
+                mark["desks"].update(event.data["desk_ids"])
+                continue
+            # With a ticket's or a desk's event, that one names what moved; alone (an import,
+            # the office's hours) it may touch anything.
             mark["all"] = mark["all"] or not any(e.office_id == event.office_id and (e.ticket or e.desk)
                                                  for e in outcome_events)
         elif event.name == "desk.changed":
@@ -91,7 +96,10 @@ def touched(outcome_events) -> dict[str, dict]:
             if not any(e.office_id == event.office_id and e.ticket for e in outcome_events):
                 mark["services"].update(event.desk.get("service_ids") or ())   # a pause moves their estimates
         elif event.name == "ticket.transferred":
-            mark["all"] = True      # sent to a desk or a clerk anywhere: rare, so every desk looks again
+            # Its new service's desks; the desk it left says so in its desk.changed; a desk or a
+            # clerk it was sent to is looked up when pushing (the event names no clerk: public rooms get it).
+            mark["services"].add(event.ticket["service_id"])
+            mark["transferred"].add(event.ticket["id"])
         elif event.ticket is not None:
             mark["services"].add(event.ticket["service_id"])
             if event.ticket.get("desk_id"):
@@ -103,7 +111,16 @@ def touched(outcome_events) -> dict[str, dict]:
 
 def desks_touched(db, office_id: str, mark: dict, watched: set[int]) -> list[int]:
     """The watched desks of an office that a change (`touched`'s mark) concerns, by id."""
+    office_desks = [d for d in office_store.desks(db, office_id) if d["id"] in watched]
     if mark.get("all"):
-        return sorted(d["id"] for d in office_store.desks(db, office_id) if d["id"] in watched)
-    return sorted(d["id"] for d in office_store.desks(db, office_id)
-                  if d["id"] in watched and (d["id"] in mark["desks"] or mark["services"] & set(d["service_ids"])))
+        return sorted(d["id"] for d in office_desks)
+    aimed_desks, aimed_users = set(), set()
+    for ticket_id in mark.get("transferred", ()):
+        target = store.target(db, ticket_id)    # sent to one desk, or to one clerk wherever they sit
+        if target is not None:
+            aimed_desks.add(target["desk_id"])
+            aimed_users.add(target["user_id"])
+    aimed_users.discard(None)
+    return sorted(d["id"] for d in office_desks
+                  if d["id"] in mark["desks"] or d["id"] in aimed_desks or d["user_id"] in aimed_users
+                  or mark["services"] & set(d["service_ids"]))

@@ -73,6 +73,17 @@ class Replay:
     # at `at` calls someone (it would call later, at the later moment).
     exact_for_s: float = 0.0
     idle_start: frozenset = frozenset()   # the desks free at `at`
+    _first_idle: dict | None = field(default=None, repr=False, compare=False)
+
+    def first_idle(self) -> dict[int, float]:
+        """Service id -> the first moment one of its desks here runs out of visitors (worked out once)."""
+        if self._first_idle is None:
+            first: dict[int, float] = {}
+            for desk_id, services in self.desk_services.items():
+                for sid in services:
+                    first[sid] = min(first.get(sid, math.inf), self.idle_in[desk_id])
+            self._first_idle = first
+        return self._first_idle
 
 
 def replay(desks: list[tuple], waiting: list[dict], now: datetime, wait_limit_s: int, typical) -> Replay:
@@ -238,10 +249,14 @@ def office_replay(db, office_id: str, service_id: int, now: datetime, wait_limit
     same and the replay holds (Replay.exact_for_s): so an answer a few seconds after a change
     reuses the replay that change's push ran, instead of replaying on the issuing kiosk's request.
     """
-    floor = _floor(db, office_id, now, wait_limit_s)
-    calling = _calling(floor)
-    open_ids = tuple(d["id"] for d in calling)
-    key = open_ids if any(service_id in d["service_ids"] for d in calling) else ("for", service_id)
+    return _replay_on(db, _floor(db, office_id, now, wait_limit_s), service_id, now, wait_limit_s)
+
+
+def _replay_on(db, floor: _Floor, service_id: int, now: datetime, wait_limit_s: int,
+               calling: tuple[tuple, set] | None = None) -> tuple[Replay, float]:
+    # `calling`: the calling desks' ids and the services they serve, when the caller asks for many services.
+    open_ids, open_services = calling or _calling_ids(floor)
+    key = open_ids if service_id in open_services else ("for", service_id)
     done = floor.replays.get(key)
     if done is not None:
         if int(now.timestamp()) == int(done.at.timestamp()):
@@ -260,15 +275,27 @@ def office_replay(db, office_id: str, service_id: int, now: datetime, wait_limit
     return done, 0.0
 
 
-def service_estimate(db, service_id: int, waiting: int, now: datetime) -> int:
-    """Expected wait of a normal ticket taken now in the service (`waiting`: its count, unused)."""
+def _calling_ids(floor: _Floor) -> tuple[tuple, set]:
+    calling = _calling(floor)
+    return tuple(d["id"] for d in calling), {s for d in calling for s in d["service_ids"]}
+
+
+def _new_ticket_wait(result: Replay, gone: float, service_id: int) -> int:
     # A ticket taken now is the newest and not urgent, so a desk calls it only when none of
     # its services has anyone else left: the first moment a desk of the service runs out.
-    service = office_store.service(db, service_id)
-    office = office_store.office(db, service["office_id"])
-    result, gone = office_replay(db, office["id"], service_id, now, office["priority_wait_limit_s"])
-    serving = [result.idle_in[d] for d, services in result.desk_services.items() if service_id in services]
-    return int(math.ceil(max(0.0, min(serving) - gone)))
+    return int(math.ceil(max(0.0, result.first_idle()[service_id] - gone)))
+
+
+def service_estimates(db, office: dict, service_ids, now: datetime) -> dict[int, int]:
+    """Expected wait of a normal ticket taken now in each of these services of the office, by id.
+
+    One read of the office's state serves them all (the queue.changed push, the kiosk's list,
+    a desk's counts ask for many services at once, and most share one replay).
+    """
+    limit = office["priority_wait_limit_s"]
+    floor = _floor(db, office["id"], now, limit)
+    calling = _calling_ids(floor)
+    return {sid: _new_ticket_wait(*_replay_on(db, floor, sid, now, limit, calling), sid) for sid in service_ids}
 
 
 def ticket_estimate(db, ticket: dict, now: datetime, wait_limit_s: int) -> tuple[int, int]:

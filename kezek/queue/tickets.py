@@ -64,20 +64,26 @@ def desk_view(db, desk_id: int) -> dict:
 
 def queue_counts(db, office_id: str, now: datetime) -> dict:
     """The payload of queue.changed: every service's waiting count and estimate."""
-    counts = store.waiting_counts(db, office_id)
-    services = [{"id": s["id"], "waiting": counts.get(s["id"], 0),
-                 "estimated_wait_s": estimates.service_estimate(db, s["id"], counts.get(s["id"], 0), now)}
-                for s in office_store.services(db, office_id)]
-    return {"office": office_id, "services": services}
+    with database.snapshot(db):    # the counts and the estimates of one committed state
+        counts = store.waiting_counts(db, office_id)
+        ids = [s["id"] for s in office_store.services(db, office_id)]
+        waits = estimates.service_estimates(db, office_store.office(db, office_id), ids, now)
+    return {"office": office_id, "services": [{"id": sid, "waiting": counts.get(sid, 0),
+                                               "estimated_wait_s": waits[sid]} for sid in ids]}
 
 
-def queue_event(db, office_id: str, now: datetime) -> Event:
+def queue_event(db, office_id: str, now: datetime, *, services=None, desks=None) -> Event:
     """queue.changed for an office; the web layer fills in the counts after commit.
 
     The counts are not computed here, inside the write lock: a burst of operations (a busy
-    morning) is coalesced into one computation and one push (kezek.web.live).
+    morning) is coalesced into one computation and one push (kezek.web.live). `services` and
+    `desks` (ids) say which desk screens the change concerns, when no ticket or desk event of
+    the same batch says it (an admin's edit); left out, every desk looks again.
     """
-    return Event("queue.changed", office_id, data={"office": office_id})
+    data = {"office": office_id}
+    if services is not None or desks is not None:
+        data |= {"service_ids": sorted(set(services or ())), "desk_ids": sorted(set(desks or ()))}
+    return Event("queue.changed", office_id, data=data)
 
 
 def _log(db, now, name, ticket, *, user_id=None, desk_id=None, device_id=None, **details):
@@ -127,6 +133,14 @@ def service_availability(db, service: dict, office: dict, now: datetime, *,
     return None
 
 
+def lunch_break(db, service: dict, office: dict, now: datetime, why: str | None) -> dict:
+    """{closed_for: 'lunch', until: 'HH:MM'} when `why` is 'closed' only because of the office's lunch break, else {}."""
+    if why != "closed" or (service["opens"] and service["closes"]) or office_closed(db, office, now) != "lunch":
+        return {}
+    today = hours.day_hours(db, office, local_day(now, office["timezone"]))
+    return {"closed_for": "lunch", "until": today["lunch_to"]}
+
+
 UNAVAILABLE_MESSAGES = {
     "inactive": "This service is temporarily unavailable.",
     "closed": "This service is closed now.",
@@ -157,7 +171,9 @@ def issue(db, service_id: int, now: datetime, *, priority: bool = False, priorit
             raise Conflict("This office is closed.", "office_closed")
         why = service_availability(db, service, office, now)
         if why and not (appointment and why in ("closed", "daily_limit")):
-            raise Conflict(UNAVAILABLE_MESSAGES[why], f"service_{why}")
+            lunch = lunch_break(db, service, office, now, why)
+            message = f"Lunch break until {lunch['until']}: tickets again from then." if lunch else UNAVAILABLE_MESSAGES[why]
+            raise Conflict(message, f"service_{why}", **lunch)
         day = local_day(now, office["timezone"])
         number = store.next_number(db, service_id, day)
         row = {

@@ -35,8 +35,10 @@ def services_view(db, office_id: str, now: datetime) -> list[dict]:
     # Today's hours by the office's week (None: closed today), for "Closed now · Opening hours: …".
     today = hours.day_hours(db, office, local_day(now, office["timezone"]))
     closed = tickets.office_closed(db, office, now)      # once for the office, not once a service
+    services = office_store.services(db, office_id)
+    waits = estimates.service_estimates(db, office, [s["id"] for s in services], now)
     out = []
-    for s in office_store.services(db, office_id):
+    for s in services:
         waiting = counts.get(s["id"], 0)
         why = tickets.service_availability(db, s, office, now, closed=closed)
         out.append({
@@ -45,7 +47,7 @@ def services_view(db, office_id: str, now: datetime) -> list[dict]:
             "group_en": s["group_en"], "active": bool(s["active"]), "daily_limit": s["daily_limit"],
             "opens": s["opens"], "closes": s["closes"], "sort_order": s["sort_order"],
             "target_wait_s": s["target_wait_s"] or office["target_wait_s"],
-            "waiting": waiting, "estimated_wait_s": estimates.service_estimate(db, s["id"], waiting, now),
+            "waiting": waiting, "estimated_wait_s": waits[s["id"]],
             "available": why is None, "unavailable_reason": why,
             "hours_today": {"opens": s["opens"], "closes": s["closes"], "lunch_from": None, "lunch_to": None}
             if s["opens"] and s["closes"] else today,

@@ -272,7 +272,13 @@
     } else if (answer.status === 409 || answer.status === 404) {
       refreshServices();
       show("services");
-      notice("This service is not available now. Please choose another one.");
+      const refused = (answer.data && answer.data.error && answer.data.error.details) || {};
+      if (refused.closed_for === "lunch" && refused.until) {
+        // Every service is in the office's lunch break: "choose another one" would send the visitor round in circles.
+        notice("Lunch break until %(time)s. Tickets are issued again from then.", { time: Kezek.timeUntil(refused.until) });
+      } else {
+        notice("This service is not available now. Please choose another one.");
+      }
     } else if (answer.status === 429) {
       notice("Too many tickets from this kiosk: please wait a minute.");
     } else {

@@ -1,8 +1,11 @@
 """Browser tests: the real server in a subprocess on a free loopback port, real Chromium."""
 from __future__ import annotations
 
+import os
 import time
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import requests
@@ -26,16 +29,64 @@ def _patient_expect() -> None:
 _patient_expect()
 
 
-class LiveServer(ServerProcess):
-    """`python server.py run` on a demo database (bench/_load.py); can be stopped and started again."""
+OFFICE_ZONE = ZoneInfo("Asia/Almaty")     # the demo office's
+CLOCKED: list["LiveServer"] = []         # running servers on a test clock: new_page gives browsers their time
 
-    def __init__(self, tmp: Path, env: dict | None = None):
+
+def test_day() -> date:
+    """The office day the browser tests take as today: KEZEK_E2E_CLOCK's (to try an hour, e.g. 23:50), else the wall's."""
+    return _e2e_now().date()
+
+
+def _e2e_now() -> datetime:
+    """Now, in the office's zone, as the browser tests see it: KEZEK_E2E_CLOCK (HH:MM today) or the wall clock."""
+    wall = datetime.now(OFFICE_ZONE)
+    wanted = os.environ.get("KEZEK_E2E_CLOCK")
+    if not wanted:
+        return wall
+    hour, minute = (int(x) for x in wanted.split(":"))
+    return wall.replace(hour=hour, minute=minute, second=0, microsecond=0)
+
+
+class LiveServer(ServerProcess):
+    """`python server.py run` on a demo database (bench/_load.py); can be stopped and started again.
+
+    `clock="10:00"` runs the server on a test clock that reads 10:00 (office time) of today now and runs on from
+    there (tests/e2e/clocked_server.py); without it the server runs on KEZEK_E2E_CLOCK when that is set, else on
+    the wall clock. Browsers opened by new_page while it runs read the same time; `now()` is the server's time.
+    """
+
+    def __init__(self, tmp: Path, env: dict | None = None, clock: str | None = None):
         # A kiosk asks "Need more time?" after its idle time: 2 minutes here, so that a slow machine running
         # axe-core on each screen is not taken for a visitor who left (tests of the idle time set their own).
         # One demo kiosk issues every test's tickets, far faster than visitors can: its per-kiosk limit
         # (tested in tests/test_security.py and the API tests) would refuse a module's later tickets.
+        wall = datetime.now(timezone.utc)
+        start = _e2e_now()
+        if clock:
+            hour, minute = (int(x) for x in clock.split(":"))
+            start = start.replace(hour=hour, minute=minute, second=0, microsecond=0)
+        self.shift = start - wall if clock or os.environ.get("KEZEK_E2E_CLOCK") else timedelta(0)
+        timed = {}
+        if self.shift:
+            self.entry = "tests/e2e/clocked_server.py"
+            timed = {"KEZEK_TEST_CLOCK_START": start.isoformat(), "KEZEK_TEST_CLOCK_AT": repr(wall.timestamp())}
         super().__init__(tmp, env={"KEZEK_SECRET_KEY": "e2e-secret", "KEZEK_PRINTER_ALLOW_LOCAL": "1",
-                                   "KEZEK_KIOSK_IDLE_S": "120", "KEZEK_ISSUE_RATE_LIMIT": "0", **(env or {})})
+                                   "KEZEK_KIOSK_IDLE_S": "120", "KEZEK_ISSUE_RATE_LIMIT": "0", **timed, **(env or {})})
+
+    def now(self) -> datetime:
+        """The server's time, in the office's zone."""
+        return (datetime.now(timezone.utc) + self.shift).astimezone(OFFICE_ZONE)
+
+    def start(self, timeout: float = 30) -> None:
+        super().start(timeout)
+        if self.shift and self not in CLOCKED:
+            CLOCKED.append(self)
+
+    def stop(self) -> None:
+        super().stop()
+        if self in CLOCKED:
+            CLOCKED.remove(self)
 
     def issue(self, service: int, **extra) -> dict:
         """A ticket from the demo kiosk, as the kiosk's API call would issue it."""
@@ -46,8 +97,9 @@ class LiveServer(ServerProcess):
 
 
 @pytest.fixture(scope="module")
-def live_server(tmp_path_factory):
-    server = LiveServer(tmp_path_factory.mktemp("live"))
+def live_server(tmp_path_factory, request):
+    """The module's server; a module that needs an hour of the day sets SERVER_CLOCK = "HH:MM" (office time)."""
+    server = LiveServer(tmp_path_factory.mktemp("live"), clock=getattr(request.module, "SERVER_CLOCK", None))
     server.start()
     yield server
     server.stop()
@@ -73,6 +125,8 @@ def new_page(browser):
         width, height = SIZES[size] if isinstance(size, str) else size
         context = browser.new_context(viewport={"width": width, "height": height}, **options)
         context.add_init_script(path=str(AXE))   # injected by the browser, so the screens' CSP stays as served
+        if CLOCKED:                               # the browser reads the test server's time (timers run as usual)
+            context.clock.set_system_time(CLOCKED[-1].now())
         contexts.append(context)
         return context.new_page()
 

@@ -1,5 +1,7 @@
-"""The open board of a big office on a phone: services under their body's heading, a search, figures in line."""
+"""The open board of a big office: on a phone services under their body's heading, a search, figures in line; on a TV, pages."""
 from __future__ import annotations
+
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -138,3 +140,65 @@ def test_the_big_board_and_its_search_fit_a_phone_at_200_percent(big_office, new
     page.locator("#find-input").fill("жер")
     expect(page.locator("#find-count")).to_contain_text("Табылған қызметтер:")
     check(page, "phone-zoom-board-big-search" + ("-font" if large_font else ""), large_font)
+
+
+# The page a TV shows now, read at one moment (the pages also turn by themselves): its "k / N", each visible
+# row's kind, body and prefix top to bottom, and whether the page scrolls.
+TV_PAGE = """() => {
+  const rows = Array.from(document.querySelectorAll('#rows tr')).filter((tr) => tr.getClientRects().length);
+  return {page: document.getElementById('page-of').textContent,
+          rows: rows.map((tr) => [tr.classList.contains('body-head') ? 'head' : 'service', tr.dataset.body,
+                                  tr.classList.contains('body-head') ? '' : tr.querySelector('.prefix').textContent,
+                                  tr.getBoundingClientRect().bottom]),
+          scrolls: document.documentElement.scrollHeight > window.innerHeight, height: window.innerHeight};
+}"""
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_on_a_tv_the_big_board_pages_every_service_once_under_its_body(big_office, new_page, lang):
+    page = new_page("tv")
+    page.goto(f"{big_office.url}/board/?lang={lang}")
+    expect(page.locator("#pager")).to_be_visible()
+    expect(page.locator("#page-of")).to_have_text(re.compile(r"^1 / \d+$"))
+    pages = int(page.locator("#page-of").inner_text().split(" / ")[1])
+    assert pages > 1
+    seen: dict[int, list[str]] = {}
+    for _ in range(3 * pages):
+        shown = page.evaluate(TV_PAGE)
+        number = int(shown["page"].split(" / ")[0])
+        assert shown["page"] == f"{number} / {pages}"
+        assert not shown["scrolls"], f"page {number} is taller than the TV"
+        assert all(bottom <= shown["height"] for *_, bottom in shown["rows"])
+        assert shown["rows"][0][0] == "head", "a page begins with a body's heading"
+        assert shown["rows"][-1][0] == "service", "no heading left at the foot of a page"
+        heading, prefixes = None, []
+        for kind, body, prefix, _ in shown["rows"]:
+            if kind == "head":
+                heading = body
+            else:
+                assert body == heading, f"{prefix} on page {number} is under another body's heading"
+                prefixes.append(prefix)
+        seen[number] = prefixes
+        if number <= 2 and not page.evaluate("document.body.dataset.shot" + str(number) + " === '1'"):
+            screenshot(page, f"board-big-tv-{lang}-page{number}")
+            page.evaluate("document.body.dataset.shot" + str(number) + " = '1'")
+        if len(seen) == pages:
+            break
+        page.get_by_role("button", name={"kk": "Келесі", "ru": "Следующая"}[lang], exact=True).click()
+    assert sorted(seen) == list(range(1, pages + 1))
+    every = [p for number in sorted(seen) for p in seen[number]]
+    assert len(every) == 7 + 120 and len(set(every)) == len(every), "every service once over the pages"
+    print(f"{lang}: 127 services on {pages} pages of a 1920x1080 TV")
+
+
+def test_a_tv_turns_the_boards_pages_by_itself_and_a_search_shows_every_match(big_office, new_page):
+    page = new_page("tv")
+    page.goto(f"{big_office.url}/board/?lang=ru")
+    expect(page.locator("#page-of")).to_have_text(re.compile(r"^1 / "))
+    expect(page.locator("#page-of")).to_have_text(re.compile(r"^2 / "), timeout=25_000)   # a page every 10 s
+    page.get_by_label("Поиск услуги или госоргана").fill("выдача справки")
+    expect(page.locator("#pager")).to_be_hidden()
+    expect(page.locator("#rows tr.service-row:visible")).to_have_count(20)    # all at once, the page scrolls
+    page.get_by_label("Поиск услуги или госоргана").fill("")
+    expect(page.locator("#pager")).to_be_visible()
+    screenshot(page, "board-big-tv-ru-after-search")

@@ -1,15 +1,17 @@
-"""The kiosk in the office's lunch break: no ticket, and each service says today's hours and the lunch break."""
+"""The office's lunch break: the kiosk gives no ticket and each service says the break; the refusal and the desk
+screen say "lunch break until …" (not "closed")."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
+import requests
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import screenshot
 from tests.e2e.test_kiosk import LANG_BUTTONS, assert_fits, open_kiosk
 
+SERVER_CLOCK = "10:00"   # office time: a lunch break around now, far from midnight (tests/e2e/clocked_server.py)
 pytestmark = pytest.mark.e2e
 LUNCH = {"kk": "Түскі үзіліс", "ru": "Обеденный перерыв", "en": "Lunch break"}
 
@@ -17,9 +19,7 @@ LUNCH = {"kk": "Түскі үзіліс", "ru": "Обеденный переры
 @pytest.fixture(scope="module")
 def at_lunch(live_server):
     """Every weekday open 00:05–23:55 with a lunch break around now (office time)."""
-    now = datetime.now(ZoneInfo("Asia/Almaty"))
-    if not "00:40" < now.strftime("%H:%M") < "23:10":
-        pytest.skip("too close to midnight in the office's time zone for a lunch break around now")
+    now = live_server.now()
     lunch = ((now - timedelta(minutes=30)).strftime("%H:%M"), (now + timedelta(minutes=40)).strftime("%H:%M"))
     admin = live_server.session("admin")
     days = [{"weekday": d, "opens": "00:05", "closes": "23:55", "lunch_from": lunch[0], "lunch_to": lunch[1]}
@@ -40,3 +40,20 @@ def test_at_lunch_the_kiosk_gives_no_ticket_and_says_the_hours(at_lunch, new_pag
     assert first.is_disabled()
     assert_fits(page)
     screenshot(page, f"kiosk-lunch-{lang}-{size}")
+
+
+UNTIL = {"kk": "Түскі үзіліс {}-қа дейін", "ru": "Обеденный перерыв до {}", "en": "Lunch break until {}"}   # 10:40: қырық
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_at_lunch_the_desk_screen_and_the_refusal_say_lunch_break_until_its_end(at_lunch, new_page, lang):
+    server, lunch = at_lunch
+    assert lunch[1] == "10:40"
+    refused = requests.post(server.url + "/api/v1/tickets", json={"service": 1}, timeout=5,
+                            headers={"Authorization": f"Bearer {server.demo['kiosk_token']}"})
+    assert refused.status_code == 409
+    assert refused.json()["error"]["details"] == {"closed_for": "lunch", "until": lunch[1]}
+    page = new_page((1280, 800))
+    page.goto(f"{server.url}/display/desk/1?lang={lang}")
+    expect(page.locator("#desk-say")).to_have_text(UNTIL[lang].format(lunch[1]))
+    screenshot(page, f"desk-screen-lunch-{lang}")

@@ -20,8 +20,9 @@ def _by():
     return g.user["id"] if g.user else None
 
 
-def _queue_changed(office_id: str) -> None:
-    publish([queue_event(get_db(), office_id, now())])
+def _queue_changed(office_id: str, services=(), desks=()) -> None:
+    # Kiosks and displays read the office's lists again; desk screens only where these serve (or are).
+    publish([queue_event(get_db(), office_id, now(), services=services, desks=desks)])
 
 
 @bp.get("/offices")
@@ -64,7 +65,7 @@ def _own(row, what: str):
 def update_service(service_id):
     _own(office_store.service(get_db(), service_id), "service")
     service = config.update_service(get_db(), service_id, body(), now(), by_user_id=_by())
-    _queue_changed(service["office_id"])
+    _queue_changed(service["office_id"], services=[service_id])
     return jsonify(service)
 
 
@@ -84,8 +85,11 @@ def create_desk():
 @bp.patch("/desks/<int:desk_id>")
 @access("admin")
 def update_desk(desk_id):
-    _own(office_store.desk(get_db(), desk_id), "desk")
-    return jsonify(config.update_desk(get_db(), desk_id, body(), now(), by_user_id=_by()))
+    before = _own(office_store.desk(get_db(), desk_id), "desk")
+    desk = config.update_desk(get_db(), desk_id, body(), now(), by_user_id=_by())
+    # The desk's screen gets its new name and queue; desks sharing its old or new services, their estimates.
+    _queue_changed(desk["office_id"], services=before["service_ids"] + desk["service_ids"], desks=[desk_id])
+    return jsonify(desk)
 
 
 def _allow_local() -> bool:

@@ -21,7 +21,8 @@ def _by():
 
 def _changed(office_id: str):
     # Kiosks refetch their lists on queue.changed (kiosk.js): the new words and bodies reach them at once.
-    publish([queue_event(get_db(), office_id, now())])
+    # Desk screens show none of it: no desk is named.
+    publish([queue_event(get_db(), office_id, now(), services=(), desks=())])
 
 
 @bp.get("/kiosk/catalogue")

@@ -51,6 +51,7 @@ def _merge(into: dict, mark: dict) -> None:
     into["all"] = into["all"] or mark["all"]
     into["services"] |= mark["services"]
     into["desks"] |= mark["desks"]
+    into["transferred"] |= mark["transferred"]
 
 
 def published(outcome_events) -> None:
@@ -111,7 +112,10 @@ def push(app, office: str) -> list[int]:
         with database.snapshot(db):   # every desk's state from one committed state
             counts = queue_store.waiting_counts(db, office)
             targets = desk_feed.desks_touched(db, office, mark, desks)
-            states = [desk_feed.desk_state(db, desk_id, now, counts) for desk_id in targets]
+            states = []
+            for desk_id in targets:
+                states.append(desk_feed.desk_state(db, desk_id, now, counts))
+                socketio.sleep(0)     # a request that came meanwhile goes first (a desk's state is a few ms)
     finally:
         db.close()
     for state in states:

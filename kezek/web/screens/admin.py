@@ -33,7 +33,6 @@ BOOKING_STRINGS: list[str] = [
     N_("Bookings per phone number and day"),
     N_("Same-day lead time, minutes (a booking made later queues as a walk-in)"),
     N_("Days that take bookings"),
-    N_("Holidays (no bookings)"),
     N_("Closed days and times"),
     N_("Time (empty: the whole day)"),
     N_("Time"),

@@ -36,4 +36,19 @@ STRINGS: list[str] = [
     N_("Saved: %(masked)s. Type a new token to replace it."), N_("No token saved."),
     N_("The server's setting: %(mode)s"), N_("waiting for /start in Telegram"), N_("Stop"),
     N_("Open this link on your phone and press Start in Telegram"),
+    # The Office tab's week with its lunch break and the holidays (admin_hours.js); users' full names
+    N_("Opening hours per weekday"),
+    N_("A day left unticked is closed. Times as HH:MM, such as 09:00; leave the lunch break empty for none. "
+       "In the lunch break the kiosk gives no ticket and nobody can book."),
+    N_("Open"), N_("Lunch from"), N_("Every day the office's hours above"),
+    N_("Holidays (the office is closed: no tickets, no bookings)"),
+    N_("Load Kazakhstan's public holidays (this year and the next two)"),
+    N_("Full name"), N_("Full name (surname, given name, patronymic)"), N_("Full name of %(user)s"),
+    N_("A time as HH:MM, such as 09:00."), N_("The holidays of these years are not known."),
+    N_("Now: every day %(hours)s (the office's hours above), without a lunch break."),
+    N_("%(n)s public holidays added; days you had set stay as they were."),
+    N_("Every public holiday of these years is already in the list."),
+    N_("Now: the office sets no hours: open every day, all day."),
+    # The report table's grouped headings (admin.js)
+    N_("Wait"), N_("Service time"), N_("mean"), N_("median"), N_("90th percentile"),
 ]

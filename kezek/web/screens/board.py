@@ -21,6 +21,8 @@ STRINGS: list[str] = [
     # A big office: services under their body's heading, and a search (kk/ru/en, any case, Cyrillic or Latin).
     N_("Other services"), N_("Search for a service or body"), N_("Services found: %(n)s"),
     N_("Nothing found. Try another word."),
+    # On a TV a big office's table pages by itself ("2 / 9"); the button turns it by hand (a desktop).
+    N_("Next page"),
     # Free booking times today (GET /api/v1/slots/today) and where to book.
     N_("Free booking times today"), N_("Free times"), N_("Next free time"), N_("none left today"),
     N_("Book a time on your phone:"),

@@ -17,6 +17,7 @@ STRINGS: list[str] = [
     N_("Desk"), N_("Ticket"), N_("Please come in"), N_("Now serving"), N_("Paused"), N_("Closed"),
     N_("Please wait for your number to be called"), N_("Specialist: %(name)s"),
     N_("Display is not paired: token refused"), N_("Desk screen"),
+    N_("Lunch break until %(time)s"),
 ]
 
 

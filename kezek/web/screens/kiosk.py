@@ -48,6 +48,7 @@ STRINGS: list[str] = [
     N_("Kiosk temporarily unavailable"), N_("Please wait: it will work again shortly."),
     N_("No connection to the server: the ticket was not issued. Please try again."),
     N_("This service is not available now. Please choose another one."),
+    N_("Lunch break until %(time)s. Tickets are issued again from then."),
     N_("Too many tickets from this kiosk: please wait a minute."),
     N_("Something went wrong. Please try again."),
     N_("OK"), N_("Please wait"),

@@ -112,6 +112,18 @@
     return hhmm + "-" + suffix;
   };
 
+  /* "until 14:00" as Kazakh writes it: the dative suffix follows the last spoken word
+     (он төрт → 14:00-ке, отыз → 13:30-ға, елу → 13:50-ге, он → 10:00-ға, жеті → 17:00-ге). */
+  const KK_TO_DIGIT = ["ге", "ге", "ге", "ке", "ке", "ке", "ға", "ге", "ге", "ға"];
+  const KK_TO_TENS = { 1: "ға", 2: "ға", 3: "ға", 4: "қа", 5: "ге" };
+  Kezek.timeUntil = function (hhmm, lang) {
+    const m = /^(\d{1,2}):(\d{2})$/.exec(hhmm || "");
+    if ((lang || Kezek.lang) !== "kk" || !m) return hhmm || "";
+    const last = Number(m[2]) || Number(m[1]);      // :00 is read by its hour
+    const suffix = last % 10 ? KK_TO_DIGIT[last % 10] : (KK_TO_TENS[last / 10] || "ге");
+    return hhmm + "-" + suffix;
+  };
+
   Kezek.minutes = function (seconds) {
     return Math.max(0, Math.round((seconds || 0) / 60));
   };
