@@ -269,3 +269,35 @@ def test_the_readme_commands_move_an_office(moved, tmp_path):
     assert "office demo imported" in imp.stdout
     assert _cli("reopen-office", "demo", "--db", region).returncode == 0
     assert _cli("verify-log", "--db", region).returncode == 0
+
+
+def test_an_office_moves_from_sqlite_to_postgresql_and_back_with_a_verifying_log(moved, tmp_path, clock, pg_url):
+    from kezek import verification
+    from kezek.log import tree_check
+    from kezek.moving import store as moving_store
+
+    db = database.init_db(pg_url)
+    try:
+        config.create_office(db, "north", {"name_kk": "С", "name_ru": "С", "name_en": "North"}, clock())
+        done = office_move.import_office(db, moved["data"], clock(), tmp_path / "media")
+        assert done["events"] > 30
+        report = verification.verify(db)
+        assert report.ok, report.as_dict()
+        ok, lines = tree_check.report(db, [str(tmp_path / "kept.note")], [moved["verifier"]], None,
+                                      moving_store.moved_checkpoints(db))
+        assert ok, lines
+        pg_signer, _ = keyfile.ensure(tmp_path / "pg.key", "region.example")
+        assert "demo" in [r["office_id"] for r in checkpoints.make_due(db, pg_signer, clock())]
+        back = office_move.export_office(db, "demo", pg_signer, clock(), tmp_path / "media")
+    finally:
+        db.close()
+    home = str(tmp_path / "home.db")
+    db = _db(home)
+    try:
+        office_move.import_office(db, back, clock(), tmp_path / "media")
+    finally:
+        db.close()
+    check = _cli("verify-log", "--db", home, "--log-key", str(tmp_path / "home.key"),
+                 "--checkpoint", str(tmp_path / "kept.note"), "--key", moved["verifier"])
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "FAILED" not in check.stdout
