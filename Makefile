@@ -21,6 +21,7 @@ node_modules/.installed: package.json package-lock.json
 
 run: setup
 	@mkdir -p var
+	@$(PY) server.py init-db --db $(DEMO_DB) >/dev/null   # a demo database from an older Kezek is upgraded
 	@$(PY) server.py demo --db $(DEMO_DB) --if-empty --credentials var/demo-credentials.txt >/dev/null
 	@$(PY) server.py addresses --db $(DEMO_DB) --base http://$(HOST):$(PORT) --credentials var/demo-credentials.txt
 	@$(PY) server.py run --db $(DEMO_DB) --host $(HOST) --port $(PORT) --access-log var/access.log

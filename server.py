@@ -19,6 +19,7 @@ from pathlib import Path  # noqa: E402
 
 from kezek import demo, verification  # noqa: E402
 from kezek.base import database  # noqa: E402
+from kezek.base.migrations import runner as migrations  # noqa: E402
 from kezek.base.clock import utcnow  # noqa: E402
 from kezek.base.errors import KezekError  # noqa: E402
 from kezek.log import chain, note, witness, witness_check, witness_client  # noqa: E402
@@ -51,9 +52,9 @@ def _log_key(args) -> tuple[note.Signer, bool]:
 
 
 def cmd_init_db(args) -> int:
-    """Create the database file and its schema (idempotent), and the log's signing key if missing."""
-    _open(args).close()
-    print(f"database ready: {Path(args.db).resolve()}")
+    """Create the database, or upgrade an older one to this Kezek's schema; the log's signing key if missing."""
+    before = database.upgrade_db(args.db)
+    print(f"database ready: {Path(args.db).resolve()} ({migrations.said(before)})")
     signer, made = _log_key(args)
     print(f"log signing key {'made' if made else 'kept'}: {Path(args.log_key or keyfile.default_path(args.db))}"
           f" (mode 600, outside the database and its backups; log name {signer.name})")
@@ -323,11 +324,6 @@ def cmd_vapid_keys(args) -> int:
     return 0
 
 
-def cmd_print_agent(args) -> int:
-    """Print this kiosk's tickets on a local (USB) printer."""
-    return print_agent.run(args.server, args.token, args.printer)
-
-
 def parser() -> argparse.ArgumentParser:
     """The command line."""
     p = argparse.ArgumentParser(prog="server.py", description="Kezek, the electronic queue.")
@@ -347,7 +343,7 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true", help="no access log")
     run.add_argument("--access-log", default=_env("ACCESS_LOG", ""), help="write the access log to this file, not the"
                      " terminal (KEZEK_ACCESS_LOG)")
-    command("init-db", cmd_init_db, "create the database")
+    command("init-db", cmd_init_db, "create the database, or upgrade an older one")
     demo = command("demo", cmd_demo, "load the demo office into a fresh database")
     demo.add_argument("--password", help="one password for every demo user (default: generated)")
     demo.add_argument("--if-empty", action="store_true", help="do nothing when an office exists")
@@ -393,7 +389,7 @@ def parser() -> argparse.ArgumentParser:
     agent.add_argument("--server", required=True)
     agent.add_argument("--token", required=True)
     agent.add_argument("--printer", required=True)
-    agent.set_defaults(func=cmd_print_agent)
+    agent.set_defaults(func=lambda a: print_agent.run(a.server, a.token, a.printer))   # this kiosk's tickets
     return p
 
 
@@ -401,7 +397,11 @@ def main(argv=None) -> int:
     """Entry point; the browser tests' clock is their launcher's (tests/e2e/clocked_server.py), never a setting here."""
     if found := [v for v in ("KEZEK_TEST_CLOCK_START", "KEZEK_TEST_CLOCK_AT") if v in os.environ]:
         sys.exit(f"{', '.join(found)}: a test launcher's variable, not a server setting; unset it.")   # exit 1
-    return (args := parser().parse_args(argv)).func(args)
+    try:
+        return (args := parser().parse_args(argv)).func(args)
+    except database.SchemaMismatch as err:     # an older or newer database: the message names what to do
+        print(f"error: {err.message}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

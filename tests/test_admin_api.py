@@ -139,7 +139,7 @@ def test_audit_lists_out_of_order_calls_with_who_and_why_and_verify_detects_an_e
     ok = m.post("/api/v1/audit/verify", headers=mh).get_json()
     assert ok["ok"] is True and ok["checked"] > 10
     db = database.open_db(app.config["DB"])
-    db.execute("DROP TRIGGER events_no_update")
+    db.execute("DROP TRIGGER events_no_update" + (" ON events" if database.dialect(db) == "postgresql" else ""))
     db.execute("UPDATE events SET details = '{}' WHERE id = ?", (rows[0]["id"],))
     db.close()
     bad = m.get("/api/v1/audit/verify").get_json()

@@ -48,9 +48,7 @@ def test_desks_calling_at_once_get_different_tickets(db, db_path, clock):
 def test_the_database_refuses_one_ticket_at_two_desks(db, clock):
     t = tickets.issue(db, 1, clock()).ticket
     tickets.call_next(db, 1, clock())
-    import sqlite3
-
     import pytest
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(database.IntegrityError):
         with database.transaction(db):
             db.execute("UPDATE desks SET current_ticket_id = ? WHERE id = 2", (t["id"],))

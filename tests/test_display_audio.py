@@ -3,10 +3,10 @@ import array
 import io
 import math
 import wave
-from pathlib import Path
 
 import pytest
 
+from kezek.base import database
 from kezek.voice import speech
 
 
@@ -51,7 +51,7 @@ def test_a_call_is_synthesised_once_then_served_from_the_cache_beside_the_databa
     query = {"number": "Б042", "desk": "3", "lang": "kk"}
     first = client.get("/audio/call.wav", query_string=query)
     assert first.status_code == 200
-    assert len(list((Path(app.config["DB"]).parent / "voice-cache").iterdir())) == 1
+    assert len(list((database.files_dir(app.config["DB"], app.config["DATA_DIR"]) / "voice-cache").iterdir())) == 1
 
     def must_not_run(*args, **kwargs):
         raise AssertionError("espeak-ng ran again")

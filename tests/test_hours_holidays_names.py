@@ -129,3 +129,17 @@ def test_in_the_lunch_break_the_refusal_and_the_desk_screen_say_lunch_break_and_
         db.close()
     after = client.post("/api/v1/tickets", headers=kiosk_headers, json={"service": 1}).get_json()["error"]
     assert after["code"] == "service_closed" and "details" not in after
+
+
+def test_a_waiting_tickets_page_says_lunch_break_until_when(app, admin, kiosk_headers, clock):
+    client, headers = admin
+    assert client.put("/api/v1/offices/demo/hours", headers=headers, json={"days": WEEK}).status_code == 200
+    clock.now = at_almaty(TUESDAY, "12:50")
+    token = client.post("/api/v1/tickets", headers=kiosk_headers, json={"service": 1}).get_json()["token"]
+    assert client.get(f"/api/v1/tickets/{token}").get_json()["lunch_until"] is None
+    clock.now = at_almaty(TUESDAY, "13:10")
+    assert client.get(f"/api/v1/tickets/{token}").get_json()["lunch_until"] == "14:00"
+    page = client.get(f"/t/{token}?lang=ru").get_data(as_text=True)
+    assert "Обеденный перерыв до 14:00" in page
+    clock.now = at_almaty(TUESDAY, "14:00")
+    assert client.get(f"/api/v1/tickets/{token}").get_json()["lunch_until"] is None

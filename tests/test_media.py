@@ -45,7 +45,7 @@ def test_a_video_and_a_picture_are_kept_on_disk_by_content_not_in_the_database(a
     assert r.status_code == 201
     p = r.get_json()
     assert (p["kind"], p["width"], p["height"], p["duration_s"]) == ("image", 64, 36, None)
-    media_dir = Path(app.config["DB"]).parent / "media"
+    media_dir = database.files_dir(app.config["DB"], app.config["DATA_DIR"]) / "media"
     names = sorted(f.name for f in media_dir.iterdir())
     assert names == sorted([v["url"].rsplit("/", 1)[1], p["url"].rsplit("/", 1)[1]])
     served = client.get(v["url"])
@@ -82,7 +82,7 @@ def test_a_file_that_is_not_what_it_claims_is_refused_with_the_reason(admin, app
     assert r.status_code == 422
     error = r.get_json()["error"]
     assert error["code"] == code and error["details"]["field"] == "file" and len(error["message"]) > 20
-    media_dir = Path(app.config["DB"]).parent / "media"
+    media_dir = database.files_dir(app.config["DB"], app.config["DATA_DIR"]) / "media"
     assert list(media_dir.iterdir()) == []   # nothing kept, not even the upload
 
 

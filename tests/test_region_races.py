@@ -225,3 +225,40 @@ def test_the_last_seat_of_a_slot_goes_to_exactly_as_many_as_it_holds(region, cap
         held = _rows(region, "SELECT seat FROM bookings WHERE service_id = ? AND slot_at = ? AND status = 'booked'"
                              " ORDER BY seat", (service, at))
         assert [r["seat"] for r in held] == list(range(1, capacity + 1))
+
+
+def test_one_booking_checked_in_at_three_kiosks_on_three_processes_gets_one_ticket(region):
+    admin, admin_headers = region.sign_in(0, "admin")
+    base = region.urls[0]
+    service = 7      # Ж
+    # Bookable every day and all day, so that some slot's check-in window is open whenever the test runs.
+    assert admin.patch(f"{base}/api/v1/booking-config/settings", json={"weekdays": [1, 2, 3, 4, 5, 6, 7]},
+                       headers=admin_headers, timeout=30).status_code == 200
+    rule = admin.put(f"{base}/api/v1/services/{service}/booking-rule", headers=admin_headers, timeout=30,
+                     json={"enabled": True, "slot_minutes": 15, "capacity": 1, "days_ahead": 2, "opens": "00:00",
+                           "closes": "23:59", "early_min": 15, "late_min": 10})
+    assert rule.status_code == 200, rule.text
+    days = requests.get(f"{base}/api/v1/booking/services/{service}/days", timeout=30).json()["days"]
+    # The next slot starts within 15 minutes (slots that have begun are not offered): its check-in is open.
+    at = next(s["at"] for d in days if d["free"] for s in
+              requests.get(f"{base}/api/v1/booking/services/{service}/slots", params={"day": d["day"]},
+                           timeout=30).json()["slots"] if s["free"])
+    booked = requests.post(f"{base}/api/v1/bookings", json={"service": service, "at": at}, timeout=30)
+    assert booked.status_code == 201, booked.text
+    code = booked.json()["code"]
+    tokens = [region.credentials["kiosk_token"]] + [
+        command("create-device", "kiosk", f"Kiosk {n}", "--db", region.db, env=region.env).strip().splitlines()[-1]
+        for n in (2, 3)]
+
+    def kiosk_at(url, token):
+        def job(barrier):
+            barrier.wait(30)
+            answer = requests.post(f"{url}/api/v1/bookings/{code}/check-in", json={}, timeout=60,
+                                   headers={"Authorization": f"Bearer {token}"})
+            return answer.status_code, answer.json()
+        return job
+
+    answers = _at_once([kiosk_at(url, token) for url, token in zip(region.urls, tokens)])
+    assert sorted(status for status, _ in answers) == [200, 200, 201], (answers, region.output())
+    assert len({body["id"] for _, body in answers}) == 1, answers
+    assert _rows(region, "SELECT COUNT(*) AS n FROM tickets") == [{"n": 1}]

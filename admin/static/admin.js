@@ -595,6 +595,7 @@
     const input = document.createElement("input");
     input.value = u.full_name || "";
     input.name = "full_name";
+    input.className = "ad-full-name";
     input.setAttribute("aria-label", t("Full name of %(user)s", { user: u.username }));
     const slot = document.createElement("em");
     slot.className = "ad-row-error";

@@ -13,7 +13,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-SCHEMA = Path(__file__).resolve().parents[2] / "schema.sql"
+from kezek.base.migrations import ddl, runner as migrations
+
+SCHEMA = migrations.SCHEMA
+SchemaMismatch = migrations.SchemaMismatch
 URL_PREFIXES = ("postgresql://", "postgres://")
 
 
@@ -134,14 +137,37 @@ def apply_schema(db) -> None:
 
 
 def init_db(path: str | Path):
-    """Open the database and apply the schema (idempotent)."""
+    """Open the database: a new (empty) one is made from schema.sql at the newest revision; one at another
+    revision is refused with SchemaMismatch, which names the command that upgrades it (upgrade_db)."""
     db = open_db(path)
     try:
-        apply_schema(db)
+        if migrations.is_empty(db):
+            with transaction(db):                     # on PostgreSQL: the writers' lock of every process
+                if migrations.is_empty(db):           # not made by another process meanwhile
+                    if dialect(db) == "postgresql":
+                        db.executescript(_pg().schema_sql())
+                    else:
+                        for statement in ddl.statements(SCHEMA.read_text(encoding="utf-8")):
+                            db.execute(statement)
+                    migrations.stamp_head(db)
+        migrations.check(db, path)
     except BaseException:
         db.close()
         raise
     return db
+
+
+def upgrade_db(path: str | Path) -> str | None:
+    """init-db: make a new database, or upgrade an older one to the newest revision (one transaction).
+
+    Returns the revision it was at: None when it was new, '' when it was made before revisions (a
+    first-release database), else the revision's id (migrations.said puts it in words)."""
+    if is_postgres(path):
+        before = migrations.upgrade(path, postgres=_pg())
+    else:
+        before = migrations.upgrade(path) if str(path) != ":memory:" and Path(path).exists() else None
+    init_db(path).close()
+    return before
 
 
 class Pool:
@@ -256,6 +282,9 @@ _savepoints = iter(range(1, 2**62))
 def savepoint(db):
     """Inside a transaction, a part that can fail alone: on an error its writes are undone and the
     transaction goes on (PostgreSQL would otherwise refuse every later statement of it)."""
+    if not db.conn.in_transaction:      # outside a transaction every statement stands alone anyway
+        yield db
+        return
     name = f"kezek_sp_{next(_savepoints)}"
     db.execute(f"SAVEPOINT {name}")
     try:

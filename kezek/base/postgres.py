@@ -187,6 +187,7 @@ class Cursor:
         return self
 
     def __next__(self):
+        # sqlite3's cursor is its own iterator: callers next() it (verify-log's merge by ticket id).
         row = self.fetchone()
         if row is None:
             raise StopIteration

@@ -26,8 +26,10 @@ def replay(db) -> tuple[dict[int, dict], dict[int, dict], dict[int, int]]:
     for e in store.booking_events(db):
         d = json.loads(e["details"])
         if e["name"] == "ticket.issued":
-            check_ins[e["ticket_id"]] = {"booking_id": d["booking_id"], "slot_at": d.get("appointment_at", UNKNOWN),
-                                         "office_id": e["office_id"]}
+            # The first release logged a check-in's slot, not its booking: any booking of that service and slot.
+            check_ins[e["ticket_id"]] = {"booking_id": d.get("booking_id", UNKNOWN),
+                                         "slot_at": d.get("appointment_at", UNKNOWN), "office_id": e["office_id"],
+                                         "service_id": e["service_id"]}
             continue
         booking_id = d.get("booking_id")
         if e["name"] == "booking.created":
@@ -54,6 +56,7 @@ def replay(db) -> tuple[dict[int, dict], dict[int, dict], dict[int, int]]:
 def compare(db) -> Iterator[Mismatch]:
     """Every difference between the booking rows (and their check-ins) and the log."""
     bookings, check_ins, late = replay(db)
+    slots = {b: (row["service_id"], row["slot_at"]) for b, row in bookings.items()}
     for row in store.booking_rows(db):
         wanted = bookings.pop(row["id"], None)
         if wanted is None:
@@ -69,6 +72,9 @@ def compare(db) -> Iterator[Mismatch]:
         if wanted is None:
             yield Mismatch("ticket_appointments", row["ticket_id"], "(row)", "present", "no check-in of it")
             continue
+        if wanted["booking_id"] is UNKNOWN and slots.get(row["booking_id"]) != (wanted["service_id"], wanted["slot_at"]):
+            yield Mismatch("ticket_appointments", row["ticket_id"], "booking_id", row["booking_id"],
+                           "a booking of that service and slot", wanted["office_id"])
         for column in ("booking_id", "slot_at"):
             if wanted[column] is not UNKNOWN and row[column] != wanted[column]:
                 yield Mismatch("ticket_appointments", row["ticket_id"], column, row[column], wanted[column],

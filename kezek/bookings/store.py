@@ -210,7 +210,9 @@ def late_rows(db) -> list[dict]:
 
 
 def booking_events(db):
-    """The events that make or change a booking, and the check-ins' ticket.issued, in log order."""
+    """The events that make or change a booking, and the check-ins' ticket.issued, in log order (a check-in
+    logged by the first release names its slot, appointment_at, but not its booking)."""
     return database.each(db, "SELECT id, at, office_id, name, ticket_id, service_id, user_id, details FROM events"
                              " WHERE name IN ('booking.created', 'booking.moved', 'booking.cancelled')"
-                             " OR (name = 'ticket.issued' AND details LIKE '%\"booking_id\": %') ORDER BY id")
+                             " OR (name = 'ticket.issued' AND (details LIKE '%\"booking_id\": %'"
+                             " OR details LIKE '%\"appointment_at\": %')) ORDER BY id")

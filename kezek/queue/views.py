@@ -6,7 +6,7 @@ from datetime import datetime
 from kezek.base.clock import local_day, local_time, parse, seconds_between
 from kezek.base.errors import NotFound
 from kezek.base.events import public_ticket, staff_ticket
-from kezek.office import hours
+from kezek.office import hours, zones
 from kezek.office import store as office_store
 from kezek.queue import appointments, estimates, policy, store, tickets, transfers
 
@@ -69,16 +69,21 @@ def ticket_view(db, ticket: dict, now: datetime) -> dict:
         "called_at": ticket["called_at"], "started_at": ticket["started_at"],
         "finished_at": ticket["finished_at"], "recalls": ticket["recalls"],
         "desks": office_store.desks_serving(db, ticket["service_id"]),   # where the visitor will be called
+        # In a big hall, the TVs' zones that show its calls (by the TV's name): where to look and go.
+        "zones": zones.zones_showing(db, ticket["office_id"], ticket["service_id"]),
     }
 
 
-def public_ticket_view(db, view: dict) -> dict:
-    """The ticket page's view: no database id, nor the priority group; the number served now, the issue time."""
+def public_ticket_view(db, view: dict, now: datetime | None = None) -> dict:
+    """The ticket page's view: no database id, nor the priority group; the number served now, the issue time, and
+    (given `now`, for a waiting ticket) `lunch_until` while its service is in the office's lunch break."""
     office = office_or_404(db, view["office_id"])
     issued = parse(view["issued_at"])
     public = {k: v for k, v in view.items() if k not in ("id", "priority_reason")}
     public["now_serving"] = store.latest_called_number(db, view["service_id"], local_day(issued, office["timezone"]))
     public["issued_time"] = local_time(issued, office["timezone"])
+    service = office_store.service(db, view["service_id"]) if now and view["status"] == "waiting" else None
+    public["lunch_until"] = tickets.lunch_break(db, service, office, now, "closed").get("until") if service else None
     return public
 
 

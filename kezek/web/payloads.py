@@ -47,7 +47,7 @@ def ticket_json(ticket: dict, public: bool = False) -> dict:
     """A ticket as the API answers it."""
     view = views.ticket_view(get_db(), ticket, now())
     view["url"] = ticket_url(ticket["token"])
-    return views.public_ticket_view(get_db(), view) if public else view
+    return views.public_ticket_view(get_db(), view, now()) if public else view
 
 
 def booking_url(code: str) -> str:

@@ -57,3 +57,22 @@ def test_at_lunch_the_desk_screen_and_the_refusal_say_lunch_break_until_its_end(
     page.goto(f"{server.url}/display/desk/1?lang={lang}")
     expect(page.locator("#desk-say")).to_have_text(UNTIL[lang].format(lunch[1]))
     screenshot(page, f"desk-screen-lunch-{lang}")
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_at_lunch_a_waiting_tickets_page_says_until_when(at_lunch, new_page, lang):
+    server, lunch = at_lunch
+    admin = server.session("admin")
+    week = admin.get(f"{server.url}/api/v1/offices/demo/hours", timeout=5).json()["days"]
+    assert admin.put(f"{server.url}/api/v1/offices/demo/hours", json={"days": []}, timeout=5).ok   # no lunch …
+    try:
+        ticket = server.issue(2)                                                    # … for the ticket's issue
+    finally:
+        assert admin.put(f"{server.url}/api/v1/offices/demo/hours", json={"days": week}, timeout=5).ok
+    page = new_page("phone")
+    page.goto(f"{server.url}/t/{ticket['token']}?lang={lang}")
+    expect(page.locator("#lunch")).to_have_text({
+        "kk": f"Түскі үзіліс {lunch[1]}-қа дейін: шақыру одан кейін жалғасады.",
+        "ru": f"Обеденный перерыв до {lunch[1]}: вызов продолжится после него.",
+        "en": f"Lunch break until {lunch[1]}: calls go on after it."}[lang])
+    screenshot(page, f"ticket-lunch-{lang}")

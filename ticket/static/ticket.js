@@ -71,6 +71,10 @@
       show("now-serving", Boolean(ticket.now_serving));
       $("waiting-status").textContent = ahead === 0 ? t("You are next") : t("Please wait to be called");
       show("transferred", transferred);
+      // The office's lunch break: nobody is called until it ends (the page says until when, not "closed").
+      $("lunch").textContent = ticket.lunch_until
+        ? t("Lunch break until %(time)s: calls go on after it.", { time: Kezek.timeUntil(ticket.lunch_until) }) : "";
+      show("lunch", Boolean(ticket.lunch_until));
       renderNotify();
     }
     $("go").textContent = t("Please go to desk %(desk)s", { desk: deskName() });

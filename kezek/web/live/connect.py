@@ -81,7 +81,7 @@ def _connect_screen(db, auth: dict) -> tuple[str, dict]:
             raise ConnectionRefusedError("ticket not found")
         join_room(f"ticket:{ticket['token']}")
         join_room(f"queue:{ticket['office_id']}")
-        view = views.public_ticket_view(db, views.ticket_view(db, ticket, now))
+        view = views.public_ticket_view(db, views.ticket_view(db, ticket, now), now)
         return "snapshot", {"ticket": view}
     if screen == "kiosk":
         device = accounts.device_by_token(db, str(auth.get("token") or ""))

@@ -32,6 +32,7 @@ STRINGS: list[str] = [
     N_("Sound on"), N_("Sound off"), N_("Tap to enable sound"), N_("Test call"),
     N_("Voice unavailable: chime only"), N_("Display is not paired: token refused"),
     N_("Take a ticket at the kiosk and watch for your number here"), N_("Display settings"), N_("Close"),
+    N_("Zone: %(zones)s"),      # a zoned TV's name, as the tickets of its services name it
     N_("Shows %(cells)s queues at a time, %(pages)s page(s) now; capitals of %(mm)s mm for %(metres)s m."),
 ]
 STRINGS += display_media.STRINGS   # display/static/media.js

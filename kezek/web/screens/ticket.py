@@ -29,6 +29,7 @@ STRINGS: list[str] = [
     N_("It's your turn"), N_("Please go to desk %(desk)s"), N_("Ticket %(number)s"),
     N_("You are being served at desk %(desk)s"),
     N_("You have been sent to another service"),
+    N_("Lunch break until %(time)s: calls go on after it."),
     N_("Thank you!"), N_("How was your visit?"), N_("%(stars)s of 5"),
     N_("Comment (optional)"), N_("Thank you for your rating!"), N_("Send the rating"),
     # What each number of stars says, beside the choice (the rating is sent only with the button).
@@ -88,7 +89,7 @@ def page(token):
     office = office_store.office(db, ticket["office_id"])
     boot = {"ticket": {k: view[k] for k in ("token", "number", "service_id", "status", "people_ahead",
                                             "estimated_wait_s", "desk_id", "desk", "called_at", "recalls",
-                                            "now_serving", "issued_time")},
+                                            "now_serving", "issued_time", "lunch_until")},
             "services": services, "rated": ratings.rated(ticket),
             "office": {lang: office[f"name_{lang}"] for lang in LANGS}}
     return _page("index.html", visitor_lang(ticket["lang"]), 200, boot=_json(boot), ticket=boot["ticket"],
