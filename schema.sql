@@ -598,7 +598,7 @@ CREATE TABLE IF NOT EXISTS user_names (
     user_id INTEGER PRIMARY KEY REFERENCES users(id),
     full_name TEXT NOT NULL
 );
--- The region (kezek/office/region.py): a region admin works in every office and creates, renames,
+-- The region (kezek/region/store.py): a region admin works in every office and creates, renames,
 -- closes and reopens offices (users.role stays 'admin'; this row makes them the region's). A closed
 -- office's kiosks and booking pages issue nothing; its history stays readable.
 CREATE TABLE IF NOT EXISTS region_admins (
