@@ -77,7 +77,9 @@ def openapi_paths() -> dict:
     op, oid = openapi._op, openapi._path_param("office_id", "string")
     q = lambda name: {"name": name, "in": "query", "required": False, "schema": {"type": "string"}}  # noqa: E731
     return {
-        "/api/v1/offices": {"post": op("Create an office ({id, name_kk, name_ru, name_en, timezone, …}); Kazakhstan's"
+        # The same path item as the core document's GET (kezek/web/api/openapi.py): both kept, not replaced.
+        "/api/v1/offices": {"get": op("Offices of the signed-in user (a region admin: every office)", "manager"),
+                            "post": op("Create an office ({id, name_kk, name_ru, name_en, timezone, …}); Kazakhstan's"
                                        " public holidays are loaded", "region_admin", openapi.OBJ, "201",
                                        body=openapi.OBJ)},
         "/api/v1/offices/{office_id}/close": {"post": op(
