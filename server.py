@@ -19,7 +19,7 @@ from pathlib import Path  # noqa: E402
 
 from kezek import demo, verification  # noqa: E402
 from kezek.base import database  # noqa: E402
-from kezek.base.migrations import runner as migrations  # noqa: E402
+from kezek.base.migrations import revisions  # noqa: E402
 from kezek.base.clock import utcnow  # noqa: E402
 from kezek.base.errors import KezekError  # noqa: E402
 from kezek.log import chain, note, witness, witness_check, witness_client  # noqa: E402
@@ -53,8 +53,8 @@ def _log_key(args) -> tuple[note.Signer, bool]:
 
 def cmd_init_db(args) -> int:
     """Create the database, or upgrade an older one to this Kezek's schema; the log's signing key if missing."""
-    before = database.upgrade_db(args.db)
-    print(f"database ready: {Path(args.db).resolve()} ({migrations.said(before)})")
+    from kezek.base.migrations import runner   # Alembic and SQLAlchemy, for this command alone (not for run)
+    print(f"database ready: {revisions.where(args.db)} ({revisions.said(runner.upgrade_db(args.db))})")
     signer, made = _log_key(args)
     print(f"log signing key {'made' if made else 'kept'}: {Path(args.log_key or keyfile.default_path(args.db))}"
           f" (mode 600, outside the database and its backups; log name {signer.name})")
@@ -271,12 +271,12 @@ def cmd_run(args) -> int:
     """Run the server."""
     mode = _env("ASYNC_MODE", "gevent")
     app = create_app({"DB": args.db, "ASYNC_MODE": mode, **({"LOG_KEY": args.log_key} if args.log_key else {})})
-    try:
-        pusher = witness_client.start(app.config["WITNESSES"], app.config["DB"])   # before the checkpoint job
+    try:   # before the checkpoint job; it catches up in the process holding the checkpoints' lease
+        pusher = witness_client.start(app.config["WITNESSES"], app.config["DB"], catch_up=False)
     except note.NoteError as err:
         print(f"error: KEZEK_WITNESSES: {err}", file=sys.stderr)
         return 1
-    background.start(app)
+    background.start(app, pusher)
     print(f"Kezek serving on http://{args.host}:{args.port}/ (async mode {mode}, database {app.config['DB']})",
           flush=True)
     if pusher:

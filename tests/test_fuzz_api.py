@@ -12,7 +12,7 @@ from kezek import demo
 from kezek.base import database
 from kezek.base.clock import utcnow
 from kezek.office import accounts
-from kezek.web.api import queue as api
+from kezek.web import rate_limits
 from kezek.web.app import create_app
 
 PASSWORD = "fuzz-pass-1234"
@@ -69,8 +69,7 @@ def _is_error_shape(body) -> bool:
 @pytest.fixture(autouse=True)
 def _no_login_throttle():
     yield
-    with api.login_failures.lock:
-        api.login_failures.hits.clear()
+    rate_limits.reset_all(APP)
 
 
 @schema.parametrize()

@@ -20,7 +20,7 @@ from kezek.notify.messages import Message
 from kezek.notify.outbox import Outbox
 from kezek.notify.sending import Senders
 from kezek.office import store as office_store
-from kezek.web.live import broadcast
+from kezek.web.live import broadcast, leases
 
 _current: Notifier | None = None
 GATHER_S = 0.1
@@ -210,17 +210,19 @@ class Notifier:
             db.close()
 
     def tick(self) -> None:
-        """Once a period: closing offices, long waits, personal data of ended tickets, the counts."""
-        db = self._db()
-        try:
-            now = self._clock()
-            for office in office_store.offices(db):
-                for message in (rules.closing_messages(db, office["id"], now, self.ticket_url)
-                                + rules.wait_alerts(db, office["id"], now)):
-                    self.outbox.put(message)
-            rules.purge(db, now)
-        finally:
-            db.close()
+        """Once a period: closing offices, long waits, personal data of ended tickets (in the one process
+        holding the "notices" lease), then this process's own counts."""
+        if leases.holds(self.app, "notices"):
+            db = self._db()
+            try:
+                now = self._clock()
+                for office in office_store.offices(db):
+                    for message in (rules.closing_messages(db, office["id"], now, self.ticket_url)
+                                    + rules.wait_alerts(db, office["id"], now)):
+                        self.outbox.put(message)
+                rules.purge(db, now)
+            finally:
+                db.close()
         self.flush_counts()
 
     def _tick(self) -> None:
@@ -249,6 +251,10 @@ class Notifier:
         offsets: dict[str, int] = {}
         wait_s = int(self.app.config["TELEGRAM_POLL_S"])
         while not self._stop.is_set():
+            if not leases.holds(self.app, "telegram"):   # another process of the region polls the bots
+                offsets.clear()      # when this one takes over, Telegram says where to go on from
+                self._stop.wait(1)
+                continue
             db = self._db()
             try:
                 bots = [b for b in store.telegram_offices(db) if self.telegram_mode(b["office_id"]) == "polling"]

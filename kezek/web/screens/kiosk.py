@@ -210,8 +210,7 @@ def qr_svg(text: str) -> bytes:
 def ticket_qr(token):
     """The QR code of a ticket's page; 404 for an unknown token."""
     # The same per-address limit as the ticket API: a 404 must not become a token oracle.
-    if not auth.lookup_allowed():
-        abort(429)
+    auth.spend_lookup()
     ticket = queue_store.ticket_by_token(get_db(), token)
     if ticket is None:
         abort(404)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from kezek.base.migrations import ddl
 
-revision = '0004'
-down_revision = '0003'
+revision = '0005'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 
@@ -22,7 +22,7 @@ CREATE TABLE IF NOT EXISTS office_closures (
     office_id TEXT PRIMARY KEY REFERENCES offices(id),
     closed_at TEXT NOT NULL
 );
--- Offices moved in with import-office (kezek/moving, docs/moving.md). An office's events are
+-- Offices moved in with import-office (kezek/moving, docs/region.md). An office's events are
 -- appended to this database's chain with new ids; each keeps, as its leaf of the office's
 -- transparency log, the entry it had where it was written (imported_entries), so the office's
 -- earlier checkpoints (imported_checkpoints, signed by the key of the server that made them)
