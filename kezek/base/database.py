@@ -17,7 +17,8 @@ import psycopg
 
 from kezek.base import postgres
 from kezek.base.errors import DatabaseUnavailable  # noqa: F401 - raised by either store, answered 503
-from kezek.base.migrations import ddl, revisions as migrations
+from kezek.base.migrations import revisions as migrations
+from kezek.base.migrations import statements as ddl
 
 SCHEMA = migrations.SCHEMA
 SchemaMismatch = migrations.SchemaMismatch
