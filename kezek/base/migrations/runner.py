@@ -14,6 +14,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.pool import NullPool
 
 from kezek.base import database, postgres as pg
+from kezek.base.postgres import schema as pg_schema
 from kezek.base.migrations import compare, statements, store
 from kezek.base.migrations.revisions import BASELINE, HERE, SCHEMA, SchemaMismatch, forget, head, known, where
 
@@ -101,7 +102,7 @@ def upgrade(target, *, to: str = "head") -> str | None:
             before = MigrationContext.configure(conn).get_current_revision()
             cfg = config()
             cfg.attributes["connection"] = conn
-            cfg.attributes["translate"] = postgres.schema_sql if postgres is not None else None
+            cfg.attributes["translate"] = pg_schema.schema_sql if postgres is not None else None
             if before is None and tables:
                 missing = sorted(set(_baseline_tables()) - tables)
                 if missing:
