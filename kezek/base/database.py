@@ -17,7 +17,8 @@ import psycopg
 
 from kezek.base import postgres
 from kezek.base.errors import DatabaseUnavailable  # noqa: F401 - raised by either store, answered 503
-from kezek.base.migrations import ddl, revisions as migrations
+from kezek.base.migrations import revisions as migrations
+from kezek.base.migrations import statements as ddl
 
 SCHEMA = migrations.SCHEMA
 SchemaMismatch = migrations.SchemaMismatch
@@ -135,7 +136,7 @@ def init_db(path: str | Path):
             with transaction(db):                     # on PostgreSQL: the writers' lock of every process
                 if migrations.is_empty(db):           # not made by another process meanwhile
                     if dialect(db) == "postgresql":
-                        db.executescript(_pg().schema_sql())
+                        db.executescript(_pg().schema.schema_sql())
                     else:
                         for statement in ddl.statements(SCHEMA.read_text(encoding="utf-8")):
                             db.execute(statement)

@@ -14,7 +14,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.pool import NullPool
 
 from kezek.base import database, postgres as pg
-from kezek.base.migrations import compare, ddl, store
+from kezek.base.postgres import schema as pg_schema
+from kezek.base.migrations import compare, statements, store
 from kezek.base.migrations.revisions import BASELINE, HERE, SCHEMA, SchemaMismatch, forget, head, known, where
 
 
@@ -101,7 +102,7 @@ def upgrade(target, *, to: str = "head") -> str | None:
             before = MigrationContext.configure(conn).get_current_revision()
             cfg = config()
             cfg.attributes["connection"] = conn
-            cfg.attributes["translate"] = postgres.schema_sql if postgres is not None else None
+            cfg.attributes["translate"] = pg_schema.schema_sql if postgres is not None else None
             if before is None and tables:
                 missing = sorted(set(_baseline_tables()) - tables)
                 if missing:
@@ -115,7 +116,7 @@ def upgrade(target, *, to: str = "head") -> str | None:
                 command.upgrade(cfg, to)
             except sqlalchemy.exc.DBAPIError as err:       # a revision the database's tables do not fit
                 raise SchemaMismatch(f"the upgrade of {where(target)} failed, so nothing was changed:"
-                                     f" {err.orig} (in: {ddl.without_comments(str(err.statement))[:200]})") from err
+                                     f" {err.orig} (in: {statements.without_comments(str(err.statement))[:200]})") from err
             if postgres is None and to == "head":
                 _same_as_schema_sql(conn, target)
             return before or ""
