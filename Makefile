@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 DEMO_DB := var/demo.db
 
-.PHONY: setup run test test-fast test-pg bench system-packages clean
+.PHONY: setup run run-region test test-fast test-pg bench system-packages clean
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -25,6 +25,10 @@ run: setup
 	@$(PY) server.py demo --db $(DEMO_DB) --if-empty --credentials var/demo-credentials.txt >/dev/null
 	@$(PY) server.py addresses --db $(DEMO_DB) --base http://$(HOST):$(PORT) --credentials var/demo-credentials.txt
 	@$(PY) server.py run --db $(DEMO_DB) --host $(HOST) --port $(PORT) --access-log var/access.log
+
+# A demo region: PostgreSQL, Redis, two server processes and HAProxy on this machine (deploy/run-region.sh).
+run-region: setup
+	@bash deploy/run-region.sh
 
 # System packages the tests need (Chromium, fonts, espeak-ng): installed when root, else named.
 system-packages:

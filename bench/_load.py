@@ -37,9 +37,9 @@ class ServerProcess:
 
     entry = "server.py"     # the browser tests' clocked servers run tests/e2e/clocked_server.py instead
 
-    def __init__(self, tmp: Path, env: dict | None = None, root: Path = ROOT):
+    def __init__(self, tmp: Path, env: dict | None = None, root: Path = ROOT, db: str | Path | None = None):
         self.root = root
-        self.db = Path(tmp) / "kezek.db"
+        self.db = db or Path(tmp) / "kezek.db"     # or a postgresql:// URL (KEZEK_DATA_DIR: where the key goes)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "KEZEK_PUBLIC_URL": self.url, "KEZEK_SECRET_KEY": "load-secret",

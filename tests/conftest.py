@@ -38,16 +38,6 @@ class Clock:
         return self.now
 
 
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    """Rate limits live in the server process; each test starts with none used."""
-    from kezek.web.api import queue as api
-    from kezek.web.screens import display
-    for window in (api.login_failures, api.issues_per_device, api.token_lookups, display.syntheses_per_address):
-        window.hits.clear()
-    yield
-
-
 @pytest.fixture(scope="session")
 def pg_cluster_session():
     """This test run's throwaway PostgreSQL cluster (tests/pg_cluster.py), started once."""

@@ -197,14 +197,6 @@ def test_only_offered_future_slots_can_be_booked(db, clock, hourly):
 
 # ---- over HTTP: the public page's API, the kiosk's check-in, staff booking, the report ----
 
-@pytest.fixture(autouse=True)
-def fresh_limits():
-    """The per-address windows live in the server process: each test starts with none used."""
-    from kezek.web.api import bookings as api_bookings
-    for window in (api_bookings.bookings_per_ip, api_bookings.lookups_per_ip, api_bookings.slot_reads_per_ip,
-                   api_bookings.kiosk_failures):
-        window.hits.clear()
-
 @pytest.fixture
 def offered(app, admin, clock):
     c, headers = admin

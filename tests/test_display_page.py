@@ -20,7 +20,7 @@ def test_the_display_page_is_public_and_speaks_the_asked_language(client, lang, 
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert f'<html lang="{lang}">' in html
-    assert f">{title}</div>" in html
+    assert f">{title}</span>" in html
     assert "/display/static/display.js" in html
 
 

@@ -114,3 +114,54 @@ def test_the_proposed_zones_cover_every_service_once_and_each_fits(admin, app, c
         assert sum(1 for zone in proposal["zones"] if set(ids) & set(zone["services"])) == 1
     portrait = c.get("/api/v1/displays/zones?screen_in=55&viewing_m=5&orientation=portrait", headers=headers)
     assert len(portrait.get_json()["zones"]) <= len(proposal["zones"])
+
+
+# --- the ticket names the zone that shows its calls ---------------------------------------------------
+
+def test_a_ticket_names_the_zoned_tv_that_shows_its_calls(admin, app, client, kiosk_headers):
+    c, headers = admin
+
+    def issue(service):
+        return client.post("/api/v1/tickets", json={"service": service}, headers=kiosk_headers).get_json()
+
+    assert issue(2)["zones"] == [], "no TV has a zone: nothing to name"
+    # Demo: desk 1 serves А Е, desk 2 А, desk 3 Б В, desk 4 В Г, desk 5 Г Д Е, desk 6 Ж.
+    for name, settings in (("Зал Б", {"services": [2, 3], "desks": [3, 4]}), ("Зал А", {"desks": [1, 2]}),
+                           ("Фойе", {})):
+        r = c.post("/api/v1/devices", headers=headers, json={"kind": "display", "name": name, "settings": settings})
+        assert r.status_code == 201, r.text
+    assert issue(2)["zones"] == ["Зал Б"]                    # Б: in Зал Б's services, desk 3 in its desks
+    assert issue(1)["zones"] == ["Зал А"]                    # А: Зал А names no services, desks 1 and 2 serve А
+    assert issue(6)["zones"] == ["Зал А"]                    # Е: desk 1 serves it too
+    assert issue(7)["zones"] == [], "Ж's desk 6 is in no zone: the unzoned foyer TV shows it, naming it says nothing"
+    ticket = issue(3)
+    assert client.get(f"/api/v1/tickets/{ticket['token']}").get_json()["zones"] == ["Зал Б"], "the ticket page too"
+
+
+def test_the_zone_is_printed_and_spoken_and_the_voice_says_no_other_name(admin, app, client, kiosk_headers, clock):
+    from datetime import timezone
+    from urllib.parse import unquote
+
+    from kezek.base.i18n import gettext
+    from kezek.printers.drawing import TicketPrint, render_ticket, zones_line
+    from kezek.printers.job_messages import job_payload, ticket_from_payload
+    c, headers = admin
+    c.post("/api/v1/devices", headers=headers, json={"kind": "display", "name": "Зал Б", "settings": {"desks": [3]}})
+    assert zones_line(["Зал Б"], lambda m, **v: gettext("kk", m, **v)) == "Аймақ: Зал Б"
+    assert zones_line(["Зал Б"], lambda m, **v: gettext("ru", m, **v)) == "Зона: Зал Б"
+    values = dict(office_name="Office", number="Б001", service_name="Service", people_ahead=0, estimated_wait_s=0,
+                  issued_at=clock().astimezone(timezone.utc), timezone="Asia/Almaty", url="http://kezek.test/t/x",
+                  lang="kk", desks=["3"])
+    plain, zoned = TicketPrint(**values), TicketPrint(**values, zones=["Зал Б"])
+    assert render_ticket(zoned, 576).height > render_ticket(plain, 576).height, "one more line on the paper"
+    assert ticket_from_payload(job_payload("j1", 1, zoned, clock(), 30)["ticket"]).zones == ["Зал Б"], \
+        "a print agent's job carries it too"
+    spoken = client.get("/audio/kiosk.wav", query_string={"lang": "kk", "phrase": "Zone: %(zones)s", "zones": "Зал Б"},
+                        headers=kiosk_headers)
+    assert spoken.status_code in (200, 503), spoken.get_json()
+    if spoken.status_code == 200:
+        assert unquote(spoken.headers["X-Kezek-Spoken"]) == "Аймақ: Зал Б"
+    for said in ("Скажи что угодно", "", "Зал Б, Зал Б, Зал Б, Зал Б"):
+        refused = client.get("/audio/kiosk.wav", headers=kiosk_headers,
+                             query_string={"lang": "kk", "phrase": "Zone: %(zones)s", "zones": said})
+        assert refused.status_code == 422, said

@@ -242,6 +242,40 @@ def test_a_waiting_visitor_is_told_once_that_the_office_is_about_to_close(app, c
         running.stop()
 
 
+def test_two_processes_looking_at_closing_time_at_once_tell_each_visitor_once(app, client, kiosk_headers, clock,
+                                                                              gateway):
+    """A frozen lease holder that wakes up may tick beside its successor: each subscription is claimed once."""
+    import threading
+
+    from kezek.notify import rules
+    from kezek.office import config
+    running = _start(app, SMS_URL=gateway.url + "/send", SMS_USER="kezek", SMS_PASSWORD="gateway-secret")
+    running.stop()   # subscribing needs a gateway set up; the closing notices are asked for by hand below
+    for n in range(10):
+        t = issue(client, kiosk_headers)
+        r = client.post(f"/api/v1/tickets/{t['token']}/sms", json={"phone": f"+7701555000{n}"})
+        assert r.status_code == 201, r.get_json()
+    db = database.open_db(app.config["DB"])
+    config.update_office(db, app.demo["office"], {"opens": "09:00", "closes": "10:10"}, clock())
+    db.close()
+    told, start = [], threading.Barrier(8)
+
+    def process() -> None:
+        handle = database.open_db(app.config["DB"])
+        try:
+            start.wait()
+            told.extend(m.subscription_id for m in rules.closing_messages(handle, app.demo["office"], clock()))
+        finally:
+            handle.close()
+
+    threads = [threading.Thread(target=process) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert len(told) == 10 and len(set(told)) == 10
+
+
 def test_one_phone_a_ticket_the_newest_replaces_the_last(app, client, kiosk_headers, gateway):
     running = _start(app, SMS_URL=gateway.url + "/send", SMS_USER="kezek", SMS_PASSWORD="gateway-secret")
     try:

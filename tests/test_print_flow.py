@@ -12,7 +12,6 @@ from kezek.log import chain
 from kezek.office import accounts
 from kezek.printers import job_messages, routes
 from kezek.printing import jobs as print_jobs
-from kezek.web.api import queue as api
 from kezek.web.live import printing as printing_web
 from tests.escpos_raster import decode_paper
 from tests.fakes.fake_printer import FakePrinter
@@ -73,14 +72,6 @@ def printer_row(app) -> dict:
         return print_jobs.printer_state(db, accounts.get_device(db, app.demo["kiosk_id"]))
     finally:
         db.close()
-
-
-@pytest.fixture(autouse=True)
-def forget_rate_limits(app):
-    """The per-kiosk limits live in the process; these tests issue many tickets, the next tests none yet."""
-    yield
-    api.issues_per_device.clear(f"device:{app.demo['kiosk_id']}")
-    printing_web.reprints.clear(f"device:{app.demo['kiosk_id']}")
 
 
 @pytest.fixture

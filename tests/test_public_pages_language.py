@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import pytest
 
-from kezek.web.api import queue as api
 
 PAGES = ["/board/", "/book/"]
 
@@ -34,7 +33,6 @@ def test_the_address_names_the_language_first(client, path):
 
 
 def test_the_ticket_page_follows_the_language_chosen_at_the_kiosk(client, kiosk_headers):
-    api.token_lookups.hits.clear()
     ticket = client.post("/api/v1/tickets", json={"service": 2, "lang": "ru"}, headers=kiosk_headers).get_json()
     client.set_cookie("kezek_lang", "en")
     assert lang_of(client.get(f"/t/{ticket['token']}", headers={"Accept-Language": "kk"})) == "ru"

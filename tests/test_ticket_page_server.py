@@ -6,15 +6,6 @@ import re
 
 import pytest
 
-from kezek.web.api import queue as api
-
-
-@pytest.fixture(autouse=True)
-def fresh_lookup_budget():
-    # The per-address budget lives in the process: other tests' lookups must not count here.
-    api.token_lookups.hits.clear()
-    yield
-    api.token_lookups.hits.clear()
 
 
 def issue(client, kiosk_headers, **extra):

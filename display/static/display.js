@@ -185,6 +185,12 @@
   function renderOffice() {
     if (!state.office) return;
     $("office-name").textContent = name(state.office, "name");
+    // A TV with a zone says its name, the one the tickets of its services print ("Zone: Hall B").
+    const s = state.settings;
+    const zoned = (Array.isArray(s.services) && s.services.length) || (Array.isArray(s.desks) && s.desks.length);
+    const zone = zoned && state.device && state.device.name ? Kezek.t("Zone: %(zones)s", { zones: state.device.name }) : "";
+    $("zone-name").textContent = zone;
+    $("zone-name").hidden = !zone;
     // The office's ticker, then the notices current now (media.js: kezekDisplay.notices).
     const text = [name(state.office, "ticker"), ...(api.notices ? api.notices() : [])].filter(Boolean).join("  •  ");
     const ticker = $("ticker");
@@ -255,7 +261,7 @@
 
   /* The hall's labels and the desk instruction in the device's languages in turn (settings.label_langs,
      kk and ru by default), every 8 s; the rest of the screen keeps its language. ?lang= holds one language. */
-  const LABELS = ".display-brand[data-i18n], .display-now-labels [data-i18n], .display-recent-head [data-i18n],"
+  const LABELS = ".display-brand [data-i18n], .display-now-labels [data-i18n], .display-recent-head [data-i18n],"
     + " .display-section-title[data-i18n], .display-section-title [data-i18n], .display-empty [data-i18n]";
   let labelLang = null;
   function labelLangs() {

@@ -1,4 +1,4 @@
-"""The SQL of the shared tables: settings, and the stored answers of retried writes (idempotency)."""
+"""The SQL of the shared tables: settings, the stored answers of retried writes (idempotency), the leases."""
 from __future__ import annotations
 
 from kezek.base import database
@@ -73,3 +73,23 @@ def save_unclaimed_answer(db, scope: str, key: str, request: str, status: int, b
 def forget_answers_before(db, created_at: str) -> None:
     """Delete stored answers created before `created_at`."""
     db.execute("DELETE FROM idempotency WHERE created_at < ?", (created_at,))
+
+
+def take_lease(db, name: str, holder: str, now: str, until: str, dead_holder: str = "") -> None:
+    """Take or renew a lease for `holder` until `until`: only if free, expired at `now`, its own, or the dead holder's."""
+    db.execute("INSERT INTO leases (name, holder, acquired_at, expires_at) VALUES (?, ?, ?, ?)"
+               " ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at,"
+               " acquired_at = CASE WHEN leases.holder = excluded.holder THEN leases.acquired_at"
+               " ELSE excluded.acquired_at END"
+               " WHERE leases.holder = excluded.holder OR leases.expires_at <= ? OR leases.holder = ?",
+               (name, holder, now, until, now, dead_holder))
+
+
+def lease(db, name: str) -> dict | None:
+    """A lease's holder, acquired_at and expires_at (None when nobody ever took it)."""
+    return database.one(db, "SELECT holder, acquired_at, expires_at FROM leases WHERE name = ?", (name,))
+
+
+def drop_lease(db, name: str, holder: str) -> None:
+    """Give a lease up (only the holder's own)."""
+    db.execute("DELETE FROM leases WHERE name = ? AND holder = ?", (name, holder))

@@ -82,8 +82,9 @@ class Pusher:
             self.queues[w.url].append({**row, "office_id": office_id})
             self.wake[w.url].set()
 
-    def start(self) -> None:
-        """Start one daemon worker per witness; first queue each office's newest checkpoint (catch up)."""
+    def catch_up(self) -> None:
+        """Queue each office's newest checkpoint for every witness (at start, or when this process takes
+        over the checkpoints from one that died before pushing what it made)."""
         db = database.open_db(self.db_path)
         try:
             for office_id in store.event_offices(db):
@@ -92,6 +93,11 @@ class Pusher:
                     self.offer(db, office_id, row)
         finally:
             db.close()
+
+    def start(self, catch_up: bool = True) -> None:
+        """Start one daemon worker per witness; first catch up unless told not to (the lease's holder does)."""
+        if catch_up:
+            self.catch_up()
         for w in self.witnesses:
             threading.Thread(target=self._work, args=(w,), name=f"witness {w.url}", daemon=True).start()
 
@@ -185,12 +191,12 @@ class Pusher:
         return "cosigned"
 
 
-def start(setting: str, db_path: str) -> Pusher | None:
+def start(setting: str, db_path: str, catch_up: bool = True) -> Pusher | None:
     """Start pushing to the witnesses of KEZEK_WITNESSES (None when there are none)."""
     witnesses = parse_witnesses(setting)
     if not witnesses:
         return None
     pusher = Pusher(db_path, witnesses)
     checkpoints.after_checkpoint.append(pusher.offer)
-    pusher.start()
+    pusher.start(catch_up=catch_up)
     return pusher

@@ -116,15 +116,18 @@ def closing_messages(db, office_id: str, now: datetime, ticket_url=lambda token:
     soon = local_time(now + CLOSING_NOTICE, office["timezone"])
     if not (local_time(now, office["timezone"]) < closes <= soon):
         return []
-    out, told = [], []
-    for sub in store.closing_subscribed(db, office_id):
-        ticket = queue_store.ticket(db, sub["ticket_id"])
+    subscribed = store.closing_subscribed(db, office_id)
+    if not subscribed:
+        return []
+    # Claimed first, each row once: two processes looking at once (a frozen lease holder that woke up)
+    # never both tell the same visitor.
+    with database.transaction(db, durable=False):
+        claimed = store.claim_told_closing(db, [sub["id"] for sub in subscribed])
+    out = []
+    for sub in subscribed:
+        ticket = queue_store.ticket(db, sub["ticket_id"]) if sub["id"] in claimed else None
         if ticket is not None:
             out.append(_message(sub, "closing", ticket, ticket_url(ticket["token"]), time=closes))
-            told.append(sub["id"])
-    if told:
-        with database.transaction(db, durable=False):
-            store.mark_told_closing(db, told)
     return out
 
 

@@ -90,9 +90,15 @@ def mark_told_ahead(db, subscription_ids: list[int], told: bool = True) -> None:
                    [(int(told), i) for i in subscription_ids])
 
 
-def mark_told_closing(db, subscription_ids: list[int]) -> None:
-    """Set told_closing on subscriptions (call inside a transaction)."""
-    db.conn.executemany("UPDATE notify_subscriptions SET told_closing = 1 WHERE id = ?", [(i,) for i in subscription_ids])
+def claim_told_closing(db, subscription_ids: list[int]) -> set[int]:
+    """Set told_closing on those subscriptions not told yet; the ids this call set (call inside a transaction)."""
+    claimed = set()
+    for subscription_id in subscription_ids:
+        cursor = db.execute("UPDATE notify_subscriptions SET told_closing = 1 WHERE id = ? AND told_closing = 0",
+                            (subscription_id,))
+        if cursor.rowcount == 1:
+            claimed.add(subscription_id)
+    return claimed
 
 
 def remove(db, subscription_id: int) -> None:

@@ -7,6 +7,7 @@ The display measures itself (its staff panel says what it holds); this is the sa
 """
 from __future__ import annotations
 
+import json
 import math
 
 from kezek.base.errors import Invalid
@@ -125,3 +126,26 @@ def propose(db, office_id: str, screen_in: float = 55, viewing_m: float = 5, por
         out.append({"services": ids, "desks": [d["id"] for d in desks if set(d["service_ids"]) & set(ids)],
                     "bodies": list(names.values())})
     return {"layout": size, "most_services": most, "zones": out}
+
+
+def _zone(settings) -> tuple[list, list]:
+    settings = json.loads(settings) if isinstance(settings, str) else (settings or {})
+    return (list(settings.get("services") or []) if isinstance(settings.get("services"), list) else [],
+            list(settings.get("desks") or []) if isinstance(settings.get("desks"), list) else [])
+
+
+def zones_showing(db, office_id: str, service_id: int) -> list[str]:
+    """The names of the zoned hall displays (TVs given services or desks) that show this service's calls.
+
+    A call shows on a TV when its service and its desk are in the TV's zone (display.js `shows`); so a
+    service is in a zone when the zone takes it (or names no services) and one of the desks serving it
+    (or any, when it names no desks). A TV with no zone shows every call: naming it tells a visitor nothing.
+    """
+    zoned = [(device["name"], *_zone(device["settings"])) for device in store.devices_of_office(db, office_id)
+             if device["kind"] == "display" and not device["revoked_at"]]
+    zoned = [z for z in zoned if z[1] or z[2]]
+    if not zoned:          # the usual office: one read on the issuing kiosk's answer, nothing more
+        return []
+    serving = {d["id"] for d in store.desks(db, office_id) if d["active"] and service_id in d["service_ids"]}
+    return [name for name, services, desks in zoned
+            if (not services or service_id in services) and (not desks or set(desks) & serving)]

@@ -48,6 +48,7 @@ class TicketPrint:
     priority: bool = False
     appointment_at: datetime | None = None  # aware, UTC: the booked slot of a checked-in visitor
     desks: list[str] = field(default_factory=list)  # the desks that serve the service (where the call comes)
+    zones: list[str] = field(default_factory=list)  # the hall TVs' zones that show its calls (big halls)
 
 
 @dataclass(frozen=True)
@@ -235,6 +236,11 @@ def desks_line(desks: list[str], translate) -> str:
     return translate(msgid, desks=names)
 
 
+def zones_line(zones: list[str], translate) -> str:
+    """"Zone: Hall B" (the hall TVs that show the ticket's calls), as on the kiosk's ticket screen."""
+    return translate("Zone: %(zones)s", zones=", ".join(zones[:3]) + (", …" if len(zones) > 3 else ""))
+
+
 def render_ticket(t: TicketPrint, width_dots: int) -> Image.Image:
     """The ticket as a mode "1" image exactly `width_dots` wide (576, 512 or 384)."""
     if width_dots not in LAYOUTS:
@@ -264,6 +270,8 @@ def render_ticket(t: TicketPrint, width_dots: int) -> Image.Image:
     if t.desks:
         page.space(lay.gap // 2)
         page.text(desks_line(t.desks, _), lay.info, max_lines=2, shrink=0.8)
+    if t.zones:
+        page.text(zones_line(t.zones, _), lay.info, bold=True, max_lines=2, shrink=0.8)
     page.rule()
     page.text(_("People ahead of you: %(count)s", count=t.people_ahead), lay.info, max_lines=2,
               shrink=0.8)

@@ -29,6 +29,10 @@ def ticket_from_payload(fields: dict) -> TicketPrint:
         if not isinstance(desks, list) or len(desks) > 64 or not all(isinstance(d, str) for d in desks):
             raise ValueError("desks: a list of desk names")
         values["desks"] = [d[:20] for d in desks]
+        zones = fields.get("zones") or []      # absent from jobs of older servers
+        if not isinstance(zones, list) or len(zones) > 16 or not all(isinstance(z, str) for z in zones):
+            raise ValueError("zones: a list of zone names")
+        values["zones"] = [z[:80] for z in zones]
         values["people_ahead"] = int(values["people_ahead"])
         values["estimated_wait_s"] = int(values["estimated_wait_s"])
     except (KeyError, TypeError, ValueError) as exc:

@@ -62,7 +62,7 @@ def ticket_print(db, ticket: dict, url: str, now: datetime) -> TicketPrint:
         estimated_wait_s=view["estimated_wait_s"], issued_at=parse(ticket["issued_at"]),
         timezone=office["timezone"], url=url, lang=lang, priority=bool(ticket["priority"]),
         appointment_at=parse(booked["appointment_at"]) if booked.get("appointment_at") else None,
-        desks=view["desks"])
+        desks=view["desks"], zones=view["zones"])
 
 
 def _set_state(db, device: dict, printer_state: str, detail: str, now: datetime) -> Event | None:

@@ -6,7 +6,7 @@ from datetime import datetime
 from kezek.base.clock import local_day, local_time, parse, seconds_between
 from kezek.base.errors import NotFound
 from kezek.base.events import public_ticket, staff_ticket
-from kezek.office import hours
+from kezek.office import hours, zones
 from kezek.office import store as office_store
 from kezek.queue import appointments, estimates, policy, store, tickets, transfers
 
@@ -51,8 +51,8 @@ def services_view(db, office_id: str, now: datetime) -> list[dict]:
             "available": why is None, "unavailable_reason": why,
             "hours_today": {"opens": s["opens"], "closes": s["closes"], "lunch_from": None, "lunch_to": None}
             if s["opens"] and s["closes"] else today,
-            "closed_for": (closed if closed == "holiday" or not (s["opens"] and s["closes"]) else None) or "hours"
-            if why == "closed" else None,
+            "closed_for": ("office" if office["closed_at"] else (closed if closed == "holiday" or not (
+                s["opens"] and s["closes"]) else None) or "hours") if why == "closed" else None,
         } | official.get(s["id"], none))
     return out
 
@@ -69,6 +69,8 @@ def ticket_view(db, ticket: dict, now: datetime) -> dict:
         "called_at": ticket["called_at"], "started_at": ticket["started_at"],
         "finished_at": ticket["finished_at"], "recalls": ticket["recalls"],
         "desks": office_store.desks_serving(db, ticket["service_id"]),   # where the visitor will be called
+        # In a big hall, the TVs' zones that show its calls (by the TV's name): where to look and go.
+        "zones": zones.zones_showing(db, ticket["office_id"], ticket["service_id"]),
     }
 
 

@@ -1,11 +1,9 @@
-"""Who is calling: device tokens, cookie sessions with CSRF, roles, the office in play; the shared rate limits."""
+"""Who is calling: device tokens, cookie sessions with CSRF, roles, the office in play; the shared rate limits' budgets."""
 from __future__ import annotations
 
 import functools
 import os
 import secrets
-import threading
-import time
 from datetime import timedelta
 
 from flask import current_app, g, request, session
@@ -14,8 +12,9 @@ from kezek.base.clock import utcnow
 from kezek.base.errors import KezekError, NotFound
 from kezek.office import accounts, sessions
 from kezek.office import store as office_store
+from kezek.web.rate_limits import Budget
 
-LEVELS = ("public", "kiosk", "display", "operator", "manager", "admin")
+LEVELS = ("public", "kiosk", "display", "operator", "manager", "admin", "region_admin")
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -34,10 +33,26 @@ class Forbidden(KezekError):
 
 
 class TooMany(KezekError):
-    """A rate limit was hit."""
+    """A rate limit was hit; `retry_after` seconds until it lets one more through (the Retry-After header)."""
 
     status = 429
     code = "rate_limited"
+
+    def __init__(self, message: str, code: str | None = None, *, retry_after: int | None = None, **details):
+        super().__init__(message, code, **details)
+        self.retry_after = retry_after
+
+
+def spend(budget: Budget, key: str, message: str, code: str) -> None:
+    """Spend one event of a rate limit's budget, or refuse with 429 and Retry-After."""
+    if not budget.hit(key):
+        raise TooMany(message, code, retry_after=budget.retry_after(key))
+
+
+def refuse_when_exhausted(budget: Budget, key: str, message: str, code: str) -> None:
+    """Refuse with 429 and Retry-After when the budget is used up (spending nothing: failures are counted apart)."""
+    if budget.exhausted(key):
+        raise TooMany(message, code, retry_after=budget.retry_after(key))
 
 
 def load_identity(db) -> None:
@@ -96,7 +111,7 @@ def allowed(levels: tuple[str, ...]) -> bool:
             return True
         if level in ("kiosk", "display") and g.device and g.device["kind"] == level:
             return True
-        if level in ("operator", "manager", "admin") and accounts.has_role(g.user, level):
+        if level in ("operator", "manager", "admin", "region_admin") and accounts.has_role(g.user, level):
             return True
     return False
 
@@ -147,41 +162,6 @@ def office_id(db) -> str:
     raise KezekError("Several offices: say which with ?office=.", "office_required")
 
 
-class SlidingWindow:
-    """Counts events per key in the last `window` seconds (in memory: one server process)."""
-
-    def __init__(self, window: float = 60.0):
-        self.window = window
-        self.hits: dict[str, list[float]] = {}
-        self.lock = threading.Lock()
-
-    def hit(self, key: str, limit: int) -> bool:
-        """Record one event; False when `limit` events already happened in the window."""
-        now = time.monotonic()
-        with self.lock:
-            if len(self.hits) > 10000:
-                # Months of visitors' addresses: forget the keys with nothing in the window.
-                self.hits = {k: v for k, v in self.hits.items() if v and now - v[-1] < self.window}
-            recent = [t for t in self.hits.get(key, []) if now - t < self.window]
-            if limit and len(recent) >= limit:
-                self.hits[key] = recent
-                return False
-            recent.append(now)
-            self.hits[key] = recent
-            return True
-
-    def count(self, key: str) -> int:
-        """Events for `key` within the window."""
-        now = time.monotonic()
-        with self.lock:
-            return sum(1 for t in self.hits.get(key, []) if now - t < self.window)
-
-    def clear(self, key: str) -> None:
-        """Forget a key (a successful login clears its failures)."""
-        with self.lock:
-            self.hits.pop(key, None)
-
-
 def client_ip() -> str:
     """The caller's address (behind a proxy, configure ProxyFix)."""
     return request.remote_addr or "?"
@@ -194,19 +174,29 @@ def issue_limit() -> int:
 
 # The ticket-lookup budget per address, shared by the ticket API, the ticket page, its QR code and its
 # live connection: a 404 on any of them must not become a token oracle.
-token_lookups = SlidingWindow(window=60)
+token_lookups = Budget("ticket_lookups", 60, lambda: current_app.config["TICKET_LOOKUPS_PER_MINUTE"])
+
+
+def lookup_key() -> str:
+    """The ticket-lookup budget's key: this caller's address."""
+    return f"ip:{client_ip()}"
 
 
 def lookup_allowed() -> bool:
     """One more ticket lookup from this address; False over the limit."""
-    return token_lookups.hit(f"ip:{client_ip()}", current_app.config["TICKET_LOOKUPS_PER_MINUTE"])
+    return token_lookups.hit(lookup_key())
+
+
+def spend_lookup() -> None:
+    """One more ticket lookup from this address, or 429 with Retry-After."""
+    spend(token_lookups, lookup_key(), "Too many requests: wait a minute.", "lookup_rate_limited")
 
 
 # Limits of the public booking pages and API (per address; a kiosk's failed check-ins per device).
 BOOKING_LIMITS = {"BOOKINGS_PER_HOUR": 6, "BOOKING_LOOKUPS_PER_10_MIN": 30, "SLOT_READS_PER_MINUTE": 120,
                   "CHECKIN_FAILURES_PER_MINUTE": 20}
 # A booking code's lookups in ten minutes, shared by the bookings API and the booking's QR code.
-lookups_per_ip = SlidingWindow(window=600)
+lookups_per_ip = Budget("booking_lookups", 600, lambda: booking_limit("BOOKING_LOOKUPS_PER_10_MIN"))
 
 
 def booking_limit(name: str) -> int:

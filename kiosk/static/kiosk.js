@@ -166,6 +166,7 @@
       const today = s.hours_today || {};
       if (s.closed_for === "lunch") return Kezek.t("Lunch break: %(hours)s", { hours: today.lunch_from + "–" + today.lunch_to });
       if (s.closed_for === "holiday") return Kezek.t("Closed now") + " · " + Kezek.t("Public holiday");
+      if (s.closed_for === "office") return Kezek.t("Closed now");     // closed by the region: no hours to give
       const hours = today.opens && today.closes ? today.opens + "–" + today.closes : "";
       return Kezek.t("Closed now") + (hours ? " · " + Kezek.t("Opening hours: %(hours)s", { hours }) : "");
     }
@@ -325,8 +326,16 @@
 
   function desksText(ticket) {
     const desks = (ticket && ticket.desks) || [];
-    if (!desks.length) return "";
-    return Kezek.t(desks.length === 1 ? "Served at desk: %(desks)s" : "Served at desks: %(desks)s", { desks: desksValue(ticket) });
+    const zone = zonesValue(ticket) ? Kezek.t("Zone: %(zones)s", { zones: zonesValue(ticket) }) : "";
+    if (!desks.length) return zone;
+    const served = Kezek.t(desks.length === 1 ? "Served at desk: %(desks)s" : "Served at desks: %(desks)s", { desks: desksValue(ticket) });
+    return zone ? served + " · " + zone : served;
+  }
+
+  /* In a big hall, the zone (the TV by its name) that shows the ticket's calls: where to look and go. */
+  function zonesValue(ticket) {
+    const zones = (ticket && ticket.zones) || [];
+    return zones.slice(0, 3).join(", ") + (zones.length > 3 ? ", …" : "");
   }
 
   /* The ticket as the voice guide reads it: number, service, people ahead, the wait, where the paper comes out. */
@@ -343,6 +352,7 @@
     if (t.desks && t.desks.length) {
       clips.push(p(t.desks.length === 1 ? "Served at desk: %(desks)s" : "Served at desks: %(desks)s", { desks: desksValue(t) }));
     }
+    if (zonesValue(t)) clips.push(p("Zone: %(zones)s", { zones: zonesValue(t) }));
     const minutes = Kezek.minutes(t.estimated_wait_s);
     if (t.people_ahead && minutes > 0) clips.push(p("Estimated wait: %(min)s min", { min: Math.min(minutes, 999) }));
     return clips.concat(printClips());

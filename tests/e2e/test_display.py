@@ -167,7 +167,7 @@ def test_a_paired_display_shows_only_its_services_in_its_language(tv, live_serve
     try:
         page = tv(f"?token={live_server.demo['display_token']}")
         assert "token=" not in page.url  # the token is kept in the browser, not in the address bar
-        assert page.text_content(".display-brand") == "Электронная очередь"
+        assert page.text_content(".display-brand [data-i18n]") == "Электронная очередь"
         assert [li.get_attribute("data-service") for li in page.query_selector_all("#waiting li")] == ["7"]
         other = call_next(live_server, operator, desk=2, service=1)
         mine = call_next(live_server, operator, desk=6, service=7)
@@ -225,7 +225,7 @@ def test_screenshots_at_tv_size_in_every_language(tv, live_server, operator, lan
         for service in (1, 1, 2, 4, 5, 7):
             live_server.issue(service)
     page = tv(f"?lang={lang}&viewing_m=3", size=size)   # a small office: several recent calls fit
-    assert (page.text_content(".display-brand"), page.text_content(".display-recent .display-section-title"),
+    assert (page.text_content(".display-brand [data-i18n]"), page.text_content(".display-recent .display-section-title"),
             page.text_content(".display-waiting .display-section-title")) == labels
     assert page.inner_text("#clock-time")
     assert page.locator("#recent li").count() >= 3

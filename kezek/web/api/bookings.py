@@ -12,6 +12,7 @@ from kezek.office import store as office_store
 from kezek.web import auth
 from kezek.web.api import openapi
 from kezek.web.auth import access, booking_limit, lookups_per_ip
+from kezek.web.rate_limits import Budget
 from kezek.web.context import get_db, now
 from kezek.web.live.broadcast import publish
 from kezek.web.live.printing import start_print
@@ -19,17 +20,16 @@ from kezek.web.payloads import body, booking_url, field, ticket_json
 from kezek.web.retries import idempotent
 
 bp = Blueprint("api_bookings", __name__, url_prefix="/api/v1")
-# In memory, per server process (as the other limits): an address's bookings an hour, its code
+# Shared by every server process (kezek/web/rate_limits.py): an address's bookings an hour, its code
 # lookups in ten minutes (auth.lookups_per_ip, shared with the booking's QR code), its slot reads a
 # minute, and a kiosk's failed check-ins a minute (no code oracle at the kiosk).
-bookings_per_ip = auth.SlidingWindow(window=3600)
-slot_reads_per_ip = auth.SlidingWindow(window=60)
-kiosk_failures = auth.SlidingWindow(window=60)
+bookings_per_ip = Budget("bookings", 3600, lambda: booking_limit("BOOKINGS_PER_HOUR"))
+slot_reads_per_ip = Budget("slot_reads", 60, lambda: booking_limit("SLOT_READS_PER_MINUTE"))
+kiosk_failures = Budget("checkin_failures", 60, lambda: booking_limit("CHECKIN_FAILURES_PER_MINUTE"))
 
 
-def _hit(window: auth.SlidingWindow, name: str, message: str) -> None:
-    if not window.hit(f"ip:{auth.client_ip()}", booking_limit(name)):
-        raise auth.TooMany(message, "booking_rate_limited")
+def _hit(budget: Budget, message: str) -> None:
+    auth.spend(budget, f"ip:{auth.client_ip()}", message, "booking_rate_limited")
 
 
 def _service(service_id: int) -> dict:
@@ -42,7 +42,7 @@ def _service(service_id: int) -> dict:
 
 def _booking(code: str) -> dict:
     """A booking by code for a public caller: every lookup counts against the address's budget."""
-    _hit(lookups_per_ip, "BOOKING_LOOKUPS_PER_10_MIN", "Too many requests: wait a few minutes.")
+    _hit(lookups_per_ip, "Too many requests: wait a few minutes.")
     return reservations.get(get_db(), code)
 
 
@@ -67,7 +67,7 @@ def bookable_services():
 @bp.get("/booking/services/<int:service_id>/days")
 @access("public")
 def service_days(service_id):
-    _hit(slot_reads_per_ip, "SLOT_READS_PER_MINUTE", "Too many requests: wait a minute.")
+    _hit(slot_reads_per_ip, "Too many requests: wait a minute.")
     _service(service_id)
     return jsonify({"service_id": service_id, "days": slots.days_overview(get_db(), service_id, now())})
 
@@ -75,7 +75,7 @@ def service_days(service_id):
 @bp.get("/booking/services/<int:service_id>/slots")
 @access("public")
 def service_slots(service_id):
-    _hit(slot_reads_per_ip, "SLOT_READS_PER_MINUTE", "Too many requests: wait a minute.")
+    _hit(slot_reads_per_ip, "Too many requests: wait a minute.")
     _service(service_id)
     day = request.args.get("day") or ""
     if day not in slots.bookable_days(get_db(), service_id, now()):
@@ -113,7 +113,7 @@ def create_booking():
     staff = g.user is not None
     if not staff:
         # Slots cannot be hoarded by a script: a few bookings an hour from one address.
-        _hit(bookings_per_ip, "BOOKINGS_PER_HOUR", "Too many bookings from this address: try again later.")
+        _hit(bookings_per_ip, "Too many bookings from this address: try again later.")
     booking = reservations.book(get_db(), service_id, at, now(), phone=phone, lang=lang,
                             user_id=g.user["id"] if staff else None)
     return _view(booking, 201)
@@ -148,13 +148,12 @@ def check_in(code):
     if lang is not None and normalise_lang(lang, "") != lang:
         raise Invalid("lang: kk, ru or en.", "bad_field", field="lang")
     key = f"device:{g.device['id']}"
-    if kiosk_failures.count(key) >= booking_limit("CHECKIN_FAILURES_PER_MINUTE"):
-        raise auth.TooMany("Too many wrong codes: wait a minute.", "checkin_rate_limited")
+    auth.refuse_when_exhausted(kiosk_failures, key, "Too many wrong codes: wait a minute.", "checkin_rate_limited")
     db = get_db()
     try:
         result = reservations.check_in(db, code, g.device["office_id"], now(), device_id=g.device["id"], lang=lang)
     except NotFound:
-        kiosk_failures.hit(key, 0)
+        kiosk_failures.hit(key)
         raise
     publish(result.events)
     answer = ticket_json(result.ticket)

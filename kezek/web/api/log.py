@@ -110,8 +110,7 @@ def entries():
 @access("public")
 def ticket_proof(token):
     db = get_db()
-    if not auth.lookup_allowed():
-        raise auth.TooMany("Too many requests: wait a minute.", "lookup_rate_limited")
+    auth.spend_lookup()
     ticket = queue_store.ticket_by_token(db, token)
     if ticket is None:
         raise NotFound("Ticket not found.", "ticket_not_found")

@@ -33,8 +33,7 @@ def _notifier():
 
 
 def _ticket(token: str) -> dict:
-    if not auth.lookup_allowed():
-        raise auth.TooMany("Too many requests: wait a minute.", "lookup_rate_limited")
+    auth.spend_lookup()
     ticket = queue_store.ticket_by_token(get_db(), token)
     if ticket is None:
         raise NotFound("Ticket not found.", "ticket_not_found")

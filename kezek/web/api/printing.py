@@ -10,7 +10,7 @@ from kezek.web import auth
 from kezek.web.api import openapi
 from kezek.web.auth import access
 from kezek.web.context import get_db
-from kezek.web.live.printing import REPRINTS_PER_MINUTE, reprints, start_print
+from kezek.web.live.printing import reprints, start_print
 from kezek.web.retries import idempotent
 
 bp = Blueprint("printing", __name__, url_prefix="/api/v1")
@@ -27,8 +27,8 @@ def reprint(ticket_id):
     if ticket["status"] not in print_jobs.REPRINTABLE:
         raise Conflict("Only a waiting or called ticket can be printed again.", "not_reprintable",
                        status=ticket["status"])
-    if not reprints.hit(f"device:{g.device['id']}", REPRINTS_PER_MINUTE):
-        raise auth.TooMany("Too many reprints from this kiosk: wait a minute.", "reprint_rate_limited")
+    auth.spend(reprints, f"device:{g.device['id']}", "Too many reprints from this kiosk: wait a minute.",
+               "reprint_rate_limited")
     return jsonify({"ticket_id": ticket_id, "print": start_print(ticket, g.device, reprint=True)}), 202
 
 

@@ -10,16 +10,18 @@ from kezek.office import store as office_store
 from kezek.queue import desk_feed, desks, outcomes, tickets, transfers, views
 from kezek.queue import store as queue_store
 from kezek.web import auth
-from kezek.web.auth import access, token_lookups
+from kezek.web.auth import access
 from kezek.web.context import get_db, now
 from kezek.web.live.broadcast import disconnect_session, publish
 from kezek.web.live.printing import start_print
 from kezek.web.payloads import body, field, ticket_json
+from kezek.web.rate_limits import Budget
 from kezek.web.retries import claimed_ticket, idempotent, interrupted, replay_ticket
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-login_failures = auth.SlidingWindow(window=300)
-issues_per_device = auth.SlidingWindow(window=60)
+# Failed sign-ins per name and address in five minutes; tickets per kiosk a minute (kezek/web/rate_limits.py).
+login_failures = Budget("login_failures", 300, lambda: current_app.config["LOGIN_ATTEMPTS"])
+issues_per_device = Budget("issues", 60, auth.issue_limit)
 
 
 def _outcome(outcome, status=200, public=False):
@@ -37,11 +39,10 @@ def login():
     username = field(data, "username", str, required=True)
     password = field(data, "password", str, required=True)
     key = f"{username.lower()}|{auth.client_ip()}"
-    if login_failures.count(key) >= current_app.config["LOGIN_ATTEMPTS"]:
-        raise auth.TooMany("Too many failed sign-ins: wait five minutes.", "login_throttled")
+    auth.refuse_when_exhausted(login_failures, key, "Too many failed sign-ins: wait five minutes.", "login_throttled")
     user = accounts.authenticate(get_db(), username, password)
     if user is None:
-        login_failures.hit(key, 0)
+        login_failures.hit(key)
         raise auth.Unauthorised("Wrong user name or password.", "bad_credentials")
     login_failures.clear(key)
     csrf = auth.start_session(get_db(), user)
@@ -99,8 +100,9 @@ def issue_ticket():
     service = office_store.service(db, service_id)
     if service is None or service["office_id"] != office:
         raise NotFound("No such service.", "service_not_found")
-    if g.device and not issues_per_device.hit(f"device:{g.device['id']}", auth.issue_limit()):
-        raise auth.TooMany("Too many tickets from this kiosk: wait a minute.", "issue_rate_limited")
+    if g.device:
+        auth.spend(issues_per_device, f"device:{g.device['id']}", "Too many tickets from this kiosk: wait a minute.",
+                   "issue_rate_limited")
     outcome = tickets.issue(db, service_id, now(), priority=priority, priority_reason=reason,
                             lang=lang or office_store.office(db, office)["default_lang"],
                             device_id=g.device["id"] if g.device else None,
@@ -115,8 +117,7 @@ def issue_ticket():
 
 
 def _public_ticket(token: str) -> dict:
-    if not token_lookups.hit(f"ip:{auth.client_ip()}", current_app.config["TICKET_LOOKUPS_PER_MINUTE"]):
-        raise auth.TooMany("Too many requests: wait a minute.", "lookup_rate_limited")
+    auth.spend_lookup()
     ticket = queue_store.ticket_by_token(get_db(), token)
     if ticket is None:
         raise NotFound("Ticket not found.", "ticket_not_found")

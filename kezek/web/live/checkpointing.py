@@ -1,10 +1,9 @@
-"""The checkpoint job of a running server: every minute, sign what is due, then hand each new one to the hooks."""
+"""The checkpoint job of a running server (kezek/web/live/background.py): sign what is due, then hand each new one to the hooks."""
 from __future__ import annotations
 
 from kezek.base import database
 from kezek.base.clock import utcnow
 from kezek.log import checkpoints
-from kezek.web.live.broadcast import socketio
 
 EVERY_S = 60
 
@@ -24,13 +23,3 @@ def checkpoint_once(app) -> list[dict]:
         return made
     finally:
         db.close()
-
-
-def checkpoint_loop(app) -> None:
-    """Run checkpoint_once every minute for as long as the server runs."""
-    while True:
-        try:
-            checkpoint_once(app)
-        except Exception:  # a bad minute must not stop the loop for the day
-            app.logger.exception("checkpoint failed")
-        socketio.sleep(float(app.config.get("CHECKPOINT_EVERY_S") or EVERY_S))   # KEZEK_CHECKPOINT_EVERY_S

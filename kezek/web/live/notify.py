@@ -20,7 +20,7 @@ from kezek.notify.messages import Message
 from kezek.notify.outbox import Outbox
 from kezek.notify.sending import Senders
 from kezek.office import store as office_store
-from kezek.web.live import broadcast
+from kezek.web.live import broadcast, leases
 
 _current: Notifier | None = None
 GATHER_S = 0.1
@@ -143,31 +143,42 @@ class Notifier:
                 db.close()
 
     def _dispatch(self) -> None:
-        while not self._stop.is_set():
-            batch = self.events.get()
-            if batch is None:
-                return
-            taken = 1
-            # A rush: wait a moment and take every batch that came meanwhile, so a hall calling at full
-            # speed costs one pass of the rules per GATHER_S, not one per call.
-            self._stop.wait(GATHER_S)
-            while len(batch) < 5000:
+        # One connection for the dispatcher's life: opening one a batch cost ~1 ms of the server's
+        # loop right when the next request (often a kiosk's, just after a call) wanted it.
+        db = None
+        try:
+            while not self._stop.is_set():
+                batch = self.events.get()
+                if batch is None:
+                    return
+                taken = 1
+                # A rush: wait a moment and take every batch that came meanwhile, so a hall calling at full
+                # speed costs one pass of the rules per GATHER_S, not one per call.
+                self._stop.wait(GATHER_S)
+                while len(batch) < 5000:
+                    try:
+                        more = self.events.get_nowait()
+                    except queue.Empty:
+                        break
+                    taken += 1
+                    if more is None:
+                        self._stop.set()
+                        break
+                    batch += more
                 try:
-                    more = self.events.get_nowait()
-                except queue.Empty:
-                    break
-                taken += 1
-                if more is None:
-                    self._stop.set()
-                    break
-                batch += more
-            try:
-                self.handle(batch)
-            except Exception:
-                self.app.logger.exception("notifications: a batch failed")
-            finally:
-                for _ in range(taken):
-                    self.events.task_done()
+                    db = db or self._db()
+                    self.handle(batch, db)
+                except Exception:
+                    self.app.logger.exception("notifications: a batch failed")
+                    if db is not None:   # whatever went wrong, the next batch starts on a fresh connection
+                        db.close()
+                        db = None
+                finally:
+                    for _ in range(taken):
+                        self.events.task_done()
+        finally:
+            if db is not None:
+                db.close()
 
     def _done(self, message, outcome: str) -> None:
         with self._counts_lock:
@@ -199,17 +210,19 @@ class Notifier:
             db.close()
 
     def tick(self) -> None:
-        """Once a period: closing offices, long waits, personal data of ended tickets, the counts."""
-        db = self._db()
-        try:
-            now = self._clock()
-            for office in office_store.offices(db):
-                for message in (rules.closing_messages(db, office["id"], now, self.ticket_url)
-                                + rules.wait_alerts(db, office["id"], now)):
-                    self.outbox.put(message)
-            rules.purge(db, now)
-        finally:
-            db.close()
+        """Once a period: closing offices, long waits, personal data of ended tickets (in the one process
+        holding the "notices" lease), then this process's own counts."""
+        if leases.holds(self.app, "notices"):
+            db = self._db()
+            try:
+                now = self._clock()
+                for office in office_store.offices(db):
+                    for message in (rules.closing_messages(db, office["id"], now, self.ticket_url)
+                                    + rules.wait_alerts(db, office["id"], now)):
+                        self.outbox.put(message)
+                rules.purge(db, now)
+            finally:
+                db.close()
         self.flush_counts()
 
     def _tick(self) -> None:
@@ -238,6 +251,10 @@ class Notifier:
         offsets: dict[str, int] = {}
         wait_s = int(self.app.config["TELEGRAM_POLL_S"])
         while not self._stop.is_set():
+            if not leases.holds(self.app, "telegram"):   # another process of the region polls the bots
+                offsets.clear()      # when this one takes over, Telegram says where to go on from
+                self._stop.wait(1)
+                continue
             db = self._db()
             try:
                 bots = [b for b in store.telegram_offices(db) if self.telegram_mode(b["office_id"]) == "polling"]

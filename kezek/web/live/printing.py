@@ -19,7 +19,7 @@ from kezek.office import accounts
 from kezek.printers import driver, job_messages, routes
 from kezek.printing import jobs as print_jobs
 from kezek.queue import store as queue_store
-from kezek.web.auth import SlidingWindow
+from kezek.web.rate_limits import Budget
 from kezek.web.context import get_db
 from kezek.web.live.broadcast import publish, socketio
 from kezek.web.payloads import ticket_url
@@ -36,7 +36,7 @@ _agents: dict[int, list[str]] = {}  # kiosk device id -> its agents' sids, newes
 _agent_of: dict[str, int] = {}  # agent sid -> kiosk device id
 _pending: dict[str, dict] = {}  # job id -> {"device_id", "done": Event, "result"}
 _printer_locks: dict[int, threading.Lock] = {}
-reprints = SlidingWindow(window=60)   # a kiosk's reprints (the reprint route's budget)
+reprints = Budget("reprints", 60, lambda: REPRINTS_PER_MINUTE)   # a kiosk's reprints (the reprint route's budget)
 
 
 def _clock(app):
@@ -259,13 +259,3 @@ def poll_once(app) -> list:
     finally:
         db.close()
     return pushed
-
-
-def poll_loop(app) -> None:
-    """Every ~30 s, ask the server's printers how they are (a running server only)."""
-    while True:
-        try:
-            poll_once(app)
-        except Exception:  # one bad round must not stop polling for the day
-            app.logger.exception("printer polling failed")
-        socketio.sleep(POLL_EVERY_S)

@@ -7,7 +7,7 @@ from kezek.base.i18n import LANGS, N_
 from kezek.bookings import reservations
 from kezek.office import store as office_store
 from kezek.web import auth
-from kezek.web.auth import access, booking_limit, lookups_per_ip
+from kezek.web.auth import access, lookups_per_ip
 from kezek.web.context import ROOT, get_db
 from kezek.web.payloads import booking_url
 from kezek.web.screens.kiosk import qr_svg
@@ -87,8 +87,8 @@ def static_file(filename):
 @access("public")
 def booking_qr(code):
     """The QR code of a booking's page (the kiosk's scanner reads the code from it); 404 when unknown."""
-    if not lookups_per_ip.hit(f"ip:{auth.client_ip()}", booking_limit("BOOKING_LOOKUPS_PER_10_MIN")):
-        abort(429)
+    auth.spend(lookups_per_ip, f"ip:{auth.client_ip()}", "Too many requests: wait a few minutes.",
+               "booking_rate_limited")
     normal = reservations.normalise_code(code)
     booking = reservations.get(get_db(), normal) if normal else None
     if booking is None:

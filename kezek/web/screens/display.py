@@ -20,6 +20,7 @@ from kezek.web import auth
 from kezek.web.api import openapi
 from kezek.web.auth import access
 from kezek.web.context import data_dir, error_body, get_db, now
+from kezek.web.rate_limits import Budget
 from kezek.web.screens import display_media
 from kezek.web.screens.rendering import render_screen
 
@@ -32,6 +33,7 @@ STRINGS: list[str] = [
     N_("Sound on"), N_("Sound off"), N_("Tap to enable sound"), N_("Test call"),
     N_("Voice unavailable: chime only"), N_("Display is not paired: token refused"),
     N_("Take a ticket at the kiosk and watch for your number here"), N_("Display settings"), N_("Close"),
+    N_("Zone: %(zones)s"),      # a zoned TV's name, as the tickets of its services name it
     N_("Shows %(cells)s queues at a time, %(pages)s page(s) now; capitals of %(mm)s mm for %(metres)s m."),
 ]
 STRINGS += display_media.STRINGS   # display/static/media.js
@@ -54,7 +56,7 @@ MAX_DESK_CHARS = 20
 # espeak-ng is a subprocess per new text: a few at a time, so a burst cannot starve the server.
 _synthesis_slots = threading.BoundedSemaphore(2)
 # New syntheses per address a minute (cached and recorded calls are free): the route is public.
-syntheses_per_address = auth.SlidingWindow(window=60)
+syntheses_per_address = Budget("voice_syntheses", 60, lambda: current_app.config["VOICE_SYNTHESES_PER_MINUTE"])
 
 
 @bp.get("/display/")
@@ -129,14 +131,13 @@ def call_audio():
     """The spoken call (?number=А017&desk=5&lang=kk) as WAV; 503 when speech is unavailable."""
     number, desk, lang = _call_input()
     cache_dir, clips_dir = voice_dirs()
-    limit = int(current_app.config["VOICE_SYNTHESES_PER_MINUTE"])
     # Free: a call already cached, or one that really happened today (a display announcing it); the rest
     # (anyone making up numbers) is limited per address, so the route cannot fill the disk.
     real = queue_store.was_called(get_db(), number, desk, iso(now() - timedelta(days=1)))
     if not real and not speech.call_is_ready(number, desk, lang, cache_dir, clips_dir) \
-            and not syntheses_per_address.hit(f"ip:{auth.client_ip()}", limit):
+            and not syntheses_per_address.hit(f"ip:{auth.client_ip()}"):
         raise auth.TooMany("Too many new calls to speak from this address: try again in a minute.",
-                           "voice_rate_limited")
+                           "voice_rate_limited", retry_after=syntheses_per_address.retry_after(f"ip:{auth.client_ip()}"))
     try:
         with _synthesis_slots:
             audio = speech.audio_for_call(number, desk, lang, cache_dir, clips_dir,

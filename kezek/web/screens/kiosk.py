@@ -79,6 +79,7 @@ STRINGS: list[str] = [
     N_("Space bar"), N_("Clear"), N_("Keyboard"), N_("Search results"), N_("and more"),
     # The ticket: where it is served, the next one; no printer is a normal ticket; early check-in
     N_("Served at desk: %(desks)s"), N_("Served at desks: %(desks)s"), N_("You are next"),
+    N_("Zone: %(zones)s"),     # a big hall: the TV's zone that shows the ticket's calls (kezek/office/zones.py)
     N_("Scan the code: it opens your ticket on your phone."),
 ]
 # The admin screen's card of how visitors find a service on the kiosk (admin/static/admin_kiosk.js).
@@ -152,6 +153,14 @@ def _phrase_text(db, device: dict, lang: str) -> str:
     if phrase not in SPOKEN:
         raise Invalid("phrase: one of the kiosk's own strings.", "unknown_phrase")
     text = guide.phrase_text(phrase, lang, _values(args))
+    if "%(zones)s" in text:
+        # The names of this office's hall TVs only, as the ticket lists them: no other text is spoken.
+        names = {d["name"] for d in office_store.devices_of_office(db, device["office_id"])
+                 if d["kind"] == "display" and not d["revoked_at"]}
+        given = args.get("zones", "").removesuffix(", …").split(", ")
+        if not 1 <= len(given) <= 3 or not set(given) <= names:
+            raise Invalid("zones: the names of this office's hall displays.", "bad_field", field="zones")
+        text = text.replace("%(zones)s", args["zones"])
     for name, pattern in TEXT_VALUES.items():
         if f"%({name})s" in text:
             if not pattern.match(args.get(name, "")):
@@ -201,8 +210,7 @@ def qr_svg(text: str) -> bytes:
 def ticket_qr(token):
     """The QR code of a ticket's page; 404 for an unknown token."""
     # The same per-address limit as the ticket API: a 404 must not become a token oracle.
-    if not auth.lookup_allowed():
-        abort(429)
+    auth.spend_lookup()
     ticket = queue_store.ticket_by_token(get_db(), token)
     if ticket is None:
         abort(404)

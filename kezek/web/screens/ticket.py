@@ -78,7 +78,9 @@ def _page(template: str, lang: str, status: int, **context):
 def page(token):
     """The ticket page; 404 'ticket not found' for an unknown token, 429 over the lookup limit."""
     if not lookup_allowed():
-        return _page("gone.html", visitor_lang(), 429, reason="busy")
+        busy = _page("gone.html", visitor_lang(), 429, reason="busy")
+        busy.headers["Retry-After"] = str(auth.token_lookups.retry_after(auth.lookup_key()))
+        return busy
     db = get_db()
     ticket = queue_store.ticket_by_token(db, token)
     if ticket is None:
@@ -102,8 +104,7 @@ def page(token):
 def rate(token):
     """Rate a finished visit: {stars 1–5, comment?} -> 201; 409 when rated already or not done."""
     data = body()
-    if not lookup_allowed():
-        raise auth.TooMany("Too many requests: wait a minute.", "lookup_rate_limited")
+    auth.spend_lookup()
     rating = ratings.rate(get_db(), token, data.get("stars"), data.get("comment"), now())
     return jsonify({"stars": rating.stars, "comment": rating.comment}), 201
 
