@@ -17,8 +17,10 @@ import glob
 import itertools
 import os
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -167,8 +169,17 @@ def cluster() -> Cluster:
                 made.destroy()
                 raise
             atexit.register(made.destroy)
+            _stop_on_sigterm()
             _cluster = made
         return _cluster
+
+
+def _stop_on_sigterm() -> None:
+    """A run ended by SIGTERM (a `timeout`, CI's stop) runs atexit too: the cluster does not outlive it."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
 def wait_until_accepting(port: int, timeout: float = START_TIMEOUT_S) -> None:

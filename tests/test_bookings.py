@@ -273,3 +273,14 @@ def test_a_kiosk_cannot_try_codes_without_end(app, client, kiosk_headers, offere
     codes = [client.post(f"/api/v1/bookings/{n:08d}/check-in", headers=kiosk_headers, json={}).status_code
              for n in range(5)]
     assert codes == [404, 404, 404, 429, 429]
+
+
+def test_a_kiosk_check_in_sent_with_an_idempotency_key_is_issued_once(client, kiosk_headers, clock, offered):
+    """As the kiosk sends it (every tap carries a key): a 201, and the same answer for the retry."""
+    made = client.post("/api/v1/bookings", json={"service": 1, "at": offered[2]}).get_json()      # 10:00 Tuesday
+    clock.now = datetime(2026, 11, 24, 4, 50, tzinfo=timezone.utc)                                   # 09:50
+    headers = {**kiosk_headers, "Idempotency-Key": "tap-1"}
+    first = client.post(f"/api/v1/bookings/{made['code']}/check-in", headers=headers, json={"lang": "en"})
+    assert first.status_code == 201, first.get_json()
+    again = client.post(f"/api/v1/bookings/{made['code']}/check-in", headers=headers, json={"lang": "en"})
+    assert again.status_code == 201 and again.get_json()["id"] == first.get_json()["id"]

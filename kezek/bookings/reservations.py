@@ -250,10 +250,10 @@ def check_in(db, code: str, office_id: str, now: datetime, *, device_id: int | N
     try:
         # Booked too late (less than the lead time before the slot): a ticket, but in the walk-ins' order.
         walk_in = store.late_lead(db, booking["id"]) is not None
-        with database.savepoint(db):   # a refused insert undoes this issue's writes, not the transaction
-            outcome = tickets.issue(db, booking["service_id"], now, lang=lang or booking["lang"], device_id=device_id,
-                                    appointment={"booking_id": booking["id"], "slot_at": booking["slot_at"],
-                                                 "walk_in": walk_in})
+        # tickets.issue is its own write transaction: a refused insert rolls all of it back, on both stores.
+        outcome = tickets.issue(db, booking["service_id"], now, lang=lang or booking["lang"], device_id=device_id,
+                                appointment={"booking_id": booking["id"], "slot_at": booking["slot_at"],
+                                             "walk_in": walk_in})
     except database.IntegrityError:
         # Another kiosk checked the same booking in a moment ago: show that ticket.
         return _again(db, get(db, code), now)

@@ -30,6 +30,7 @@ from psycopg.adapt import Dumper, Loader
 
 from kezek.base.errors import DatabaseUnavailable
 from kezek.base.postgres import schema, store
+from kezek.base.postgres.schema import schema_sql  # noqa: F401 - the migrations translate with it
 from kezek.base.postgres.store import WRITE_LOCK  # noqa: F401 - the key, for tests and tools
 
 CONNECT_TIMEOUT_S = 2          # PostgreSQL down: a request answers 503 within about this
