@@ -195,9 +195,8 @@ def event_rows_after(db, event_id: int, limit: int) -> list[dict]:
 def office_entries(db, office_id: str) -> Iterator[tuple]:
     """Every event of an office as a tuple of chain.FIELDS' values and its imported entry (None), oldest first.
 
-    `office_id || ''` keeps SQLite on the table itself, in id order: through the office index it
-    would fetch every row by id and sort them (twice as slow over a year of events). SQLite's
-    shorter `+office_id` is no SQL PostgreSQL takes (no unary plus on text).
+    `office_id || ''` (SQLite's `+office_id`, which PostgreSQL refuses) keeps SQLite on the table, in id
+    order: through the office index it would fetch each row by id and sort (twice as slow over a year).
     """
     return db.conn.execute("SELECT id, at, office_id, name, ticket_id, service_id, desk_id, user_id, device_id,"
                            " details, prev_hash, (SELECT i.entry FROM imported_entries i WHERE i.event_id = events.id)"
