@@ -31,6 +31,7 @@ from kezek.web.api import notify as api_notify
 from kezek.web.api import openapi
 from kezek.web.api import printing as api_printing
 from kezek.web.api import queue as api_queue
+from kezek.web.api import region as api_region
 from kezek.web.api import reports as api_reports
 from kezek.web.api import setup as api_setup
 from kezek.web.api import visits as api_visits
@@ -41,6 +42,7 @@ from kezek.web.live.broadcast import socketio
 from kezek.web.screens import admin, board, book, display, kiosk, operator, routes, ticket
 from kezek.web.screens import desk_display as screen_desk_display
 from kezek.web.screens import display_media
+from kezek.web.screens import region as screen_region
 
 # Every blueprint, in the order they are registered.
 BLUEPRINTS = (api_queue.bp, api_config.bp, api_reports.bp, api_printing.bp, api_bookings.bp, book.bp, openapi.bp,
@@ -55,6 +57,7 @@ BLUEPRINTS += (api_kiosk_catalogue.bp,)   # the kiosk's synonyms, other bodies, 
 BLUEPRINTS += (api_setup.bp,)   # import/export of an office's configuration, weekly hours, public holidays
 BLUEPRINTS += (api_visits.bp,)   # the desk's transfer targets and visit outcomes
 BLUEPRINTS += (api_displays.bp, screen_desk_display.bp)   # hall displays' zones; the screen above a desk
+BLUEPRINTS += (api_region.bp, screen_region.bp)   # the region: offices created and closed, its monitor, reports and board
 
 # The Socket.IO handlers, attached once to the process's server: each init_app hands them to its new server.
 socketio.on("connect")(connect.on_connect)
@@ -77,6 +80,7 @@ openapi.EXTRA_PATHS.extend([api_media.openapi_paths, api_content.openapi_paths])
 openapi.EXTRA_PATHS.append(api_displays.openapi_paths)
 openapi.EXTRA_PATHS.append(api_kiosk_catalogue.openapi_paths)
 openapi.EXTRA_PATHS.append(api_visits.openapi_paths)
+openapi.EXTRA_PATHS.append(api_region.openapi_paths)
 
 
 def _secret_key(db_path: str) -> str:
