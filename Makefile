@@ -42,12 +42,14 @@ system-packages:
 	fi
 
 # Every test on SQLite, then the engine/API files of tests/on_postgresql.txt (not e2e, not slow) on
-# PostgreSQL: a throwaway cluster the tests start themselves (tests/pg_cluster.py).
+# PostgreSQL: a throwaway cluster the tests start themselves (tests/pg_cluster.py); and the region's
+# live drills (several processes, Redis, HAProxy) on PostgreSQL too.
 PG_TESTS = $(shell grep -v '^\#' tests/on_postgresql.txt)
 
 test: setup system-packages
 	$(PY) -m pytest
 	KEZEK_TEST_STORE=postgresql $(PY) -m pytest -m "not e2e and not slow" $(PG_TESTS)
+	KEZEK_TEST_STORE=postgresql $(PY) -m pytest tests/test_region_live.py
 
 test-pg: setup system-packages
 	KEZEK_TEST_STORE=postgresql $(PY) -m pytest -m "not e2e and not slow" $(PG_TESTS)

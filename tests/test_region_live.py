@@ -180,7 +180,8 @@ def test_screens_resync_after_redis_restarts_and_pushes_resume(region):
         called = call_next(operator, region.servers[1].url, 2)   # committed while Redis is away: its push is lost
         region.redis.start()
         # Each process drops its screens once subscribed again; their new snapshot has the call.
-        assert until(lambda: all(called["number"] in s.calls and s.drops for s in screens), 30)
+        assert until(lambda: all(called["number"] in s.calls and s.drops and s.snapshots[-1] > s.drops[-1]
+                                 and s.client.connected for s in screens), 60)
         # Only the committing process's own screens heard it pushed (python-socketio hands an emit to them first).
         assert all(s.count("ticket.called", called["number"]) <= 1 for s in screens)
         issue(region.url, kiosk)

@@ -33,6 +33,8 @@ from kezek.base.postgres import schema, store
 from kezek.base.postgres.schema import schema_sql  # noqa: F401 - the migrations translate with it
 from kezek.base.postgres.store import WRITE_LOCK  # noqa: F401 - the key, for tests and tools
 
+schema_sql = schema.schema_sql   # schema.sql in PostgreSQL's words (init_db and the migrations call it by this name)
+
 CONNECT_TIMEOUT_S = 2          # PostgreSQL down: a request answers 503 within about this
 KEEP_IDLE = 16                 # idle connections kept per URL and process
 
