@@ -2,7 +2,7 @@
 
 open_db/init_db/Pool/transaction/snapshot/rows/one/scalar/each mean the same on both. The
 stores' SQL is written once, with `?` (or `:name`) placeholders; on PostgreSQL the handle
-(kezek/base/postgres.py) translates the placeholders and answers in SQLite's shapes (integers
+(kezek/base/postgres/__init__.py) translates the placeholders and answers in SQLite's shapes (integers
 for booleans, lastrowid). Where the two dialects differ, a store asks `dialect(db)`.
 """
 from __future__ import annotations
@@ -116,7 +116,7 @@ def open_db(path: str | Path):
 def apply_schema(db) -> None:
     """Create every table, index and trigger at the current version (idempotent), on either store.
 
-    schema.sql is the one source; PostgreSQL gets its translation (kezek/base/postgres.py).
+    schema.sql is the one source; PostgreSQL gets its translation (kezek/base/postgres/__init__.py).
     """
     if dialect(db) == "postgresql":
         _pg().apply_schema(db)
@@ -212,7 +212,7 @@ def transaction(db: SqliteDatabase, *, durable: bool = True):
     already covers.
 
     On PostgreSQL: BEGIN, then a transaction-level advisory lock that every writer takes
-    (kezek/base/postgres.py), so writers of every process run one at a time, as on SQLite.
+    (kezek/base/postgres/__init__.py), so writers of every process run one at a time, as on SQLite.
     """
     if dialect(db) == "postgresql":
         with db.kezek_write_lock, _pg().transaction(db, durable=durable, commit=_commit_pg):
