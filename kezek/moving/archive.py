@@ -1,4 +1,4 @@
-"""The office file of export-office / import-office: a ZIP archive, versioned (docs/moving.md).
+"""The office file of export-office / import-office: a ZIP archive, versioned (docs/region.md).
 
     manifest.json          {"format": "kezek-office", "version": 1, "office_id", "exported_at",
                             "origin", "verifier", "counts": {table: rows}}
