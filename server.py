@@ -15,21 +15,18 @@ import json  # noqa: E402
 import logging  # noqa: E402
 import os  # noqa: E402
 import sqlite3  # noqa: E402
+from contextlib import closing  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from kezek import demo, verification  # noqa: E402
+from kezek import demo, setting_up, verification  # noqa: E402
 from kezek.base import database  # noqa: E402
 from kezek.base.migrations import revisions  # noqa: E402
 from kezek.base.clock import utcnow  # noqa: E402
 from kezek.base.errors import KezekError  # noqa: E402
-from kezek.log import chain, note, witness, witness_check, witness_client  # noqa: E402
-from kezek.log import keyfile, tree_check  # noqa: E402
+from kezek.log import chain, keyfile, note, tree_check, witness, witness_check, witness_client  # noqa: E402
 from kezek.notify import push as notify_push  # noqa: E402
-from kezek import setting_up  # noqa: E402
-from kezek.moving import commands as moving_commands  # noqa: E402
-from kezek.moving import store as moving_store  # noqa: E402
-from kezek.office import accounts  # noqa: E402
-from kezek.office import store as office_store  # noqa: E402
+from kezek.moving import commands as moving_commands, store as moving_store  # noqa: E402
+from kezek.office import accounts, store as office_store  # noqa: E402
 from kezek.printers import agent as print_agent  # noqa: E402
 from kezek.web.app import create_app, socketio  # noqa: E402,F401  (the factory and the Socket.IO server)
 from kezek.web.live import background  # noqa: E402
@@ -64,11 +61,8 @@ def cmd_init_db(args) -> int:
 def cmd_log_key(args) -> int:
     """Print each office's log verifier key, for auditors and witnesses to keep."""
     signer, _made = _log_key(args)
-    db = _open(args)
-    try:
+    with closing(_open(args)) as db:
         offices = [o["id"] for o in office_store.offices(db)]
-    finally:
-        db.close()
     for office in offices:
         print(f"{keyfile.origin(signer.name, office)} {keyfile.office_verifier(signer, office).encode()}")
     return 0
@@ -225,12 +219,8 @@ def cmd_backup(args) -> int:
 
 def cmd_addresses(args) -> int:
     """Print every screen's address (and the demo credentials when a file of them is given)."""
-    db = _open(args)
-    try:
-        offices = office_store.offices(db)
-        devices = accounts.list_devices(db)
-    finally:
-        db.close()
+    with closing(_open(args)) as db:
+        offices, devices = office_store.offices(db), accounts.list_devices(db)
     base = args.base.rstrip("/")
     print("Kezek screens:")
     # No placeholder link: a kiosk is paired once with its own link (below, the admin screen, or create-device).
