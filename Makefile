@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 DEMO_DB := var/demo.db
 
-.PHONY: setup run test test-fast bench system-packages clean
+.PHONY: setup run run-region test test-fast test-pg bench system-packages clean
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -26,6 +26,10 @@ run: setup
 	@$(PY) server.py addresses --db $(DEMO_DB) --base http://$(HOST):$(PORT) --credentials var/demo-credentials.txt
 	@$(PY) server.py run --db $(DEMO_DB) --host $(HOST) --port $(PORT) --access-log var/access.log
 
+# A demo region: PostgreSQL, Redis, two server processes and HAProxy on this machine (deploy/run-region.sh).
+run-region: setup
+	@bash deploy/run-region.sh
+
 # System packages the tests need (Chromium, fonts, espeak-ng): installed when root, else named.
 system-packages:
 	@missing=$$(for p in $$(grep -v '^#' .ci/packages.txt); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -37,8 +41,16 @@ system-packages:
 	  fi; \
 	fi
 
+# Every test on SQLite, then the engine/API files of tests/on_postgresql.txt (not e2e, not slow) on
+# PostgreSQL: a throwaway cluster the tests start themselves (tests/pg_cluster.py).
+PG_TESTS = $(shell grep -v '^\#' tests/on_postgresql.txt)
+
 test: setup system-packages
 	$(PY) -m pytest
+	KEZEK_TEST_STORE=postgresql $(PY) -m pytest -m "not e2e and not slow" $(PG_TESTS)
+
+test-pg: setup system-packages
+	KEZEK_TEST_STORE=postgresql $(PY) -m pytest -m "not e2e and not slow" $(PG_TESTS)
 
 test-fast: setup
 	$(PY) -m pytest -m "not e2e and not slow"

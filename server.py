@@ -19,13 +19,15 @@ from pathlib import Path  # noqa: E402
 
 from kezek import demo, verification  # noqa: E402
 from kezek.base import database  # noqa: E402
-from kezek.base.migrations import runner as migrations  # noqa: E402
+from kezek.base.migrations import revisions  # noqa: E402
 from kezek.base.clock import utcnow  # noqa: E402
 from kezek.base.errors import KezekError  # noqa: E402
 from kezek.log import chain, note, witness, witness_check, witness_client  # noqa: E402
 from kezek.log import keyfile, tree_check  # noqa: E402
 from kezek.notify import push as notify_push  # noqa: E402
 from kezek import setting_up  # noqa: E402
+from kezek.moving import commands as moving_commands  # noqa: E402
+from kezek.moving import store as moving_store  # noqa: E402
 from kezek.office import accounts  # noqa: E402
 from kezek.office import store as office_store  # noqa: E402
 from kezek.printers import agent as print_agent  # noqa: E402
@@ -51,8 +53,8 @@ def _log_key(args) -> tuple[note.Signer, bool]:
 
 def cmd_init_db(args) -> int:
     """Create the database, or upgrade an older one to this Kezek's schema; the log's signing key if missing."""
-    before = database.upgrade_db(args.db)
-    print(f"database ready: {Path(args.db).resolve()} ({migrations.said(before)})")
+    from kezek.base.migrations import runner   # Alembic and SQLAlchemy, for this command alone (not for run)
+    print(f"database ready: {revisions.where(args.db)} ({revisions.said(runner.upgrade_db(args.db))})")
     signer, made = _log_key(args)
     print(f"log signing key {'made' if made else 'kept'}: {Path(args.log_key or keyfile.default_path(args.db))}"
           f" (mode 600, outside the database and its backups; log name {signer.name})")
@@ -80,7 +82,7 @@ def _verify_checkpoints(args, db) -> int:
         print(f"error: no log key at {path}: give the office's key with --key name+id+base64", file=sys.stderr)
         return 1
     try:
-        ok, lines = tree_check.report(db, args.checkpoint, args.key, signer)
+        ok, lines = tree_check.report(db, args.checkpoint, args.key, signer, moving_store.moved_checkpoints(db))
     except (OSError, note.NoteError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
@@ -116,14 +118,16 @@ def cmd_demo(args) -> int:
                 return 0
             print("error: the database is not empty; use a fresh --db", file=sys.stderr)
             return 1
-        creds = demo.load_demo(db, utcnow(), password=args.password)
+        load = demo.load_region_demo if args.region else demo.load_demo
+        creds = load(db, utcnow(), password=args.password)
     finally:
         db.close()
     text = json.dumps(creds, ensure_ascii=False, indent=2)
     if args.credentials:
         Path(args.credentials).write_text(text + "\n", encoding="utf-8")
         os.chmod(args.credentials, 0o600)
-    print("Demo office loaded. DEMO credentials (for trying Kezek only):")
+    print(f"Demo {'region (three offices)' if args.region else 'office'} loaded."
+          " DEMO credentials (for trying Kezek only):")
     print(text)
     return 0
 
@@ -344,10 +348,13 @@ def parser() -> argparse.ArgumentParser:
     demo.add_argument("--password", help="one password for every demo user (default: generated)")
     demo.add_argument("--if-empty", action="store_true", help="do nothing when an office exists")
     demo.add_argument("--credentials", help="also write the credentials to this file (mode 600)")
+    demo.add_argument("--region", action="store_true",
+                      help="the demo region: three offices, each with an admin, and a region admin (user 'region')")
     setting_up.register(command)   # create-office, import-office-config, export-office-config
     user = command("create-user", cmd_create_user, "create a user")
     user.add_argument("name")
-    user.add_argument("--role", required=True, choices=["operator", "manager", "admin"])
+    user.add_argument("--role", required=True, choices=list(accounts.ROLES),
+                      help="region_admin: works in every office, creates and closes offices")
     user.add_argument("--password")
     user.add_argument("--full-name", "--name", dest="full_name", help="the name reports and the audit show, e.g. 'Айгүл Серікқызы'")
     device = command("create-device", cmd_create_device, "create a kiosk or display; prints its token")
@@ -370,6 +377,7 @@ def parser() -> argparse.ArgumentParser:
     verify.add_argument("--witness-key", action="append", default=[], metavar="NAME+ID+BASE64",
                         help="a witness's cosignature key: its cosignature must verify (repeatable)")
     command("log-key", cmd_log_key, "print each office's log verifier key")
+    moving_commands.register(command, _log_key)   # export-office, import-office
     backup = command("backup", cmd_backup, "copy the database while the server runs")
     backup.add_argument("--to", required=True, help="the new backup file")
     wkey = command("witness-key", cmd_witness_key, "make this server's witness key; prints its public key")

@@ -43,6 +43,18 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+def cpu_s(pids: list[int]) -> float:
+    """User + system CPU seconds the processes have used (those that have exited count 0)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])      # utime, stime (fields 14 and 15 of stat)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def children(pid: int) -> list[int]:
     """The direct child processes of pid."""
     found = []
@@ -73,6 +85,9 @@ class DurableCluster:
     def postmaster_pid(self) -> int:
         return int((self.cluster.data / "postmaster.pid").read_text().split()[0])
 
+    def pids(self) -> list[int]:
+        return [self.postmaster_pid(), *children(self.postmaster_pid())]
+
     def backends_rss_mb(self) -> float:
         """The RSS of PostgreSQL's processes together (shared buffers counted once per process that touched them)."""
         return round(sum(rss_mb(p) for p in [self.postmaster_pid(), *children(self.postmaster_pid())]), 1)
@@ -102,8 +117,12 @@ def issue_latency(region: Region, n: int) -> dict:
     return {"median_ms": round(statistics.median(times), 2), "p99_ms": round(percentile(times, 99), 2), "n": n}
 
 
-def issue_throughput(region: Region, clients: int, per_client: int) -> dict:
-    """`clients` kiosks issuing as fast as they can, spread over every process of the region."""
+def issue_throughput(region: Region, clients: int, per_client: int, cluster: DurableCluster | None = None) -> dict:
+    """`clients` kiosks issuing as fast as they can, spread over every process of the region.
+
+    Also the CPU time each ticket cost the server processes (and PostgreSQL's): on a machine
+    shared with other work it varies far less than the wall-clock figures.
+    """
     latencies: list[float] = []
     errors: list[int] = []
     lock = threading.Lock()
@@ -127,14 +146,22 @@ def issue_throughput(region: Region, clients: int, per_client: int) -> dict:
     threads = [threading.Thread(target=worker, args=(k,)) for k in range(clients)]
     for t in threads:
         t.start()
+    servers = [p.pid for p in region.procs]
+    postgres = cluster.pids() if cluster else []
+    server_cpu, postgres_cpu = cpu_s(servers), cpu_s(postgres)
     barrier.wait()
     start = time.perf_counter()
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - start
-    return {"clients": clients, "processes": len(region.urls), "tickets": clients * per_client,
-            "tickets_per_s": round(clients * per_client / elapsed), "median_ms": round(statistics.median(latencies), 2),
-            "p99_ms": round(percentile(latencies, 99), 2), "errors": len(errors)}
+    tickets = clients * per_client
+    row = {"clients": clients, "processes": len(region.urls), "tickets": tickets,
+           "tickets_per_s": round(tickets / elapsed), "median_ms": round(statistics.median(latencies), 2),
+           "p99_ms": round(percentile(latencies, 99), 2), "errors": len(errors),
+           "server_cpu_ms_per_ticket": round((cpu_s(servers) - server_cpu) * 1000 / tickets, 2)}
+    if cluster:
+        row["postgres_cpu_ms_per_ticket"] = round((cpu_s(postgres) - postgres_cpu) * 1000 / tickets, 2)
+    return row
 
 
 def call_next_latency(region: Region, n: int) -> dict:
@@ -187,7 +214,7 @@ def measure(store: str, cluster: DurableCluster | None, quick: bool, env: dict) 
         with tempfile.TemporaryDirectory() as tmp:
             region = fresh(tmp, processes)
             try:
-                row = issue_throughput(region, 32, 5 if quick else 10)
+                row = issue_throughput(region, 32, 5 if quick else 10, cluster)
                 row["server_rss_mb"] = [round(rss_mb(p.pid), 1) for p in region.procs]
                 if cluster:
                     row["postgres_rss_mb"] = cluster.backends_rss_mb()
@@ -196,7 +223,9 @@ def measure(store: str, cluster: DurableCluster | None, quick: bool, env: dict) 
                 region.stop()
         figures["issue_throughput"].append(row)
         print(f"[{store}] issue, 32 kiosks on {processes} process(es): {row['tickets_per_s']} tickets/s, median "
-              f"{row['median_ms']} ms, p99 {row['p99_ms']} ms, errors {row['errors']}, server RSS "
+              f"{row['median_ms']} ms, p99 {row['p99_ms']} ms, errors {row['errors']}, server CPU "
+              f"{row['server_cpu_ms_per_ticket']} ms/ticket" + (f", PostgreSQL CPU {row['postgres_cpu_ms_per_ticket']} "
+                                                                 f"ms/ticket" if cluster else "") + ", server RSS "
               f"{row['server_rss_mb']} MB" + (f", PostgreSQL RSS {row['postgres_rss_mb']} MB over "
                                               f"{row['postgres_client_connections']} connections" if cluster else ""),
               flush=True)
@@ -230,10 +259,13 @@ def main() -> None:
                                                / s["issue_throughput"][0]["tickets_per_s"], 2),
             "throughput_32_two_processes": round(p["issue_throughput"][1]["tickets_per_s"]
                                                  / s["issue_throughput"][1]["tickets_per_s"], 2),
+            "server_cpu_per_ticket": round(p["issue_throughput"][0]["server_cpu_ms_per_ticket"]
+                                           / max(s["issue_throughput"][0]["server_cpu_ms_per_ticket"], 0.01), 2),
         }
         print(f"PostgreSQL / SQLite: issue median x{figures['postgresql_vs_sqlite']['issue_median']}, "
               f"32-kiosk throughput x{figures['postgresql_vs_sqlite']['throughput_32_one_process']} (one process), "
-              f"x{figures['postgresql_vs_sqlite']['throughput_32_two_processes']} (two)", flush=True)
+              f"x{figures['postgresql_vs_sqlite']['throughput_32_two_processes']} (two), server CPU per ticket "
+              f"x{figures['postgresql_vs_sqlite']['server_cpu_per_ticket']}", flush=True)
     figures["load_after"] = round(os.getloadavg()[0], 2)
     print(f"machine load (1 min) before {figures['load_before']}, after {figures['load_after']}", flush=True)
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}

@@ -63,3 +63,39 @@ def load_demo(db, now: datetime, *, password: str | None = None) -> dict:
     display, display_token = accounts.create_device(db, OFFICE_ID, "display", "Hall TV (demo)", now)
     return {"office": OFFICE_ID, "users": users, "kiosk_token": kiosk_token, "display_token": display_token,
             "kiosk_id": kiosk["id"], "display_id": display["id"]}
+
+
+# The demo region (`demo --region`, make run-region): the demo office and two more district offices.
+REGION_OFFICES = {
+    "esil": ({"name_kk": "Есіл ауданы әкімдігінің халыққа қызмет көрсету орталығы",
+              "name_ru": "Фронт-офис акимата района Есиль", "name_en": "Esil District Akimat Front Office",
+              "timezone": "Asia/Almaty"}, "АБГЕ"),
+    "saryarka": ({"name_kk": "Сарыарқа ауданы әкімдігінің халыққа қызмет көрсету орталығы",
+                  "name_ru": "Фронт-офис акимата района Сарыарка", "name_en": "Saryarka District Akimat Front Office",
+                  "timezone": "Asia/Almaty"}, "АВДЖ"),
+}
+
+
+def load_region_demo(db, now: datetime, *, password: str | None = None) -> dict:
+    """Three offices, each with its services, desks, admin, kiosk and display, and a region admin over them."""
+    creds = load_demo(db, now, password=password)
+    offices = {OFFICE_ID: {"kiosk_token": creds["kiosk_token"], "display_token": creds["display_token"]}}
+    for office_id, (names, prefixes) in REGION_OFFICES.items():
+        config.create_office(db, office_id, names, now)
+        ids = []
+        for order, (prefix, kk, ru, en, group) in enumerate(s for s in SERVICES if s[0] in prefixes):
+            ids.append(config.create_service(db, office_id, {
+                "prefix": prefix, "name_kk": kk, "name_ru": ru, "name_en": en, "group_kk": group[0],
+                "group_ru": group[1], "group_en": group[2], "sort_order": order}, now)["id"])
+        for n, service_id in enumerate(ids, start=1):
+            config.create_desk(db, office_id, {"name": str(n), "service_ids": [service_id, ids[0]]}, now)
+        _, creds["users"][f"admin-{office_id}"] = accounts.create_user(
+            db, f"admin-{office_id}", "admin", now, password=password, offices=[office_id])
+        _, creds["users"][f"operator-{office_id}"] = accounts.create_user(
+            db, f"operator-{office_id}", "operator", now, password=password, offices=[office_id])
+        _, kiosk_token = accounts.create_device(db, office_id, "kiosk", f"Kiosk 1 ({office_id})", now)
+        _, display_token = accounts.create_device(db, office_id, "display", f"Hall TV ({office_id})", now)
+        offices[office_id] = {"kiosk_token": kiosk_token, "display_token": display_token}
+    _, creds["users"]["region"] = accounts.create_user(db, "region", "region_admin", now, password=password)
+    creds["offices"] = offices
+    return creds

@@ -36,6 +36,37 @@ def cmd_create_office(args) -> int:
     return 0
 
 
+def cmd_rename_office(args) -> int:
+    """Change an office's names (kk, ru, en: any of them) or its time zone."""
+    values = {k: v for k, v in (("name_kk", args.name_kk), ("name_ru", args.name_ru), ("name_en", args.name_en),
+                                ("timezone", args.timezone)) if v is not None}
+    return _office_change(args, lambda db: config.update_office(db, args.id, values, utcnow()), "changed")
+
+
+def cmd_close_office(args) -> int:
+    """Close an office: its kiosks and booking page stop issuing; its history stays readable."""
+    return _office_change(args, lambda db: config.close_office(db, args.id, utcnow()), "closed")
+
+
+def cmd_reopen_office(args) -> int:
+    """Open a closed office again."""
+    return _office_change(args, lambda db: config.reopen_office(db, args.id, utcnow()), "reopened")
+
+
+def _office_change(args, change, what: str) -> int:
+    db = _open(args)
+    try:
+        office = change(db)
+    except KezekError as err:
+        print(f"error: {err.message}", file=sys.stderr)
+        return 1
+    finally:
+        db.close()
+    print(f"office {office['id']} {what}: {office['name_kk']} / {office['name_ru']} / {office['name_en']}"
+          f" ({office['timezone']}){'; closed since ' + office['closed_at'] if office['closed_at'] else ''}")
+    return 0
+
+
 def _one_office(db, asked: str | None) -> str | None:
     offices = [o["id"] for o in office_store.offices(db)]
     if asked:
@@ -90,6 +121,14 @@ def register(command) -> None:
         office.add_argument(f"--name-{lang}", required=True)
     office.add_argument("--timezone", default="Asia/Almaty")
     office.add_argument("--no-holidays", action="store_true", help="do not load Kazakhstan's public holidays")
+    rename = command("rename-office", cmd_rename_office, "change an office's names or time zone")
+    rename.add_argument("id")
+    for lang in ("kk", "ru", "en"):
+        rename.add_argument(f"--name-{lang}")
+    rename.add_argument("--timezone")
+    command("close-office", cmd_close_office, "close an office: no more tickets or bookings; history kept"
+            ).add_argument("id")
+    command("reopen-office", cmd_reopen_office, "open a closed office again").add_argument("id")
     imp = command("import-office-config", cmd_import_office_config,
                   "import groups, services and desks from a CSV or XLSX file")
     imp.add_argument("file")

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from kezek.base import database
 from kezek.bookings import projection as bookings_projection
 from kezek.log import chain
+from kezek.moving import check as imported
 from kezek.queue import projection as queue_projection
 from kezek.queue.projection import Mismatch
 
@@ -38,13 +39,16 @@ class Report:
 
 
 def mismatches(db):
-    """Every row (tickets, desks, transfer targets, visit outcomes, bookings) that differs from its replayed events."""
+    """Every row (tickets, desks, transfer targets, visit outcomes, bookings) that differs from its replayed events,
+    and every moved event that differs from the entry it was first written with."""
     desk_moves: list = []     # the ticket events that move desks, gathered by the tickets' replay
     visits: list = []         # transfers and outcomes, gathered the same way
     yield from queue_projection.compare_tickets(db, desk_moves, visits)
     yield from queue_projection.compare_desks(db, desk_moves)
     yield from queue_projection.compare_visits(db, visits)
     yield from bookings_projection.compare(db)
+    for found in imported.check(db):      # a moved office's rows against the entries its checkpoints sign
+        yield Mismatch("events", found.event_id, found.reason, None, None, found.office_id)
 
 
 def verify(db, *, office_id: str | None = None) -> Report:

@@ -9,11 +9,12 @@ from helpers import login
 
 from kezek.base import database
 
-ROLES = ("anonymous", "kiosk", "display", "operator", "manager", "admin")
-# What each role passes: the levels a caller of that role meets (admin > manager > operator).
+ROLES = ("anonymous", "kiosk", "display", "operator", "manager", "admin", "region_admin")
+# What each role passes: the levels a caller of that role meets (region admin > admin > manager > operator).
 MEETS = {"anonymous": {"public"}, "kiosk": {"public", "kiosk"}, "display": {"public", "display"},
          "operator": {"public", "operator"}, "manager": {"public", "operator", "manager"},
-         "admin": {"public", "operator", "manager", "admin"}}
+         "admin": {"public", "operator", "manager", "admin"},
+         "region_admin": {"public", "operator", "manager", "admin", "region_admin"}}
 
 # The contract (DESIGN.md): a route whose rule is loosened by mistake fails here.
 EXPECTED = {
@@ -37,6 +38,11 @@ EXPECTED = {
     "api_log.checkpoint": {"public"}, "api_log.key": {"public"}, "api_log.consistency": {"public"},
     "api_log.leaves": {"public"}, "api_log.entries": {"manager"}, "api_log.ticket_proof": {"public"},
     "screen_board.checkpoint_qr": {"public"}, "api_log.print_checkpoint": {"admin"},
+    # The region (tests/test_region_offices.py): offices are made and closed by the region, not an office's admin.
+    "api_region.create_office": {"region_admin"}, "api_region.close_office": {"region_admin"},
+    "api_region.reopen_office": {"region_admin"}, "api_region.monitor": {"region_admin"},
+    "api_region.stats": {"region_admin"}, "api_region.board": {"public"},
+    "screen_region.monitor_page": {"public"}, "screen_region.board_page": {"public"},
 }
 
 
@@ -80,9 +86,21 @@ def _client(app, role):
     headers = {}
     if role in ("kiosk", "display"):
         headers["Authorization"] = f"Bearer {app.demo[role + '_token']}"
-    elif role in ("operator", "manager", "admin"):
-        headers.update(login(c, {"operator": "operator1"}.get(role, role)))
+    elif role in ("operator", "manager", "admin", "region_admin"):
+        headers.update(login(c, {"operator": "operator1", "region_admin": "region"}.get(role, role)))
     return c, headers
+
+
+def _add_region_admin(app) -> None:
+    """The demo office has no region admin: one user 'region' above its admin."""
+    from helpers import DEMO_PASSWORD
+
+    from kezek.office import accounts
+    db = database.open_db(app.config["DB"])
+    try:
+        accounts.create_user(db, "region", "region_admin", app.config["CLOCK"](), password=DEMO_PASSWORD)
+    finally:
+        db.close()
 
 
 def _footprint(app) -> tuple:
@@ -96,6 +114,7 @@ def _footprint(app) -> tuple:
 @pytest.mark.parametrize("endpoint,method,path", ROUTES, ids=[f"{m} {p}" for _, m, p in ROUTES])
 def test_each_role_gets_exactly_the_access_its_route_declares(app, endpoint, method, path):
     levels = set(app.view_functions[endpoint].kezek_access)
+    _add_region_admin(app)
     for role in ROLES:
         c, headers = _client(app, role)
         before = _footprint(app)

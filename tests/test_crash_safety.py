@@ -5,7 +5,6 @@ import multiprocessing
 import os
 import random
 import shutil
-import sqlite3
 import threading
 import time
 import uuid
@@ -162,7 +161,7 @@ def test_the_database_itself_refuses_a_repeated_number(db):
         row = tickets.issue(db, 1, datetime(2026, 11, 23, 5, 0, tzinfo=timezone.utc)).ticket
     clone = {k: v for k, v in row.items() if k not in ("id", "desk")}
     clone["token"] = "another-token"
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(database.IntegrityError):
         db.execute(f"INSERT INTO tickets ({', '.join(clone)}) VALUES ({', '.join('?' for _ in clone)})",
                    list(clone.values()))
 
@@ -174,10 +173,11 @@ def test_two_desks_can_never_hold_the_same_ticket_in_the_database(db):
     now = datetime(2026, 11, 23, 5, 0, tzinfo=timezone.utc)
     tickets.issue(db, 1, now)
     called = tickets.call_next(db, 1, now).ticket
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(database.IntegrityError):
         db.execute("UPDATE desks SET current_ticket_id = ? WHERE id = 2", (called["id"],))
 
 
+@pytest.mark.sqlite_only("SQLite's pragmas (synchronous=FULL, WAL); PostgreSQL's durability is the server's synchronous_commit")
 def test_every_connection_writes_through_to_disk(db_path):
     """synchronous=FULL and WAL: a committed ticket survives a power cut, not only a crash."""
     handle = database.open_db(db_path)
@@ -238,6 +238,7 @@ def _snapshot(path: str) -> tuple:
         db.close()
 
 
+@pytest.mark.sqlite_only("wraps the sqlite3 connection and copies the database file at each write")
 @pytest.mark.parametrize("operation", ["issue", "call-next", "finish"])
 def test_a_crash_at_any_write_leaves_the_operation_all_done_or_not_done(tmp_path, db, operation):
     from kezek.base.clock import utcnow
@@ -326,6 +327,7 @@ def _queue(path: str) -> tuple[int, tuple]:
         db.close()
 
 
+@pytest.mark.sqlite_only("wraps the sqlite3 connection and copies the database file at each write")
 @pytest.mark.parametrize("operation", ["issue", "call-next"])
 def test_a_retry_after_a_crash_at_any_write_does_the_operation_once(tmp_path, app, clock, kiosk_headers, operation):
     from kezek.queue import tickets
@@ -372,6 +374,7 @@ def test_a_retry_after_a_crash_at_any_write_does_the_operation_once(tmp_path, ap
 
 # --- online backup ---------------------------------------------------------------------------------
 
+@pytest.mark.sqlite_only("server.py backup is SQLite's online backup (PostgreSQL: pg_dump, docs/storage.md)")
 def test_an_online_backup_taken_under_load_is_whole_and_restores(tmp_path):
     server = ServerProcess(tmp_path, env={"KEZEK_ISSUE_RATE_LIMIT": "0"}, root=ROOT)
     load = Load(server)

@@ -15,6 +15,7 @@ import socketio
 from helpers import login
 
 from e2e.conftest import LiveServer
+from kezek.base import database
 from kezek.queue import desk_feed, desks, tickets, transfers
 
 А, Б, В, Г, Ж = 1, 2, 3, 4, 7
@@ -256,7 +257,7 @@ def test_only_desks_serving_a_changed_service_or_the_desk_itself_are_touched(db,
 
 
 def test_a_transfer_to_a_clerk_touches_the_desk_where_that_clerk_sits(db, clock):
-    users = {u["username"]: u["id"] for u in db["users"].rows}
+    users = {u["username"]: u["id"] for u in database.rows(db, "SELECT id, username FROM users")}
     tickets.issue(db, Б, clock())
     held = tickets.call_next(db, 3, clock(), user_id=users["operator1"]).ticket
     tickets.issue(db, Ж, clock())

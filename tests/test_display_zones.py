@@ -120,8 +120,10 @@ def test_the_proposed_zones_cover_every_service_once_and_each_fits(admin, app, c
 
 def test_a_ticket_names_the_zoned_tv_that_shows_its_calls(admin, app, client, kiosk_headers):
     c, headers = admin
-    issue = lambda service: client.post("/api/v1/tickets", json={"service": service},   # noqa: E731
-                                        headers=kiosk_headers).get_json()
+
+    def issue(service):
+        return client.post("/api/v1/tickets", json={"service": service}, headers=kiosk_headers).get_json()
+
     assert issue(2)["zones"] == [], "no TV has a zone: nothing to name"
     # Demo: desk 1 serves А Е, desk 2 А, desk 3 Б В, desk 4 В Г, desk 5 Г Д Е, desk 6 Ж.
     for name, settings in (("Зал Б", {"services": [2, 3], "desks": [3, 4]}), ("Зал А", {"desks": [1, 2]}),

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kezek.base.clock import iso
+from kezek.office import store as office_store
 from kezek.queue import desks, estimates, tickets, views
 from kezek.queue import store as queue_store
 
@@ -308,8 +309,8 @@ def test_figures_kept_through_calls_finishes_pauses_and_transfers_equal_a_full_r
             desks.resume(db, desk_id, now[0])
         tokens = []
         for name, service, desk_id, seconds in steps:
-            held = queue_store.ticket(db, db["desks"].get(desk_id)["current_ticket_id"] or 0) \
-                if db["desks"].get(desk_id)["current_ticket_id"] else None
+            current = office_store.desk(db, desk_id)["current_ticket_id"]
+            held = queue_store.ticket(db, current) if current else None
             try:
                 if name in ("issue", "priority"):
                     extra = {"priority": True, "priority_reason": "elderly"} if name == "priority" else {}

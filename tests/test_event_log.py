@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from kezek.base import database
 from kezek.log import chain
 from kezek.queue import tickets
 
@@ -38,19 +39,18 @@ def test_a_whole_log_verifies(db, db_path, clock):
 
 
 def test_the_log_refuses_updates_and_deletes(db, clock):
-    import sqlite3
-
     import pytest
     serve_one(db, clock)
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(database.IntegrityError):
         db.execute("UPDATE events SET details = '{}' WHERE id = 3")
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(database.IntegrityError):
         db.execute("DELETE FROM events WHERE id = 3")
 
 
 def _drop_guards(db):
-    db.execute("DROP TRIGGER events_no_update")
-    db.execute("DROP TRIGGER events_no_delete")
+    on = " ON events" if database.dialect(db) == "postgresql" else ""
+    db.execute("DROP TRIGGER events_no_update" + on)
+    db.execute("DROP TRIGGER events_no_delete" + on)
 
 
 def test_an_edited_row_is_detected(db, db_path, clock):

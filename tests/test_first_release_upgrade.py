@@ -1,7 +1,8 @@
 """A database made by Kezek's first release (stop 11, 1b3aaa8), with a day of history, upgrades with every
 ticket, event and log head intact, verify-log passing, and the server serves it: a call, a new number, a signed
 checkpoint over the old day. The fixture, tests/samples/first_release.db, was made by that release's own API
-(tests/samples/make_first_release_db.py says how)."""
+(tests/samples/make_first_release_db.py says how). The first release signed no checkpoints; the second
+release's (stop 21, tests/samples/second_release.*) still verify after the upgrade."""
 from __future__ import annotations
 
 import base64
@@ -94,7 +95,7 @@ def test_the_first_releases_day_upgrades_with_every_row_intact_and_verify_log_pa
 
 def test_an_edited_first_release_check_in_is_still_caught(old_db):
     """The first release logged a check-in's slot, not its booking: the replay still names a row moved to another."""
-    database.upgrade_db(old_db)
+    runner.upgrade_db(old_db)
     conn = sqlite3.connect(str(old_db))
     other = conn.execute("SELECT id FROM bookings WHERE id NOT IN (SELECT booking_id FROM ticket_appointments)"
                          ).fetchone()[0]
@@ -108,7 +109,7 @@ def test_an_edited_first_release_check_in_is_still_caught(old_db):
 
 
 def test_the_upgraded_database_serves_a_call_a_new_number_and_a_checkpoint_over_the_old_day(old_db):
-    database.upgrade_db(old_db)
+    runner.upgrade_db(old_db)
     conn = sqlite3.connect(str(old_db))
     waiting = {r[0]: r[1] for r in conn.execute("SELECT id, display_number FROM tickets WHERE status = 'waiting'")}
     desk = conn.execute("SELECT id FROM desks WHERE name = '1'").fetchone()[0]
@@ -183,3 +184,30 @@ def test_readmes_upgrade_steps_as_written_upgrade_a_first_release_office(tmp_pat
     assert sqlite3.connect(str(backup)).execute(
         "SELECT count(*) FROM sqlite_master WHERE name = 'alembic_version'").fetchone()[0] == 0   # the old one
     database.init_db(office).close()                                                        # the new one opens
+
+
+def test_a_second_release_office_upgrades_with_its_signed_checkpoints_still_verifying(tmp_path):
+    """tests/samples/second_release.db (stop 21, b135b46; make_second_release_db.py): its stored checkpoints and
+    an auditor's kept one verify after the upgrade with the office's public key alone."""
+    office = tmp_path / "office.db"
+    shutil.copy(ROOT / "tests" / "samples" / "second_release.db", office)
+    kept = ROOT / "tests" / "samples" / "second_release.checkpoint"
+    key = (ROOT / "tests" / "samples" / "second_release.key").read_text(encoding="utf-8").strip()
+    conn = sqlite3.connect(str(office))
+    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'"
+                                         " AND name NOT LIKE 'sqlite_%'")]
+    before = {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in tables}
+    conn.close()
+    assert len(before["checkpoints"]) == 5 and len(before["events"]) == 36
+    refused = cli("verify-log", "--db", str(office), "--checkpoint", str(kept), "--key", key)
+    assert refused.returncode == 1 and "init-db" in refused.stderr
+    upgraded = cli("init-db", "--db", str(office))
+    assert upgraded.returncode == 0 and "upgraded from before schema revisions" in upgraded.stdout
+    conn = sqlite3.connect(str(office))
+    assert {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in tables} == before
+    conn.close()
+    checked = cli("verify-log", "--db", str(office), "--checkpoint", str(kept), "--key", key)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "event log OK: 36 rows" in checked.stdout
+    assert f"checkpoint {kept} (kezek.test/demo, size 36): OK, the log (36 entries) extends it" in checked.stdout
+    assert "stored checkpoints OK: the log extends all 5" in checked.stdout

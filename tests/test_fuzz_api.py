@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, settings
 from kezek import demo
 from kezek.base import database
 from kezek.base.clock import utcnow
+from kezek.office import accounts
 from kezek.web import rate_limits
 from kezek.web.app import create_app
 
@@ -20,6 +21,8 @@ APP = create_app({"DB": _path, "SECRET_KEY": "fuzz", "ASYNC_MODE": "threading", 
                   "PUBLIC_URL": "http://kezek.test"})
 _handle = database.init_db(_path)
 CREDS = demo.load_demo(_handle, utcnow(), password=PASSWORD)
+# The region's routes are fuzzed as a region admin (kezek/web/api/region.py).
+accounts.create_user(_handle, "region_admin", "region_admin", utcnow(), password=PASSWORD)
 _handle.close()
 
 

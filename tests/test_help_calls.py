@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 
 from helpers import login
+
+from kezek.base import database
 
 
 def received(sc, name):
@@ -37,9 +38,10 @@ def test_a_kiosk_call_for_help_reaches_operators_and_is_acknowledged(app, client
     assert op_client.get("/api/v1/help", headers=op_headers).get_json()["calls"] == []
     assert op_client.post(f"/api/v1/help/{call['id']}/acknowledge", headers=op_headers).status_code == 409
 
-    with sqlite3.connect(app.config["DB"]) as conn:
-        rows = conn.execute("SELECT name, device_id, user_id, details FROM events WHERE name LIKE 'help.%' "
-                            "ORDER BY id").fetchall()
+    conn = database.open_db(app.config["DB"])
+    rows = conn.execute("SELECT name, device_id, user_id, details FROM events WHERE name LIKE 'help.%' "
+                        "ORDER BY id").fetchall()
+    conn.close()
     assert [r[0] for r in rows] == ["help.requested", "help.acknowledged"]
     assert json.loads(rows[0][3])["lang"] == "ru" and rows[1][2] is not None
 

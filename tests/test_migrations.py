@@ -3,6 +3,7 @@ schema.sql makes, anything else refused with the command to run and left as it w
 from __future__ import annotations
 
 import multiprocessing
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -17,7 +18,7 @@ from alembic.runtime.migration import MigrationContext
 import server
 from bench._load import free_port
 from kezek.base import database, postgres
-from kezek.base.migrations import compare, runner
+from kezek.base.migrations import compare, revisions, runner
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -72,7 +73,7 @@ def test_init_db_makes_a_new_database_at_the_newest_revision_as_alembic_reads_it
 def test_the_first_releases_schema_upgraded_through_every_revision_equals_a_new_database(tmp_path):
     old = made_at(tmp_path / "old.db", runner.BASELINE)
     assert "help_calls" not in {k.split()[1] for k in described(old)}       # the first release had no help calls
-    assert database.upgrade_db(old) == runner.BASELINE
+    assert runner.upgrade_db(old) == runner.BASELINE
     new = tmp_path / "new.db"
     database.init_db(new).close()
     # Tables, columns (order, types, NOT NULL, defaults, keys), foreign keys, checks, indexes, triggers.
@@ -110,7 +111,7 @@ def test_schema_sql_changed_without_a_revision_fails_the_upgrade_and_changes_not
     db = made_at(tmp_path / "old.db", "0002")
     before = described(db)
     with pytest.raises(runner.SchemaMismatch) as refused:
-        database.upgrade_db(db)
+        runner.upgrade_db(db)
     assert said in refused.value.message and "nothing was changed" in refused.value.message
     assert described(db) == before and recorded_revision(db) == "0002"     # the whole upgrade rolled back
 
@@ -120,7 +121,7 @@ def test_a_second_release_database_from_before_revisions_is_refused_then_adopted
     with pytest.raises(runner.SchemaMismatch, match="from before schema revisions.*python server.py init-db --db"):
         database.init_db(path)
     assert recorded_revision(path) is None                     # refusing wrote nothing
-    assert database.upgrade_db(path) == ""
+    assert runner.upgrade_db(path) == ""
     assert compare.differences(described(path), runner.reference()) == []
     database.init_db(path).close()                              # now it opens
 
@@ -149,7 +150,7 @@ def test_a_table_of_another_shape_the_revisions_pass_over_is_named_and_nothing_c
     before = described(path)
     with pytest.raises(runner.SchemaMismatch, match="would differ from schema.sql, so nothing was changed: table"
                                                     " user_names: columns differ"):
-        database.upgrade_db(path)
+        runner.upgrade_db(path)
     assert described(path) == before and recorded_revision(path) is None
 
 
@@ -206,8 +207,8 @@ def _open_at(path, ready, go, out):
         out.put(repr(err))
 
 
-def test_processes_opening_one_new_database_at_once_make_it_once(tmp_path):
-    path = str(tmp_path / "raced.db")
+def _race(path) -> list[str]:
+    """Three processes open one new database at the same moment; what each said."""
     ctx = multiprocessing.get_context("spawn")
     go, out = ctx.Event(), ctx.Queue()
     readies = [ctx.Event() for _ in range(3)]
@@ -219,17 +220,25 @@ def test_processes_opening_one_new_database_at_once_make_it_once(tmp_path):
     answers = [out.get(timeout=120) for _ in procs]
     for proc in procs:
         proc.join(timeout=60)
-    assert answers == ["ok"] * 3
+    return answers
+
+
+def test_processes_opening_one_new_database_at_once_make_it_once(tmp_path):
+    path = str(tmp_path / "raced.db")
+    assert _race(path) == ["ok"] * 3
     conn = sqlite3.connect(path)
     assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [(runner.head(),)]
     conn.close()
     assert compare.differences(described(path), runner.reference()) == []
 
 
-def test_revisions_run_in_one_line_numbered_in_order():
+def test_revisions_run_in_one_line_numbered_in_order_as_alembic_reads_them():
     known = runner.known()
     assert known == [f"{n:04d}" for n in range(1, len(known) + 1)] and known[0] == runner.BASELINE
+    assert known == [s.revision for s in reversed(list(runner.scripts().walk_revisions()))]   # the light reader
+    assert runner.head() == runner.scripts().get_current_head()
     for before, revision in zip([None, *known], known):
+        assert revisions.title(revision) == runner.scripts().get_revision(revision).doc.splitlines()[0].rstrip(".")
         script = runner.scripts().get_revision(revision)
         assert script.down_revision == before
         assert Path(script.path).name.startswith(f"{revision}_")
@@ -258,7 +267,7 @@ def test_the_readme_way_to_change_the_schema_works(tmp_path):
     revision.write_text(text.replace(upgrade, 'def upgrade() -> None:\n    """Desks get a colour."""\n'
                                      '    op.add_column("desks", sa.Column("colour", sa.Text(), nullable=False,'
                                      ' server_default=""))\n'), encoding="utf-8")
-    code = ("import sys; from kezek.base import database; print(database.upgrade_db(sys.argv[1]));"
+    code = ("import sys; from kezek.base.migrations import runner; print(runner.upgrade_db(sys.argv[1]));"
             " from kezek.base.migrations import runner, compare; import sqlite3;"
             " c = sqlite3.connect(sys.argv[1]);"
             " print(compare.differences(compare.describe_sqlite(lambda s: c.execute(s).fetchall()), runner.reference()))")
@@ -286,13 +295,14 @@ def test_on_postgresql_the_first_releases_schema_upgraded_equals_a_new_database(
     try:
         database.init_db(new).close()
         assert pg_revision(new) == [(runner.head(),)]
-        runner.upgrade(old, postgres=postgres, to=runner.BASELINE)
+        runner.upgrade(old, to=runner.BASELINE)
         assert pg_revision(old) == [(runner.BASELINE,)] and "table help_calls" not in described_pg(old)
         with pytest.raises(runner.SchemaMismatch, match=f"this Kezek needs {runner.head()}.*init-db --db postgresql"):
             database.init_db(old)
-        assert database.upgrade_db(old) == runner.BASELINE
+        assert runner.upgrade_db(old) == runner.BASELINE
         expected = described_pg(new)
-        assert len([k for k in expected if k.startswith("table ")]) == len(runner._baseline_tables()) + 35
+        tables = sorted(k for k in expected if k.startswith("table "))
+        assert tables == sorted(k for k in runner.reference() if k.startswith("table "))    # every table of schema.sql
         assert compare.differences(described_pg(old), expected) == []
         assert pg_revision(old) == [(runner.head(),)]
     finally:
@@ -301,7 +311,8 @@ def test_on_postgresql_the_first_releases_schema_upgraded_equals_a_new_database(
         pg_cluster_session.drop_database(old)
 
 
-def test_on_postgresql_a_database_from_before_revisions_is_adopted_and_a_newer_one_refused(pg_cluster_session):
+def test_on_postgresql_a_database_from_before_revisions_is_adopted_and_a_newer_one_refused(pg_cluster_session,
+                                                                                          tmp_path):
     url = pg_cluster_session.new_database()
     reference_url = pg_cluster_session.new_database()
     try:
@@ -310,7 +321,10 @@ def test_on_postgresql_a_database_from_before_revisions_is_adopted_and_a_newer_o
         db.close()
         with pytest.raises(runner.SchemaMismatch, match="from before schema revisions"):
             database.init_db(url)
-        assert database.upgrade_db(url) == ""
+        upgraded = subprocess.run([sys.executable, "server.py", "init-db", "--db", url], cwd=ROOT, text=True,
+                                  capture_output=True, timeout=120, env={**os.environ, "KEZEK_DATA_DIR": str(tmp_path)})
+        assert upgraded.returncode == 0, upgraded.stderr
+        assert f"database ready: {url} (upgraded from before schema revisions to {runner.head()})" in upgraded.stdout
         database.init_db(reference_url).close()
         assert compare.differences(described_pg(url), described_pg(reference_url)) == []
         with psycopg.connect(url, autocommit=True) as conn:
@@ -318,7 +332,7 @@ def test_on_postgresql_a_database_from_before_revisions_is_adopted_and_a_newer_o
         with pytest.raises(runner.SchemaMismatch, match="a newer Kezek upgraded it"):
             database.init_db(url)
         with pytest.raises(runner.SchemaMismatch, match="a newer Kezek upgraded it"):
-            database.upgrade_db(url)
+            runner.upgrade_db(url)
         assert pg_revision(url) == [("0999",)]
     finally:
         postgres.forget_idle()
@@ -329,3 +343,37 @@ def test_on_postgresql_a_database_from_before_revisions_is_adopted_and_a_newer_o
 def test_messages_never_show_a_databases_password():
     assert runner.where("postgresql://kezek:s3cret@db.region.example/kezek") == \
         "postgresql://kezek:***@db.region.example/kezek"
+
+
+def test_on_postgresql_processes_opening_one_new_database_at_once_make_it_once(pg_cluster_session):
+    url = pg_cluster_session.new_database()
+    reference_url = pg_cluster_session.new_database()
+    try:
+        assert _race(url) == ["ok"] * 3
+        assert pg_revision(url) == [(runner.head(),)]
+        database.init_db(reference_url).close()
+        assert compare.differences(described_pg(url), described_pg(reference_url)) == []
+    finally:
+        postgres.forget_idle()
+        pg_cluster_session.drop_database(url)
+        pg_cluster_session.drop_database(reference_url)
+
+
+def test_two_revisions_after_the_same_one_are_refused_by_name(tmp_path, monkeypatch):
+    """Two branches each adding 0004 after 0003: until someone chains them, nothing opens a database."""
+    versions = tmp_path / "versions"
+    shutil.copytree(revisions.HERE / "versions", versions, ignore=shutil.ignore_patterns("__pycache__"))
+    newest = runner.scripts().get_revision(runner.head())
+    for name in ("once", "region"):
+        (versions / f"{int(runner.head()) + 1:04d}_{name}_tables.py").write_text(
+            f'"""{name}\'s tables."""\nrevision = "{int(runner.head()) + 1:04d}{name[0]}"\n'
+            f'down_revision = "{newest.revision}"\n', encoding="utf-8")
+    monkeypatch.setattr(revisions, "HERE", tmp_path)
+    revisions.forget()
+    try:
+        with pytest.raises(RuntimeError, match=f"two revisions follow {newest.revision}: chain them"):
+            revisions.known()
+    finally:
+        monkeypatch.undo()
+        revisions.forget()
+    assert revisions.head() == runner.scripts().get_current_head()

@@ -148,16 +148,19 @@
     $("who").textContent = `${me.user.username} · ${t(ROLE_NAMES[me.role] || me.role)}`;
     if (me.role === "operator") { $("no-access").hidden = false; return; }
     const offices = await call("GET", "/api/v1/offices");
-    state.office = offices.data.offices[0];
+    // ?office= picks one of several (a region admin comes from the regional monitor's links).
+    const asked = new URLSearchParams(location.search).get("office");
+    state.office = offices.data.offices.find((o) => o.id === asked) || offices.data.offices[0];
     $("office-title").textContent = name(state.office);
-    const isAdmin = me.role === "admin";
+    const isAdmin = me.role === "admin" || me.role === "region_admin";
     document.querySelectorAll("[data-admin]").forEach((b) => { b.hidden = !isAdmin; });
     $("app").hidden = false;
     const wanted = (location.hash || "").slice(1);
     const allowed = [...document.querySelectorAll(".ad-tabs [data-tab]")].filter((b) => !b.hidden).map((b) => b.dataset.tab);
     showTab(allowed.includes(wanted) ? wanted : "monitor");
   }
-  const ROLE_NAMES = { operator: "Operator", manager: "Manager", admin: "Administrator" };
+  const ROLE_NAMES = { operator: "Operator", manager: "Manager", admin: "Administrator",
+                       region_admin: "Region administrator" };
 
   /* ---------- tabs ---------- */
   document.querySelectorAll(".ad-tabs [data-tab]").forEach((b) => b.addEventListener("click", () => showTab(b.dataset.tab)));
@@ -566,6 +569,8 @@
       const role = document.createElement("select");
       role.setAttribute("aria-label", t("Role"));
       Object.entries(ROLE_NAMES).forEach(([value, label]) => {
+        // Only a region admin makes one (the server refuses the others): offered to them, or shown as it is.
+        if (value === "region_admin" && u.role !== value && state.user.role !== value) return;
         const o = document.createElement("option");
         o.value = value;
         o.textContent = t(label);

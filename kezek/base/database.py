@@ -2,7 +2,7 @@
 
 open_db/init_db/Pool/transaction/snapshot/rows/one/scalar/each mean the same on both. The
 stores' SQL is written once, with `?` (or `:name`) placeholders; on PostgreSQL the handle
-(kezek/base/postgres.py) translates the placeholders and answers in SQLite's shapes (integers
+(kezek/base/postgres/__init__.py) translates the placeholders and answers in SQLite's shapes (integers
 for booleans, lastrowid). Where the two dialects differ, a store asks `dialect(db)`.
 """
 from __future__ import annotations
@@ -13,15 +13,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from kezek.base.migrations import ddl, runner as migrations
+import psycopg
+
+from kezek.base import postgres
+from kezek.base.errors import DatabaseUnavailable  # noqa: F401 - raised by either store, answered 503
+from kezek.base.migrations import ddl, revisions as migrations
 
 SCHEMA = migrations.SCHEMA
 SchemaMismatch = migrations.SchemaMismatch
 URL_PREFIXES = ("postgresql://", "postgres://")
-
-
-class DatabaseUnavailable(Exception):
-    """The database cannot be reached (PostgreSQL down, restarting, refusing connections): a 503."""
 
 
 def is_postgres(target) -> bool:
@@ -52,22 +52,11 @@ def files_dir(target, configured=None) -> Path:
 
 
 def _pg():
-    from kezek.base import postgres   # imported only when a PostgreSQL URL is used
     return postgres
 
 
-# A unique constraint failed, on either store.
-def integrity_errors() -> tuple:
-    errors = [sqlite3.IntegrityError]
-    try:
-        import psycopg
-        errors.append(psycopg.IntegrityError)
-    except ImportError:   # pragma: no cover - psycopg is in requirements.txt
-        pass
-    return tuple(errors)
-
-
-IntegrityError = integrity_errors()
+# A unique constraint (or the log's append-only trigger) refused a write, on either store.
+IntegrityError = (sqlite3.IntegrityError, psycopg.IntegrityError)
 
 # One writer lock per database file in this process: writers queue here, in order,
 # instead of in SQLite's busy handler, which sleeps and polls (second-long tails).
@@ -127,7 +116,7 @@ def open_db(path: str | Path):
 def apply_schema(db) -> None:
     """Create every table, index and trigger at the current version (idempotent), on either store.
 
-    schema.sql is the one source; PostgreSQL gets its translation (kezek/base/postgres.py).
+    schema.sql is the one source; PostgreSQL gets its translation (kezek/base/postgres/__init__.py).
     """
     if dialect(db) == "postgresql":
         _pg().apply_schema(db)
@@ -138,7 +127,8 @@ def apply_schema(db) -> None:
 
 def init_db(path: str | Path):
     """Open the database: a new (empty) one is made from schema.sql at the newest revision; one at another
-    revision is refused with SchemaMismatch, which names the command that upgrades it (upgrade_db)."""
+    revision is refused with SchemaMismatch, which names the command that upgrades it (init-db:
+    kezek/base/migrations/runner.py's upgrade_db)."""
     db = open_db(path)
     try:
         if migrations.is_empty(db):
@@ -155,19 +145,6 @@ def init_db(path: str | Path):
         db.close()
         raise
     return db
-
-
-def upgrade_db(path: str | Path) -> str | None:
-    """init-db: make a new database, or upgrade an older one to the newest revision (one transaction).
-
-    Returns the revision it was at: None when it was new, '' when it was made before revisions (a
-    first-release database), else the revision's id (migrations.said puts it in words)."""
-    if is_postgres(path):
-        before = migrations.upgrade(path, postgres=_pg())
-    else:
-        before = migrations.upgrade(path) if str(path) != ":memory:" and Path(path).exists() else None
-    init_db(path).close()
-    return before
 
 
 class Pool:
@@ -235,7 +212,7 @@ def transaction(db: SqliteDatabase, *, durable: bool = True):
     already covers.
 
     On PostgreSQL: BEGIN, then a transaction-level advisory lock that every writer takes
-    (kezek/base/postgres.py), so writers of every process run one at a time, as on SQLite.
+    (kezek/base/postgres/__init__.py), so writers of every process run one at a time, as on SQLite.
     """
     if dialect(db) == "postgresql":
         with db.kezek_write_lock, _pg().transaction(db, durable=durable, commit=_commit_pg):

@@ -2,6 +2,10 @@
 from __future__ import annotations
 
 
+class DatabaseUnavailable(Exception):
+    """The database cannot be reached (PostgreSQL down, restarting, refusing connections): a 503."""
+
+
 class KezekError(Exception):
     """A refused operation: nothing was changed."""
 

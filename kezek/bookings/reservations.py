@@ -166,6 +166,8 @@ def book(db, service_id: int, at: str, now: datetime, *, phone: str | None = Non
     with database.transaction(db):
         slot = _open_slot(db, service_id, at, now)
         office_id = office_store.service(db, service_id)["office_id"]
+        if office_store.office(db, office_id)["closed_at"]:
+            raise Conflict("This office is closed.", "office_closed")
         _phone_check(db, office_id, phone, slot.day)
         code = new_code()
         while store.code_taken(db, code):

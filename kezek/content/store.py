@@ -27,7 +27,7 @@ def media_list(db, office_id: str) -> list[dict]:
 def media_bytes(db) -> int:
     """The bytes of every stored file (each content once)."""
     return database.scalar(db, "SELECT COALESCE(SUM(bytes), 0) FROM (SELECT sha256, MAX(bytes) AS bytes"
-                               " FROM media_files GROUP BY sha256)")
+                               " FROM media_files GROUP BY sha256) AS each_file")
 
 
 def insert_media(db, values: dict) -> int:

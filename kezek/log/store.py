@@ -183,22 +183,25 @@ def audit_events(db, office_id: str, *, since: str | None = None, until: str | N
 
 # The transparency log: each office's tree, its leaves and its checkpoints
 
+_ROWS = ("SELECT id, at, office_id, name, ticket_id, service_id, desk_id, user_id, device_id, details, prev_hash, hash,"
+         " (SELECT i.entry FROM imported_entries i WHERE i.event_id = events.id) AS entry FROM events")
+
+
 def event_rows_after(db, event_id: int, limit: int) -> list[dict]:
-    """The first `limit` event-log rows after `event_id`, every column, oldest first."""
-    return database.rows(db, "SELECT id, at, office_id, name, ticket_id, service_id, desk_id, user_id,"
-                             " device_id, details, prev_hash, hash FROM events WHERE id > ? ORDER BY id LIMIT ?",
-                         (event_id, limit))
+    """The first `limit` event-log rows after `event_id`, every column and the entry it moved in with, oldest first."""
+    return database.rows(db, f"{_ROWS} WHERE id > ? ORDER BY id LIMIT ?", (event_id, limit))
 
 
 def office_entries(db, office_id: str) -> Iterator[tuple]:
-    """Every event of an office as a tuple of chain.FIELDS' values, oldest first, read one at a time.
+    """Every event of an office as a tuple of chain.FIELDS' values and its imported entry (None), oldest first.
 
     `office_id || ''` keeps SQLite on the table itself, in id order: through the office index it
     would fetch every row by id and sort them (twice as slow over a year of events). SQLite's
     shorter `+office_id` is no SQL PostgreSQL takes (no unary plus on text).
     """
     return db.conn.execute("SELECT id, at, office_id, name, ticket_id, service_id, desk_id, user_id, device_id,"
-                           " details, prev_hash FROM events WHERE office_id || '' = ? ORDER BY id", (office_id,))
+                           " details, prev_hash, (SELECT i.entry FROM imported_entries i WHERE i.event_id = events.id)"
+                           " FROM events WHERE office_id || '' = ? ORDER BY id", (office_id,))
 
 
 def event_offices(db) -> list[str]:
@@ -243,9 +246,9 @@ def leaf_positions(db, event_ids: list[int]) -> dict[int, int]:
 def leaf_events(db, office_id: str, start: int, end: int) -> list[dict]:
     """The events at leaves [start, end) of an office's tree, every column, with their leaf index."""
     return database.rows(db, "SELECT l.idx, e.id, e.at, e.office_id, e.name, e.ticket_id, e.service_id,"
-                             " e.desk_id, e.user_id, e.device_id, e.details, e.prev_hash, e.hash"
-                             " FROM log_leaves l JOIN events e ON e.id = l.event_id"
-                             " WHERE l.office_id = ? AND l.idx >= ? AND l.idx < ? ORDER BY l.idx",
+                             " e.desk_id, e.user_id, e.device_id, e.details, e.prev_hash, e.hash, i.entry"
+                             " FROM log_leaves l JOIN events e ON e.id = l.event_id LEFT JOIN imported_entries i"
+                             " ON i.event_id = e.id WHERE l.office_id = ? AND l.idx >= ? AND l.idx < ? ORDER BY l.idx",
                          (office_id, start, end))
 
 
@@ -258,9 +261,7 @@ def leaf_hashes(db, office_id: str, start: int, end: int) -> list[bytes]:
 
 def ticket_event_rows(db, ticket_id: int) -> list[dict]:
     """A ticket's event-log rows, every column, oldest first."""
-    return database.rows(db, "SELECT id, at, office_id, name, ticket_id, service_id, desk_id, user_id,"
-                             " device_id, details, prev_hash, hash FROM events WHERE ticket_id = ? ORDER BY id",
-                         (ticket_id,))
+    return database.rows(db, f"{_ROWS} WHERE ticket_id = ? ORDER BY id", (ticket_id,))
 
 
 def office_events_before(db, office_id: str, at: str) -> int:

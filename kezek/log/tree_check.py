@@ -26,12 +26,23 @@ class Finding:
     message: str
 
 
-def _office(origin: str, verifiers: list[note.Verifier]) -> tuple[str | None, note.Verifier | None]:
-    """The office a checkpoint's origin names ("<log name>/<office>"), and the key that signs for it."""
-    for verifier in verifiers:
-        if verifier.name == origin and "/" in origin:
-            return origin.rsplit("/", 1)[1], verifier
-    return None, None
+def _office(origin: str, verifiers: list[note.Verifier]) -> tuple[str | None, list[note.Verifier]]:
+    """The office a checkpoint's origin names ("<log name>/<office>"), and the keys named by it.
+
+    Several: an office moved in (kezek/moving) from a server whose log had the same name as this one.
+    """
+    keys = [v for v in verifiers if v.name == origin and "/" in origin]
+    return (origin.rsplit("/", 1)[1], keys) if keys else (None, [])
+
+
+def _verifies(text: str, keys: list[note.Verifier]) -> bool:
+    for key in keys:
+        try:
+            note.verify(text, key)
+            return True
+        except note.NoteError:
+            continue
+    return False
 
 
 def check_notes(db, notes: list[tuple[str, str]], verifiers: list[note.Verifier]) -> list[Finding]:
@@ -50,9 +61,7 @@ def check_notes(db, notes: list[tuple[str, str]], verifiers: list[note.Verifier]
             findings.append(Finding(source, checkpoint.origin, checkpoint.size, False,
                                     "no key for this origin: not a checkpoint of this log"))
             continue
-        try:
-            note.verify(text, verifier)
-        except note.NoteError:
+        if not _verifies(text, verifier):
             findings.append(Finding(source, checkpoint.origin, checkpoint.size, False,
                                     "the signature does not verify with the office's key"))
             continue
@@ -80,15 +89,21 @@ def verifiers_for(db, signer: note.Signer | None, keys: list[str]) -> list[note.
     return found
 
 
-def report(db, files: list[str], keys: list[str], signer: note.Signer | None) -> tuple[bool, list[str]]:
-    """verify-log's checkpoint part: every kept file and every stored checkpoint; (all hold, lines to print)."""
+def report(db, files: list[str], keys: list[str], signer: note.Signer | None,
+           moved: list[tuple[str, str, str]] = ()) -> tuple[bool, list[str]]:
+    """verify-log's checkpoint part: every kept file and every stored checkpoint; (all hold, lines to print).
+
+    `moved`: (source, note, verifier) of checkpoints an office moved in with (kezek/moving), signed elsewhere.
+    """
     verifiers = verifiers_for(db, signer, keys)
     notes = []
     for name in files:
         with open(name, encoding="utf-8") as f:
             notes.append((name, f.read()))
+    verifiers += [note.parse_verifier(v) for v in sorted({key for _s, _n, key in moved})]
     stored = [(f"stored checkpoint #{row['id']}", row["note"]) for office in store.event_offices(db)
               for row in store.office_checkpoints(db, office)] if verifiers else []
+    stored += [(source, text) for source, text, _key in moved]
     findings = check_notes(db, notes + stored, verifiers)
     kept, own = findings[:len(notes)], findings[len(notes):]
     lines = [f"checkpoint {f.source} ({f.origin}, size {f.size}): {'OK, ' if f.ok else 'FAILED: '}{f.message}"

@@ -15,11 +15,13 @@ from kezek.base.clock import iso
 from kezek.base.errors import Conflict, Invalid, NotFound
 from kezek.log import chain
 from kezek.office import store
+from kezek.region import store as region_store
 from kezek.printers.guard import DEFAULT_PORTS
 from kezek.printers.routes import printer_route, server_target_error
 
-ROLES = ("operator", "manager", "admin")
-RANK = {"operator": 1, "manager": 2, "admin": 3}
+ROLES = ("operator", "manager", "admin", "region_admin")
+RANK = {"operator": 1, "manager": 2, "admin": 3, "region_admin": 4}
+REGION_ADMIN = "region_admin"    # stored as role 'admin' plus a region_admins row: above every office's admins
 DEVICE_KINDS = ("kiosk", "display")
 # werkzeug's default (scrypt); tests may choose a cheaper method to stay fast.
 PASSWORD_METHOD = "scrypt"
@@ -59,13 +61,17 @@ def create_user(db, username: str, role: str, now: datetime, *, password: str | 
     with database.transaction(db):
         if store.username_taken(db, username):
             raise Conflict("That user name is taken.", "username_taken")
-        user_id = store.insert_user(db, username, generate_password_hash(password, method=PASSWORD_METHOD), role,
-                                    iso(now))
+        stored_role = "admin" if role == REGION_ADMIN else role
+        user_id = store.insert_user(db, username, generate_password_hash(password, method=PASSWORD_METHOD),
+                                    stored_role, iso(now))
         if full_name:
             store.set_full_name(db, user_id, full_name)
-        office_ids = offices if offices is not None else store.office_ids(db)
+        if role == REGION_ADMIN:
+            region_store.set_region_admin(db, user_id, True)   # works in every office, present and future
+        office_ids = offices if offices is not None and role != REGION_ADMIN else store.office_ids(db)
         for office_id in office_ids:
-            store.add_user_office(db, user_id, office_id)
+            if role != REGION_ADMIN:
+                store.add_user_office(db, user_id, office_id)
             chain.append(db, now, office_id, "user.created", user_id=by_user_id,
                          details={"username": username, "role": role,
                                   **({"full_name": full_name} if full_name else {})})
@@ -77,6 +83,8 @@ def adopt_unplaced_admins(db, office_id: str, now: datetime) -> list[str]:
     with database.transaction(db):
         names = []
         for user_id in store.users_without_office(db, role="admin"):
+            if region_store.is_region_admin(db, user_id):
+                continue      # a region admin works in every office already
             store.add_user_office(db, user_id, office_id)
             names.append(store.user(db, user_id)["username"])
             chain.append(db, now, office_id, "user.changed", details={"username": names[-1], "offices": [office_id]})
@@ -87,7 +95,10 @@ def get_user(db, user_id: int) -> dict | None:
     """A user without the password hash, with the offices they work in."""
     row = store.user(db, user_id)
     if row:
-        row["offices"] = store.user_office_ids(db, user_id)
+        if row["role"] == "admin" and region_store.is_region_admin(db, user_id):
+            row["role"], row["offices"] = REGION_ADMIN, sorted(store.office_ids(db))
+        else:
+            row["offices"] = store.user_office_ids(db, user_id)
     return row
 
 
@@ -139,7 +150,12 @@ def update_user(db, user_id: int, now: datetime, *, role: str | None = None, act
         if user is None:
             raise NotFound("No such user.", "user_not_found")
         if role is not None:
-            store.set_user_role(db, user_id, role)
+            store.set_user_role(db, user_id, "admin" if role == REGION_ADMIN else role)
+            region_store.set_region_admin(db, user_id, role == REGION_ADMIN)
+            if user["role"] == REGION_ADMIN and role != REGION_ADMIN:
+                for office_id in store.office_ids(db):    # an office role needs offices: keep them all
+                    if office_id not in store.user_office_ids(db, user_id):
+                        store.add_user_office(db, user_id, office_id)
         if active is not None:
             store.set_user_active(db, user_id, active)
         if password is not None:

@@ -6,10 +6,12 @@ from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kezek.base import database
+from kezek.base.clock import iso
 from kezek.base.errors import Conflict, Invalid, NotFound
 from kezek.base.i18n import LANGS
 from kezek.log import chain
 from kezek.office import prefixes, store
+from kezek.region import store as region_store
 
 HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 OFFICE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
@@ -200,8 +202,8 @@ def update_desk(db, desk_id: int, values: dict, now: datetime, *, by_user_id=Non
     return store.desk(db, desk_id)
 
 
-def create_office(db, office_id: str, values: dict, now: datetime) -> dict:
-    """Add an office (the demo and the first run use this)."""
+def create_office(db, office_id: str, values: dict, now: datetime, *, by_user_id=None) -> dict:
+    """Add an office (the demo, the first run, a region admin)."""
     if not OFFICE_ID.match(office_id or ""):
         raise Invalid("An office id is lower-case letters, digits and dashes.", "bad_office_id")
     values = _check_office(values)
@@ -209,7 +211,7 @@ def create_office(db, office_id: str, values: dict, now: datetime) -> dict:
         if store.office(db, office_id):
             raise Conflict("That office exists.", "office_exists")
         store.insert_office(db, office_id, values)
-        chain.append(db, now, office_id, "office.created", details=values)
+        chain.append(db, now, office_id, "office.created", user_id=by_user_id, details=values)
     return store.office(db, office_id)
 
 
@@ -250,4 +252,30 @@ def update_office(db, office_id: str, values: dict, now: datetime, *, by_user_id
         if values:
             store.set_office_fields(db, office_id, values)
         chain.append(db, now, office_id, "office.changed", user_id=by_user_id, details=values)
+    return store.office(db, office_id)
+
+
+def close_office(db, office_id: str, now: datetime, *, by_user_id=None) -> dict:
+    """Close an office (a region admin's act): its kiosks and booking page issue nothing; its history stays."""
+    with database.transaction(db):
+        office = store.office(db, office_id)
+        if not office:
+            raise NotFound("No such office.", "office_not_found")
+        if office["closed_at"]:
+            raise Conflict("This office is closed already.", "office_closed")
+        region_store.close_office(db, office_id, iso(now))
+        chain.append(db, now, office_id, "office.closed", user_id=by_user_id)
+    return store.office(db, office_id)
+
+
+def reopen_office(db, office_id: str, now: datetime, *, by_user_id=None) -> dict:
+    """Open a closed office again."""
+    with database.transaction(db):
+        office = store.office(db, office_id)
+        if not office:
+            raise NotFound("No such office.", "office_not_found")
+        if not office["closed_at"]:
+            raise Conflict("This office is open.", "office_open")
+        region_store.reopen_office(db, office_id)
+        chain.append(db, now, office_id, "office.reopened", user_id=by_user_id)
     return store.office(db, office_id)

@@ -10,16 +10,17 @@ OFFICE_COLUMNS = ("name_kk", "name_ru", "name_en", "timezone", "languages", "def
                   "ticker_ru", "ticker_en", "target_wait_s", "priority_wait_limit_s", "opens", "closes")
 
 
-# Offices, services, desks as they are read
+# Offices, services, desks as they are read (an office with closed_at: None while it is open)
+_OFFICE = "SELECT o.*, c.closed_at FROM offices o LEFT JOIN office_closures c ON c.office_id = o.id"
 
 def office(db, office_id: str) -> dict | None:
     """One office row."""
-    return database.one(db, "SELECT * FROM offices WHERE id = ?", (office_id,))
+    return database.one(db, f"{_OFFICE} WHERE o.id = ?", (office_id,))
 
 
 def offices(db) -> list[dict]:
-    """All offices."""
-    return database.rows(db, "SELECT * FROM offices ORDER BY id")
+    """All offices, closed ones too (their history stays readable)."""
+    return database.rows(db, f"{_OFFICE} ORDER BY o.id")
 
 
 def service(db, service_id: int) -> dict | None:

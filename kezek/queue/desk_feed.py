@@ -109,9 +109,9 @@ def touched(outcome_events) -> dict[str, dict]:
     return out
 
 
-def desks_touched(db, office_id: str, mark: dict, watched: set[int]) -> list[int]:
-    """The watched desks of an office that a change (`touched`'s mark) concerns, by id."""
-    office_desks = [d for d in office_store.desks(db, office_id) if d["id"] in watched]
+def desks_touched(db, office_id: str, mark: dict, watched: set[int] | None) -> list[int]:
+    """The watched desks (None: every desk) of an office that a change (`touched`'s mark) concerns, by id."""
+    office_desks = [d for d in office_store.desks(db, office_id) if watched is None or d["id"] in watched]
     if mark.get("all"):
         return sorted(d["id"] for d in office_desks)
     aimed_desks, aimed_users = set(), set()

@@ -119,6 +119,8 @@ def service_availability(db, service: dict, office: dict, now: datetime, *,
     """
     if not service["active"]:
         return "inactive"
+    if office.get("closed_at"):
+        return "closed"          # closed by the region: kiosks show every service closed
     closed = office_closed(db, office, now) if closed is False else closed
     if service["opens"] and service["closes"]:
         if closed == "holiday" or not (service["opens"] <= local_time(now, office["timezone"]) < service["closes"]):
@@ -165,6 +167,8 @@ def issue(db, service_id: int, now: datetime, *, priority: bool = False, priorit
         if service is None:
             raise NotFound("No such service.", "service_not_found")
         office = office_store.office(db, service["office_id"])
+        if office["closed_at"]:
+            raise Conflict("This office is closed.", "office_closed")
         why = service_availability(db, service, office, now)
         if why and not (appointment and why in ("closed", "daily_limit")):
             lunch = lunch_break(db, service, office, now, why)

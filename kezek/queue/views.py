@@ -51,8 +51,8 @@ def services_view(db, office_id: str, now: datetime) -> list[dict]:
             "available": why is None, "unavailable_reason": why,
             "hours_today": {"opens": s["opens"], "closes": s["closes"], "lunch_from": None, "lunch_to": None}
             if s["opens"] and s["closes"] else today,
-            "closed_for": (closed if closed == "holiday" or not (s["opens"] and s["closes"]) else None) or "hours"
-            if why == "closed" else None,
+            "closed_for": ("office" if office["closed_at"] else (closed if closed == "holiday" or not (
+                s["opens"] and s["closes"]) else None) or "hours") if why == "closed" else None,
         } | official.get(s["id"], none))
     return out
 

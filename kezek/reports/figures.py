@@ -214,3 +214,25 @@ def today_board(db, office_id: str, now: datetime) -> dict:
     return {"office": {"id": office_id, "name_kk": office["name_kk"], "name_ru": office["name_ru"],
                        "name_en": office["name_en"], "timezone": office["timezone"]},
             "day": day, "services": services}
+
+
+def combined_totals(db, office_ids: list[str], start: str, end: str) -> dict:
+    """Totals of several offices' office-local dates start..end, as one office's: the region's line of a report."""
+    status, waits, service_s, ratings, flags, moved = [], [], [], [], [], 0
+    for office_id in office_ids:
+        office = office_store.office(db, office_id)
+        targets = {s["id"]: s["target_wait_s"] or office["target_wait_s"] for s in office_store.services(db, office_id)}
+        facts = store.ticket_facts(db, office_id, start, end)
+        for st, w, sid, s, r in zip(facts["status"], facts["wait_s"], facts["service_id"], facts["service_s"],
+                                    facts["rating"]):
+            status.append(st)
+            waits.append(w)
+            service_s.append(s if st == "done" else None)
+            ratings.append(r)
+            flags.append(None if st != "done" or w is None
+                         else "ok" if w <= targets.get(sid, office["target_wait_s"]) else "late")
+        since, until = utc_bounds(start, end, office["timezone"])
+        later = iso(datetime.fromisoformat(until.replace("Z", "+00:00")) + timedelta(days=1))
+        issued = set(facts["ticket_id"])
+        moved += sum(1 for e in store.transfers(db, office_id, since, later) if e["ticket_id"] in issued)
+    return _totals(status, waits, service_s, ratings, flags, moved)

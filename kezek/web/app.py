@@ -14,8 +14,7 @@ from werkzeug.routing import IntegerConverter
 
 from kezek.base import database, i18n
 from kezek.base import store as base_store
-from kezek.base.database import DatabaseUnavailable
-from kezek.base.errors import KezekError
+from kezek.base.errors import DatabaseUnavailable, KezekError
 from kezek.log import checkpoints, witness_client
 from kezek.log import keyfile
 from kezek.web import auth, rate_limits
@@ -23,6 +22,7 @@ from kezek.web.api import bookings as api_bookings
 from kezek.web.api import config as api_config
 from kezek.web.api import content as api_content
 from kezek.web.api import displays as api_displays
+from kezek.web.api import health as api_health
 from kezek.web.api import help as api_help
 from kezek.web.api import kiosk_catalogue as api_kiosk_catalogue
 from kezek.web.api import log as api_log
@@ -31,16 +31,18 @@ from kezek.web.api import notify as api_notify
 from kezek.web.api import openapi
 from kezek.web.api import printing as api_printing
 from kezek.web.api import queue as api_queue
+from kezek.web.api import region as api_region
 from kezek.web.api import reports as api_reports
 from kezek.web.api import setup as api_setup
 from kezek.web.api import visits as api_visits
 from kezek.web.api import witness as api_witness
 from kezek.web.context import ROOT, error_body, get_db, settings_from_env
-from kezek.web.live import broadcast, connect, printing
+from kezek.web.live import broadcast, connect, message_queue, printing
 from kezek.web.live.broadcast import socketio
 from kezek.web.screens import admin, board, book, display, kiosk, operator, routes, ticket
 from kezek.web.screens import desk_display as screen_desk_display
 from kezek.web.screens import display_media
+from kezek.web.screens import region as screen_region
 
 # Every blueprint, in the order they are registered.
 BLUEPRINTS = (api_queue.bp, api_config.bp, api_reports.bp, api_printing.bp, api_bookings.bp, book.bp, openapi.bp,
@@ -49,11 +51,13 @@ BLUEPRINTS = (api_queue.bp, api_config.bp, api_reports.bp, api_printing.bp, api_
               api_log.bp, api_notify.bp)
 
 BLUEPRINTS += (api_help.bp,)   # calls for help from kiosks
+BLUEPRINTS += (api_health.bp,)   # the load balancer's health check
 BLUEPRINTS += (api_media.bp, api_content.bp, display_media.bp)   # the hall display's media and notices, what to bring
 BLUEPRINTS += (api_kiosk_catalogue.bp,)   # the kiosk's synonyms, other bodies, most asked
 BLUEPRINTS += (api_setup.bp,)   # import/export of an office's configuration, weekly hours, public holidays
 BLUEPRINTS += (api_visits.bp,)   # the desk's transfer targets and visit outcomes
 BLUEPRINTS += (api_displays.bp, screen_desk_display.bp)   # hall displays' zones; the screen above a desk
+BLUEPRINTS += (api_region.bp, screen_region.bp)   # the region: offices created and closed, its monitor, reports and board
 
 # The Socket.IO handlers, attached once to the process's server: each init_app hands them to its new server.
 socketio.on("connect")(connect.on_connect)
@@ -71,10 +75,12 @@ openapi.EXTRA_PATHS.extend([api_reports.openapi_paths, api_printing.openapi_path
                             display.openapi_paths, ticket.openapi_paths, api_witness.openapi_paths,
                             api_log.openapi_paths, api_notify.openapi_paths])
 openapi.EXTRA_PATHS.append(api_help.openapi_paths)
+openapi.EXTRA_PATHS.append(api_health.openapi_paths)
 openapi.EXTRA_PATHS.extend([api_media.openapi_paths, api_content.openapi_paths])
 openapi.EXTRA_PATHS.append(api_displays.openapi_paths)
 openapi.EXTRA_PATHS.append(api_kiosk_catalogue.openapi_paths)
 openapi.EXTRA_PATHS.append(api_visits.openapi_paths)
+openapi.EXTRA_PATHS.append(api_region.openapi_paths)
 
 
 def _secret_key(db_path: str) -> str:
@@ -174,10 +180,21 @@ def create_app(config: dict | None = None) -> Flask:
         app.register_blueprint(blueprint)
     routes.register(app)   # each screen folder's static files, the vendored browser packages, the index page
     broadcast.bind(app)   # publish() pushes through this app's server from now on
-    socketio.init_app(app, async_mode=settings["ASYNC_MODE"],
+    socketio.init_app(app, async_mode=settings["ASYNC_MODE"], **_message_queue(app),
                       cors_allowed_origins=connect.origin_check(settings["PUBLIC_URL"]),   # others' pages refused
                       ping_interval=10, ping_timeout=10, max_http_buffer_size=64 * 1024)
     return app
+
+
+def _message_queue(app: Flask) -> dict:
+    """KEZEK_MESSAGE_QUEUE: Socket.IO's messages through Redis, so that several processes serve one database."""
+    url = str(app.config.get("MESSAGE_QUEUE") or "")
+    if not url:
+        return {}
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        raise ValueError("KEZEK_MESSAGE_QUEUE must be a redis:// (or rediss://, unix://) URL")   # not echoed: a password
+    app.extensions["kezek_redis"] = message_queue.connect(url)
+    return {"client_manager": message_queue.ResyncingRedisManager(url)}
 
 
 def _locale():

@@ -14,7 +14,7 @@ from kezek.office import accounts, sessions
 from kezek.office import store as office_store
 from kezek.web.rate_limits import Budget
 
-LEVELS = ("public", "kiosk", "display", "operator", "manager", "admin")
+LEVELS = ("public", "kiosk", "display", "operator", "manager", "admin", "region_admin")
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -111,7 +111,7 @@ def allowed(levels: tuple[str, ...]) -> bool:
             return True
         if level in ("kiosk", "display") and g.device and g.device["kind"] == level:
             return True
-        if level in ("operator", "manager", "admin") and accounts.has_role(g.user, level):
+        if level in ("operator", "manager", "admin", "region_admin") and accounts.has_role(g.user, level):
             return True
     return False
 

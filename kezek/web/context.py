@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import current_app, g
 
+from kezek.base import database
 from kezek.base.clock import utcnow
 
 ROOT = Path(__file__).resolve().parents[2]   # the repository: schema, screen folders, node_modules
@@ -22,6 +23,7 @@ DEFAULTS = {
     "TICKET_LOOKUPS_PER_MINUTE": 120,
     "KIOSK_IDLE_S": 20,
     "PROXY_HOPS": 0,
+    "MESSAGE_QUEUE": "",   # redis://… : several processes on one database share Socket.IO's messages through it
     "QUEUE_PUSH_DELAY_S": 0.25,
     "DESK_PUSH_DELAY_S": 0.1,     # scoped desk screens' desk.queue: changes within it make one push
     "PRINTER_ALLOW_LOCAL": 0,     # the server owner's: a printer simulator on the server itself (tests, demos)
@@ -65,7 +67,6 @@ DEFAULTS = {
 
 def data_dir() -> Path:
     """Where this server's files beside the database go (kezek/base/database.py files_dir)."""
-    from kezek.base import database
     return database.files_dir(current_app.config["DB"], current_app.config.get("DATA_DIR"))
 
 

@@ -166,6 +166,7 @@
       const today = s.hours_today || {};
       if (s.closed_for === "lunch") return Kezek.t("Lunch break: %(hours)s", { hours: today.lunch_from + "–" + today.lunch_to });
       if (s.closed_for === "holiday") return Kezek.t("Closed now") + " · " + Kezek.t("Public holiday");
+      if (s.closed_for === "office") return Kezek.t("Closed now");     // closed by the region: no hours to give
       const hours = today.opens && today.closes ? today.opens + "–" + today.closes : "";
       return Kezek.t("Closed now") + (hours ? " · " + Kezek.t("Opening hours: %(hours)s", { hours }) : "");
     }

@@ -10,6 +10,10 @@ pytestmark = pytest.mark.e2e
 FROM = {"17:15": "17:15-тен", "17:30": "17:30-дан", "09:10": "09:10-нан", "08:40": "08:40-тан", "11:50": "11:50-ден",
         "10:06": "10:06-дан", "12:09": "12:09-дан", "17:00": "17:00-ден", "10:00": "10:00-нан", "20:00": "20:00-дан",
         "14:03": "14:03-тен", "09:02": "09:02-ден", "13:37": "13:37-ден"}
+# The dative ("14:00-ке дейін", until) likewise: он төрт, отыз, қырық, елу, он, жиырма, он алты, он жеті, бес, нөл.
+UNTIL = {"14:00": "14:00-ке", "13:30": "13:30-ға", "10:40": "10:40-қа", "13:50": "13:50-ге", "10:00": "10:00-ға",
+         "20:00": "20:00-ға", "16:00": "16:00-ға", "17:00": "17:00-ге", "14:05": "14:05-ке", "00:00": "00:00-ге",
+         "12:00": "12:00-ге", "19:00": "19:00-ға"}
 
 
 def test_kazakh_and_russian_screens_write_a_decimal_comma_and_kazakh_times_take_their_suffix(live_server, new_page):
@@ -25,3 +29,6 @@ def test_kazakh_and_russian_screens_write_a_decimal_comma_and_kazakh_times_take_
     times = page.evaluate("(times) => times.map((t) => Kezek.timeFrom(t, 'kk'))", list(FROM))
     assert dict(zip(FROM, times)) == FROM
     assert page.evaluate("Kezek.timeFrom('17:15', 'ru')") == "17:15"
+    until = page.evaluate("(times) => times.map((t) => Kezek.timeUntil(t, 'kk'))", list(UNTIL))
+    assert dict(zip(UNTIL, until)) == UNTIL
+    assert page.evaluate("Kezek.timeUntil('14:00', 'ru')") == "14:00"

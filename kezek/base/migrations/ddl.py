@@ -5,8 +5,6 @@ import re
 import sqlite3
 from collections.abc import Iterator
 
-from alembic import op
-
 
 def statements(script: str) -> Iterator[str]:
     """The script's statements in order (SQLite's own parser decides where one ends: comments, quotes and a
@@ -19,18 +17,6 @@ def statements(script: str) -> Iterator[str]:
             pending = ""
     if any(line.strip() and not line.strip().startswith("--") for line in pending.splitlines()):
         raise ValueError(f"an unfinished statement at the end of the script: {pending.strip()[:80]}")
-
-
-def run(script: str) -> None:
-    """Run a revision's schema script (schema.sql's words) inside the migration's transaction: statement by
-    statement on SQLite; on PostgreSQL as one script in its words (the translation runner.upgrade was given)."""
-    context = op.get_context()
-    connection = context.bind
-    if connection.dialect.name == "postgresql":
-        connection.exec_driver_sql(context.opts["kezek_translate"](script))
-        return
-    for statement in statements(script):
-        connection.exec_driver_sql(statement)
 
 
 def without_comments(statement: str) -> str:

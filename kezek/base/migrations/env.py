@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 connection = context.config.attributes["connection"]
-# kezek_translate: schema.sql's words in PostgreSQL's (kezek/base/postgres.py), for ddl.run.
+# kezek_translate: schema.sql's words in PostgreSQL's (kezek/base/postgres/__init__.py), for ddl.run.
 context.configure(connection=connection, transactional_ddl=True, transaction_per_migration=False,
                   kezek_translate=context.config.attributes.get("translate"))
 with context.begin_transaction():

@@ -1,5 +1,5 @@
-"""Alembic driven from Kezek, with no alembic.ini: a database's revision checked, a new one stamped at the
-newest, an older one (or one from before revisions) upgraded in one transaction and compared with schema.sql."""
+"""Alembic driven from Kezek, with no alembic.ini: an older database (or one from before revisions) upgraded in
+one transaction and compared with what schema.sql makes; a new revision written for a developer."""
 from __future__ import annotations
 
 import functools
@@ -13,19 +13,9 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.pool import NullPool
 
+from kezek.base import database, postgres as pg
 from kezek.base.migrations import compare, ddl, store
-
-HERE = Path(__file__).resolve().parent
-SCHEMA = HERE.parents[2] / "schema.sql"
-BASELINE = "0001"              # the first release's schema (versions/0001_first_release.py)
-
-
-class SchemaMismatch(Exception):
-    """The database is not at the revision this code needs (or not a Kezek database): nothing was changed."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+from kezek.base.migrations.revisions import BASELINE, HERE, SCHEMA, SchemaMismatch, forget, head, known, where
 
 
 def config() -> Config:
@@ -39,72 +29,8 @@ def config() -> Config:
 
 @functools.cache
 def scripts() -> ScriptDirectory:
-    """The revisions (read once per process)."""
+    """The revisions as Alembic reads them (once per process)."""
     return ScriptDirectory.from_config(config())
-
-
-def head() -> str:
-    """The newest revision: the one schema.sql describes."""
-    return scripts().get_current_head()
-
-
-def known() -> list[str]:
-    """Every revision, oldest first."""
-    return [s.revision for s in reversed(list(scripts().walk_revisions()))]
-
-
-def title(revision: str) -> str:
-    """A revision's first docstring line, for messages."""
-    return scripts().get_revision(revision).doc.splitlines()[0].rstrip(".")
-
-
-def where(target) -> str:
-    """How messages name a database: an SQLite file's full path, a URL without its password."""
-    text = str(target)
-    if "://" in text:
-        return sqlalchemy.engine.make_url(text).render_as_string(hide_password=True)
-    return str(Path(text).resolve()) if text != ":memory:" else text
-
-
-def _upgrade_hint(target) -> str:
-    return (f"Back it up, then upgrade it (stop every server using it first): "
-            f"python server.py init-db --db {where(target)}")
-
-
-def is_empty(db) -> bool:
-    """True for a database with no tables yet (a new file): init_db makes it from schema.sql."""
-    return not store.table_names(db)
-
-
-def stamp_head(db) -> None:
-    """Record the newest revision in a database just made from schema.sql (inside that transaction)."""
-    store.stamp(db, head())
-
-
-def check(db, target) -> None:
-    """Refuse (SchemaMismatch) a database older or newer than this code; return for one at the newest revision."""
-    tables = store.table_names(db)
-    if "alembic_version" not in tables:
-        raise SchemaMismatch(f"the database {where(target)} was made by a Kezek from before schema revisions"
-                             f" (this Kezek needs revision {head()}). {_upgrade_hint(target)}")
-    found = store.revisions(db)
-    if found == [head()]:
-        return
-    if len(found) == 1 and found[0] in known():
-        raise SchemaMismatch(f"the database {where(target)} is at schema revision {found[0]} ({title(found[0])});"
-                             f" this Kezek needs {head()} ({title(head())}). {_upgrade_hint(target)}")
-    raise SchemaMismatch(f"the database {where(target)} is at schema revision {', '.join(found) or '(none)'},"
-                         f" which this Kezek does not know (it knows up to {head()}): a newer Kezek upgraded it."
-                         f" Run that Kezek, or restore the backup taken before the upgrade")
-
-
-def said(before: str | None) -> str:
-    """init-db's words for what it did, given the revision the database was at (upgrade_db's answer)."""
-    if before is None:
-        return f"new, schema revision {head()}"
-    if before == head():
-        return f"schema revision {head()}, the newest: nothing to upgrade"
-    return f"upgraded from {f'revision {before}' if before else 'before schema revisions'} to {head()}"
 
 
 def _engine(target, postgres=None) -> sqlalchemy.Engine:
@@ -145,7 +71,18 @@ def reference() -> dict:
         conn.close()
 
 
-def upgrade(target, *, postgres=None, to: str = "head") -> str | None:
+def upgrade_db(path) -> str | None:
+    """init-db: make a new database, or upgrade an older one to the newest revision (one transaction).
+
+    Returns the revision it was at: None when it was new, '' when it was made before revisions (a
+    first-release database), else the revision's id (revisions.said puts it in words)."""
+    exists = database.is_postgres(path) or (str(path) != ":memory:" and Path(path).exists())
+    before = upgrade(path) if exists else None
+    database.init_db(path).close()
+    return before
+
+
+def upgrade(target, *, to: str = "head") -> str | None:
     """Take a database to the newest revision (or `to`) in one transaction; the revision it was at ('' for none).
 
     A database from before revisions (no alembic_version, the first release's tables) is taken as the first
@@ -153,8 +90,8 @@ def upgrade(target, *, postgres=None, to: str = "head") -> str | None:
     SQLite the result must equal what schema.sql makes, or the transaction is rolled back and refused (on
     PostgreSQL, which had no release before revisions, tests/test_migrations.py compares the two).
     None: the database is empty (init_db makes it from schema.sql at the newest revision).
-    `postgres`: kezek/base/postgres.py for a postgresql:// target (its schema translation and lock).
     """
+    postgres = pg if database.is_postgres(target) else None
     engine = _engine(target, postgres)
     try:
         with engine.begin() as conn:
@@ -214,4 +151,5 @@ def new_revision(message: str) -> Path:
     number = f"{int(head()) + 1:04d}"
     script = command.revision(config(), message=message.strip().rstrip("."), rev_id=number)
     scripts.cache_clear()
+    forget()
     return Path(script.path)

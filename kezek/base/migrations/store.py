@@ -39,7 +39,7 @@ def stamp(db, revision: str) -> None:
 
 
 def take_writers_lock(connection, key: int) -> None:
-    """PostgreSQL: the advisory lock every Kezek writer takes (kezek/base/postgres.py), for this transaction."""
+    """PostgreSQL: the advisory lock every Kezek writer takes (kezek/base/postgres/__init__.py), for this transaction."""
     connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({int(key)})")
 
 

@@ -115,8 +115,11 @@ def create_user():
     username = field(data, "username", str, required=True)
     role = field(data, "role", str, required=True)
     password = field(data, "password", str)
+    if role == accounts.REGION_ADMIN and g.user["role"] != accounts.REGION_ADMIN:
+        raise Forbidden("Only a region admin makes a region admin.", "out_of_scope")
+    offices = None if role == accounts.REGION_ADMIN else [auth.office_id(get_db())]   # the region's: every office
     user, password = accounts.create_user(get_db(), username, role, now(), password=password,
-                                          offices=[auth.office_id(get_db())], by_user_id=_by(),
+                                          offices=offices, by_user_id=_by(),
                                           full_name=field(data, "full_name", str))
     return jsonify({"user": user, "password": password}), 201
 
@@ -131,10 +134,13 @@ def update_user(user_id):
     target = accounts.get_user(get_db(), user_id)
     if not _colleague(target):
         raise NotFound("No such user.", "user_not_found")
+    if accounts.REGION_ADMIN in (target["role"], data.get("role")) and g.user["role"] != accounts.REGION_ADMIN:
+        # A region admin works in every office: only the region changes one, or makes one.
+        raise Forbidden("Only a region admin changes or makes a region admin.", "out_of_scope")
     if not accounts.within_scope(target, g.user["offices"]):
         # Else an admin of one office takes over another through a user who works in both.
         raise Forbidden("This user also works in offices you do not administer: ask their admin.", "out_of_scope")
-    if user_id == g.user["id"] and (data.get("active") is False or data.get("role", "admin") != "admin"):
+    if user_id == g.user["id"] and (data.get("active") is False or data.get("role", g.user["role"]) != g.user["role"]):
         raise Invalid("You cannot disable yourself or drop your own admin role.", "self_lockout")
     user = accounts.update_user(get_db(), user_id, now(), role=field(data, "role", str),
                                 active=field(data, "active", bool), password=field(data, "password", str),

@@ -8,6 +8,7 @@ from flask_socketio import SocketIO
 from kezek.base import database, events
 from kezek.base.clock import utcnow
 from kezek.queue import tickets
+from kezek.web.live import message_queue
 
 socketio = SocketIO()   # bound to the app by socketio.init_app, create_app's last step
 
@@ -15,6 +16,7 @@ _app = None   # the app publish() pushes through (the newest create_app's)
 AFTER_PUBLISH: list = []   # functions(events) told of every published batch, e.g. the notifier's hand-over
 _queue_pending: set[str] = set()
 _queue_lock = threading.Lock()
+CLAIM_SLACK_MS = 1000   # how long past its delay a process's claim on an office's next counts push lasts
 _device_sids: dict[int | tuple, set[str]] = {}
 _sids_lock = threading.Lock()
 
@@ -46,7 +48,7 @@ def publish(outcome_events) -> None:
 
 
 def _queue_changed(office_id: str) -> None:
-    """Push the office's counts soon: changes within QUEUE_PUSH_DELAY_S make one push."""
+    """Push the office's counts soon: changes within QUEUE_PUSH_DELAY_S make one push (in every process)."""
     delay = float(_app.config.get("QUEUE_PUSH_DELAY_S", 0.25))
     if delay <= 0:
         _push_queue(office_id)
@@ -55,7 +57,40 @@ def _queue_changed(office_id: str) -> None:
         if office_id in _queue_pending:
             return
         _queue_pending.add(office_id)
+    if not _claim_push(office_id, delay):
+        with _queue_lock:
+            _queue_pending.discard(office_id)   # another process pushes soon, and counts after this commit
+        return
     socketio.start_background_task(_push_queue_later, office_id, delay)
+
+
+def _push_key(office_id: str) -> str:
+    return f"{message_queue.PREFIX}queue-push:{office_id}"
+
+
+def _claim_push(office_id: str, delay: float) -> bool:
+    """With several processes: True when this one is to push the office's counts (a mark in Redis says who).
+
+    The mark outlives the delay a little, so a process killed before its push holds it at most that long.
+    Without Redis (one process, or Redis away) every process pushes its own: never fewer pushes, only more.
+    """
+    shared = _app.extensions.get("kezek_redis")
+    if shared is None:
+        return True
+    try:
+        return bool(shared.set(_push_key(office_id), "1", nx=True, px=int(delay * 1000) + CLAIM_SLACK_MS))
+    except Exception:   # Redis away: push from here (the screens resync when it is back)
+        return True
+
+
+def _release_push(office_id: str) -> None:
+    shared = _app.extensions.get("kezek_redis")
+    if shared is None:
+        return
+    try:
+        shared.delete(_push_key(office_id))
+    except Exception:
+        pass
 
 
 def _push_queue_later(office_id: str, delay: float) -> None:
@@ -63,6 +98,7 @@ def _push_queue_later(office_id: str, delay: float) -> None:
     with _queue_lock:
         # Cleared before counting: a change made while we count schedules the next push.
         _queue_pending.discard(office_id)
+    _release_push(office_id)   # likewise for a change committed in another process
     try:
         _push_queue(office_id)
     except Exception:   # a failed push must not stop later ones

@@ -63,7 +63,10 @@ def published(outcome_events) -> None:
     if delay > 0:   # with no delay (tests) the queue.changed push replays at once anyway
         for office in {e.office_id for e in outcome_events if e.name not in PLAIN}:
             socketio.start_background_task(_warm, app, office)
-    if not watched():
+    # With several processes a desk's screens may be on any of them: every touched desk is pushed
+    # (to its room, through Redis), not only those watched here.
+    shared = "kezek_redis" in app.extensions
+    if not shared and not watched():
         return
     for office, mark in desk_feed.touched(outcome_events).items():
         with _lock:
@@ -102,8 +105,8 @@ def push(app, office: str) -> list[int]:
     with _lock:
         # Taken before reading: a change committed while we read schedules the next push.
         mark = _pending.pop(office, None)
-        desks = set(_watchers)
-    if mark is None or not desks:
+        desks = None if "kezek_redis" in app.extensions else set(_watchers)
+    if mark is None or desks == set():
         return []
     clock = app.config.get("CLOCK")
     db = database.open_db(app.config["DB"])

@@ -185,6 +185,7 @@ STRINGS: list[str] = [
     N_("New user"),
     N_("Manager"),
     N_("Administrator"),
+    N_("Region administrator"),
     N_("A password is generated and shown once."),
     N_("Create user"),
     N_("Kind"),

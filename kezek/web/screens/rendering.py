@@ -14,7 +14,7 @@ from kezek.base import i18n
 from kezek.base.i18n import N_
 
 # The screens whose folders (kiosk/, display/, …) hold templates and static files served at /<screen>/static/.
-SCREENS = ("kiosk", "display", "operator", "ticket", "admin", "board")
+SCREENS = ("kiosk", "display", "operator", "ticket", "admin", "board", "region")
 
 # Strings every screen's script may need.
 COMMON_STRINGS = [

@@ -6,7 +6,7 @@ init-db takes it as this revision when it holds these tables, and upgrades it.
 """
 from __future__ import annotations
 
-from kezek.base.migrations import ddl
+from kezek.base.migrations import operations
 
 revision = '0001'
 down_revision = None
@@ -279,7 +279,7 @@ CREATE TABLE IF NOT EXISTS ticket_appointments (
 
 def upgrade() -> None:
     """Create what is missing of these tables, indexes and triggers."""
-    ddl.run(SCHEMA)
+    operations.run(SCHEMA)
 
 
 def downgrade() -> None:

@@ -6,7 +6,7 @@ gained between the two releases, as written there. Only new tables and indexes; 
 """
 from __future__ import annotations
 
-from kezek.base.migrations import ddl
+from kezek.base.migrations import operations
 
 revision = '0002'
 down_revision = '0001'
@@ -187,7 +187,7 @@ CREATE INDEX IF NOT EXISTS user_sessions_open ON user_sessions (user_id) WHERE e
 
 def upgrade() -> None:
     """Create what is missing of these tables, indexes and triggers."""
-    ddl.run(SCHEMA)
+    operations.run(SCHEMA)
 
 
 def downgrade() -> None:

@@ -7,7 +7,7 @@ tables and indexes, created when missing, as schema.sql did.
 """
 from __future__ import annotations
 
-from kezek.base.migrations import ddl
+from kezek.base.migrations import operations
 
 revision = '0003'
 down_revision = '0002'
@@ -192,7 +192,7 @@ CREATE TABLE IF NOT EXISTS user_names (
 
 def upgrade() -> None:
     """Create what is missing of these tables, indexes and triggers."""
-    ddl.run(SCHEMA)
+    operations.run(SCHEMA)
 
 
 def downgrade() -> None:

@@ -4,7 +4,7 @@ Revision 0004, after 0003: one new table, as schema.sql has it.
 """
 from __future__ import annotations
 
-from kezek.base.migrations import ddl
+from kezek.base.migrations import operations
 
 revision = '0004'
 down_revision = '0003'
@@ -26,7 +26,7 @@ CREATE TABLE IF NOT EXISTS leases (
 
 def upgrade() -> None:
     """Create the leases table."""
-    ddl.run(SCHEMA)
+    operations.run(SCHEMA)
 
 
 def downgrade() -> None:

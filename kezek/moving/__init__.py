@@ -1,0 +1,1 @@
+"""Moving an office with its whole history between databases: export-office and import-office."""

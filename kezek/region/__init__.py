@@ -1,0 +1,1 @@
+"""The region's own records: who its region admins are and which offices it closed."""

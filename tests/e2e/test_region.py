@@ -1,0 +1,75 @@
+"""The region's screens in Chromium: the public board of offices and the region admin's live monitor with reports."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import DEMO_PASSWORD, LiveServer, screenshot
+
+
+@pytest.fixture(scope="module")
+def region_server(tmp_path_factory):
+    """The demo office, a second office with a kiosk, and a region admin."""
+    server = LiveServer(tmp_path_factory.mktemp("region"))
+    server.start()      # it answers /api/v1/services while it has one office; the second comes after
+    server.cli("create-office", "esil", "--name-kk", "Есіл ауданы ХҚКО", "--name-ru", "ЦОН района Есиль",
+               "--name-en", "Esil District Front Office")
+    server.cli("create-user", "region", "--role", "region_admin", "--password", DEMO_PASSWORD)
+    yield server
+    server.stop()
+
+
+def _issue(server):
+    """A ticket from the demo kiosk (service 1)."""
+    return server.issue(1)
+
+
+def test_the_regional_board_lists_the_offices_in_each_language(region_server, new_page):
+    _issue(region_server)
+    page = new_page("tv")
+    page.goto(region_server.url + "/region/")
+    rows = page.locator("#rows tr")
+    expect(rows).to_have_count(2)
+    expect(rows.nth(0)).to_contain_text("Алмалы")
+    expect(rows.nth(0).locator("td").nth(0)).to_have_text("1")
+    screenshot(page, "region_board_kk")
+    page.get_by_role("button", name="Русский").click()
+    expect(page.locator("h1")).to_have_text("Офисы региона")
+    expect(rows.nth(1)).to_contain_text("ЦОН района Есиль")
+    screenshot(page, "region_board_ru")
+    page.get_by_role("button", name="English").click()
+    expect(rows.nth(0).get_by_role("link")).to_have_attribute("href", "/board/demo")
+    screenshot(page, "region_board_en")
+
+
+def test_the_regional_monitor_asks_to_sign_in_then_shows_every_office_live(region_server, new_page):
+    page = new_page("desk")
+    page.goto(region_server.url + "/region/monitor?lang=en")
+    expect(page.locator("#signin")).to_be_visible()
+    screenshot(page, "region_monitor_signin_en")
+    r = page.request.post(region_server.url + "/api/v1/login", data={"username": "region", "password": DEMO_PASSWORD})
+    assert r.ok
+    page.reload()
+    rows = page.locator("#mon-rows tr")
+    expect(rows).to_have_count(2)
+    demo = rows.nth(0)
+    before = int(demo.locator("td").nth(0).inner_text())
+    _issue(region_server)
+    expect(demo.locator("td").nth(0)).to_have_text(str(before + 1))       # live: within its next refresh
+    expect(demo.get_by_role("link")).to_have_attribute("href", "/admin/?office=demo")
+    expect(page.locator("#rep-rows tr")).to_have_count(2)
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator("#rep-totals td").nth(1)).to_have_text(str(before + 1))   # tickets issued today
+    screenshot(page, "region_monitor_en")
+    page.get_by_role("button", name="Қазақша").click()
+    expect(page.locator("h1")).to_have_text("Өңірлік мониторинг")
+    screenshot(page, "region_monitor_kk")
+
+
+def test_an_office_admin_is_told_the_monitor_is_not_theirs(region_server, new_page):
+    page = new_page("desk")
+    page.request.post(region_server.url + "/api/v1/login", data={"username": "admin", "password": DEMO_PASSWORD})
+    page.goto(region_server.url + "/region/monitor?lang=ru")
+    expect(page.locator("#refused")).to_be_visible()
+    expect(page.locator("#now")).to_be_hidden()
+    screenshot(page, "region_monitor_refused_ru")
