@@ -135,7 +135,7 @@ def init_db(path: str | Path):
             with transaction(db):                     # on PostgreSQL: the writers' lock of every process
                 if migrations.is_empty(db):           # not made by another process meanwhile
                     if dialect(db) == "postgresql":
-                        db.executescript(_pg().schema_sql())
+                        db.executescript(_pg().schema.schema_sql())
                     else:
                         for statement in ddl.statements(SCHEMA.read_text(encoding="utf-8")):
                             db.execute(statement)

@@ -101,7 +101,7 @@ def upgrade(target, *, to: str = "head") -> str | None:
             before = MigrationContext.configure(conn).get_current_revision()
             cfg = config()
             cfg.attributes["connection"] = conn
-            cfg.attributes["translate"] = postgres.schema_sql if postgres is not None else None
+            cfg.attributes["translate"] = postgres.schema.schema_sql if postgres is not None else None
             if before is None and tables:
                 missing = sorted(set(_baseline_tables()) - tables)
                 if missing:
