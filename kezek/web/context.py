@@ -23,7 +23,7 @@ DEFAULTS = {
     "TICKET_LOOKUPS_PER_MINUTE": 120,
     "KIOSK_IDLE_S": 20,
     "PROXY_HOPS": 0,
-    "MESSAGE_QUEUE": "",   # redis://… : several processes on one database share Socket.IO's messages through it
+    "MESSAGE_QUEUE": "",   # redis://… : several processes on one database share Socket.IO's messages and rate limits
     "QUEUE_PUSH_DELAY_S": 0.25,
     "DESK_PUSH_DELAY_S": 0.1,     # scoped desk screens' desk.queue: changes within it make one push
     "PRINTER_ALLOW_LOCAL": 0,     # the server owner's: a printer simulator on the server itself (tests, demos)
@@ -39,11 +39,9 @@ DEFAULTS = {
     "WITNESS_KEY": "",       # a witness: its cosignature key file (python server.py witness-key)
     "WITNESS_OFFICE": "",    # a witness: the office whose event log records its alarms (default: the first)
     "WITNESSES": "",         # a log: the witnesses it pushes checkpoints to ("URL verifier-key", ';' between)
-    "CHECKPOINT_EVERY_S": 60,
+    "CHECKPOINT_EVERY_S": 60,    # how often the checkpoint job runs (at least once a minute; tests run it faster)
     "LEASE_TTL_S": 15,           # run-once work: a dead process's is taken over within this plus a third
-    # A region (several processes, one database): Redis for Socket.IO and the rate limits.
-    "MESSAGE_QUEUE": "",         # redis://host:6379/0: Socket.IO's message queue, and the rate limits' storage
-    "RATE_LIMIT_STORAGE": "",    # the rate limits' storage (Flask-Limiter URI), when not KEZEK_MESSAGE_QUEUE    # how often the checkpoint job runs (at least once a minute; tests run it faster)
+    "RATE_LIMIT_STORAGE": "",    # the rate limits' storage (Flask-Limiter URI), when not KEZEK_MESSAGE_QUEUE
     # Notifications (kezek/notify, README "Notifications"): off until a key, a bot or a gateway is set.
     "VAPID_KEY_FILE": "",    # Web Push's private key (python server.py vapid-keys)
     "VAPID_SUBJECT": "mailto:admin@localhost",

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from flask import current_app
 from flask_limiter import Limiter
 from limits import RateLimitItemPerSecond
+from limits.errors import StorageError
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 
@@ -37,7 +38,7 @@ def storage_uri(config) -> str:
     if explicit:
         return explicit
     queue = str(config.get("MESSAGE_QUEUE") or "").strip()
-    if queue.startswith(("redis://", "rediss://", "unix://")):
+    if queue.startswith(("redis://", "rediss://")):
         return queue
     return "memory://"
 
@@ -67,7 +68,7 @@ class Counts:
                 if isinstance(self.limiter.storage, MemoryStorage):
                     _forget_idle(self.limiter.storage)
                 return operation(self.limiter.limiter)
-            except Exception as err:   # limits wraps the storage's errors (redis' ConnectionError, timeouts)
+            except StorageError as err:   # limits wraps the storage's own (redis' ConnectionError, timeouts)
                 with self._lock:
                     if time.monotonic() >= self._away_until:
                         log.warning("rate limit storage %s unreachable (%s): counting in this process for %.0f s",
