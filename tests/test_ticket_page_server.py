@@ -31,7 +31,7 @@ def test_the_page_carries_numbers_and_counts_only(client, kiosk_headers):
     html = client.get(f"/t/{t['token']}").get_data(as_text=True)
     boot = boot_data(html)
     assert set(boot["ticket"]) == {"token", "number", "service_id", "status", "people_ahead", "estimated_wait_s",
-                                   "desk_id", "desk", "called_at", "recalls", "now_serving", "issued_time"}
+                                   "desk_id", "desk", "called_at", "recalls", "now_serving", "issued_time", "lunch_until"}
     assert "disability" not in html and "priority_reason" not in html and "user_id" not in html
 
 
