@@ -4,7 +4,7 @@ Only new tables, created when missing, as schema.sql makes them (docs/region.md)
 """
 from __future__ import annotations
 
-from kezek.base.migrations import operations
+from kezek.base.migrations import ddl
 
 revision = '0005'
 down_revision = '0004'
@@ -62,7 +62,7 @@ CREATE TABLE IF NOT EXISTS imported_checkpoints (
 
 def upgrade() -> None:
     """Create what is missing of these tables."""
-    operations.run(SCHEMA)
+    ddl.run(SCHEMA)
 
 
 def downgrade() -> None:
