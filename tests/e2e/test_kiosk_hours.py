@@ -75,4 +75,5 @@ def test_at_lunch_a_waiting_tickets_page_says_until_when(at_lunch, new_page, lan
         "kk": f"Түскі үзіліс {lunch[1]}-қа дейін: шақыру одан кейін жалғасады.",
         "ru": f"Обеденный перерыв до {lunch[1]}: вызов продолжится после него.",
         "en": f"Lunch break until {lunch[1]}: calls go on after it."}[lang])
+    expect(page.locator("#wait")).to_be_hidden()   # no "less than a minute" while nobody is called
     screenshot(page, f"ticket-lunch-{lang}")

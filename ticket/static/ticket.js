@@ -75,6 +75,7 @@
       $("lunch").textContent = ticket.lunch_until
         ? t("Lunch break until %(time)s: calls go on after it.", { time: Kezek.timeUntil(ticket.lunch_until) }) : "";
       show("lunch", Boolean(ticket.lunch_until));
+      show("wait", !ticket.lunch_until);   // the estimate counts no lunch break: no figure while it lasts
       renderNotify();
     }
     $("go").textContent = t("Please go to desk %(desk)s", { desk: deskName() });
