@@ -6,6 +6,7 @@ the balancer. Demo office: desk 1 serves А Е, desk 2 А (service 1 А).
 """
 from __future__ import annotations
 
+import gc
 import os
 import threading
 import time
@@ -106,6 +107,20 @@ def cookie_of(session: requests.Session) -> str:
     return "; ".join(f"{k}={v}" for k, v in session.cookies.items())
 
 
+def _collect_dropped_links() -> None:
+    """Hand the dropped links' sockets to the GC here, under this module's filters: left for later, the
+    collector reported them in whichever test ran next (test_region_monitor errored on one in CI)."""
+    for _ in range(3):
+        gc.collect()
+        time.sleep(0.05)
+
+
+@pytest.fixture(autouse=True)
+def _no_socket_left_behind():
+    yield
+    _collect_dropped_links()
+
+
 @pytest.fixture(scope="module")
 def region(request, tmp_path_factory):
     """Three processes on one SQLite file, or (KEZEK_TEST_STORE=postgresql) one PostgreSQL database."""
@@ -115,10 +130,12 @@ def region(request, tmp_path_factory):
         url = cluster.new_database()
         with Region(tmp, processes=3, db=url, env={"KEZEK_DATA_DIR": str(tmp)}) as r:
             yield r
+        _collect_dropped_links()
         cluster.drop_database(url)
         return
     with Region(tmp, processes=3) as r:
         yield r
+    _collect_dropped_links()
 
 
 def test_a_call_through_one_process_reaches_every_screen_on_every_process_once(region):
