@@ -47,15 +47,15 @@ system-packages:
 PG_TESTS = $(shell grep -v '^\#' tests/on_postgresql.txt)
 
 test: setup system-packages
-	$(PY) -m pytest
-	KEZEK_TEST_STORE=postgresql $(PY) -m pytest -m "not e2e and not slow" $(PG_TESTS)
-	KEZEK_TEST_STORE=postgresql $(PY) -m pytest tests/test_region_live.py
+	$(PY) -m pytest --durations=25
+	KEZEK_TEST_STORE=postgresql $(PY) -m pytest --durations=25 -m "not e2e and not slow" $(PG_TESTS)
+	KEZEK_TEST_STORE=postgresql $(PY) -m pytest --durations=25 tests/test_region_live.py
 
 test-pg: setup system-packages
-	KEZEK_TEST_STORE=postgresql $(PY) -m pytest -m "not e2e and not slow" $(PG_TESTS)
+	KEZEK_TEST_STORE=postgresql $(PY) -m pytest --durations=25 -m "not e2e and not slow" $(PG_TESTS)
 
 test-fast: setup
-	$(PY) -m pytest -m "not e2e and not slow"
+	$(PY) -m pytest --durations=25 -m "not e2e and not slow"
 
 bench: setup system-packages
 	$(PY) bench/run_all.py

@@ -45,10 +45,14 @@ class ServerProcess:
         self.env = {**os.environ, "KEZEK_PUBLIC_URL": self.url, "KEZEK_SECRET_KEY": "load-secret",
                     "KEZEK_ASYNC_MODE": "gevent", **(env or {})}
         self.log = Path(tmp) / "server.log"
-        out = self.cli("demo", "--password", DEMO_PASSWORD).stdout
-        self.demo = json.loads(out[out.index("{"):])
+        self.demo = self.load_demo()
         self.proc = None
         self.sessions: list[requests.Session] = []   # closed when the server stops: no socket left to the GC
+
+    def load_demo(self) -> dict:
+        """`server.py demo` on this database; returns its credentials and device tokens."""
+        out = self.cli("demo", "--password", DEMO_PASSWORD).stdout
+        return json.loads(out[out.index("{"):])
 
     def cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         """Run a server.py command on this database."""

@@ -6,9 +6,20 @@ itself carries @pytest.mark.sqlite_only (with its reason) and is skipped there.
 """
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 
 from datetime import datetime, timedelta, timezone
+
+# python-escpos parses its printer database (YAML, ~0.6 s) in every process that imports it, caching the
+# result in a fresh temporary folder each time (left behind). One folder for this run instead, filled here
+# before any server subprocess starts: each of them (they inherit the variable) loads the cache in ms.
+if "ESCPOS_CAPABILITIES_PICKLE_DIR" not in os.environ:
+    os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"] = tempfile.mkdtemp(prefix="kezek-tests-escpos-")
+    atexit.register(shutil.rmtree, os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"], True)
+import escpos.capabilities  # noqa: E402,F401  (writes the cache now, before any subprocess reads it)
 
 import pytest
 from helpers import DEMO_PASSWORD, login

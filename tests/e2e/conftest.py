@@ -1,7 +1,9 @@
 """Browser tests: the real server in a subprocess on a free loopback port, real Chromium."""
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import time
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -48,6 +50,14 @@ def _e2e_now() -> datetime:
     return wall.replace(hour=hour, minute=minute, second=0, microsecond=0)
 
 
+_DEMO_TEMPLATE: dict = {}               # the first wall-clock server's fresh demo database and credentials
+
+
+def _sqlite_sidecars(db: Path) -> list[Path]:
+    """A database's -wal/-journal files: while any is there, the file alone is not the whole database."""
+    return [p for p in (db.with_name(db.name + "-wal"), db.with_name(db.name + "-journal")) if p.exists()]
+
+
 class LiveServer(ServerProcess):
     """`python server.py run` on a demo database (bench/_load.py); can be stopped and started again.
 
@@ -73,6 +83,23 @@ class LiveServer(ServerProcess):
             timed = {"KEZEK_TEST_CLOCK_START": start.isoformat(), "KEZEK_TEST_CLOCK_AT": repr(wall.timestamp())}
         super().__init__(tmp, env={"KEZEK_SECRET_KEY": "e2e-secret", "KEZEK_PRINTER_ALLOW_LOCAL": "1",
                                    "KEZEK_KIOSK_IDLE_S": "120", "KEZEK_ISSUE_RATE_LIMIT": "0", **timed, **(env or {})})
+
+    def load_demo(self) -> dict:
+        """The demo office, loaded once per run and copied: `server.py demo` costs seconds, a copy milliseconds.
+
+        Only for servers on the wall clock: the demo's records carry the time they were made, and a clocked
+        server's demo is made at its own hour. The copy is the demo database file as `demo` left it (closed).
+        """
+        template = _DEMO_TEMPLATE.get("db")
+        if self.shift or not isinstance(self.db, Path) or template is None or not template.is_file():
+            demo = super().load_demo()
+            if not self.shift and isinstance(self.db, Path) and not _sqlite_sidecars(self.db):
+                template = self.db.with_name("demo-template.db")
+                shutil.copyfile(self.db, template)
+                _DEMO_TEMPLATE.update(db=template, demo=demo)
+            return demo
+        shutil.copyfile(template, self.db)
+        return json.loads(json.dumps(_DEMO_TEMPLATE["demo"]))
 
     def now(self) -> datetime:
         """The server's time, in the office's zone."""
