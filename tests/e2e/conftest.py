@@ -87,16 +87,20 @@ class LiveServer(ServerProcess):
     def load_demo(self) -> dict:
         """The demo office, loaded once per run and copied: `server.py demo` costs seconds, a copy milliseconds.
 
-        Only for servers on the wall clock: the demo's records carry the time they were made, and a clocked
-        server's demo is made at its own hour. The copy is the demo database file as `demo` left it (closed).
+        The copy is the demo database file as `demo` left it (closed), made on the wall clock: its records carry
+        the time they were made, so a server takes it only when that time is of its own office day and not
+        after its own now (a server on a test clock set earlier than the wall loads its own demo).
         """
-        template = _DEMO_TEMPLATE.get("db")
-        if self.shift or not isinstance(self.db, Path) or template is None or not template.is_file():
+        template, made = _DEMO_TEMPLATE.get("db"), _DEMO_TEMPLATE.get("made")
+        now = self.now()
+        if (not isinstance(self.db, Path) or template is None or not template.is_file()
+                or not (made <= now and made.date() == now.date())):
             demo = super().load_demo()
+            made = datetime.now(OFFICE_ZONE)     # every record of the demo is older
             if not self.shift and isinstance(self.db, Path) and not _sqlite_sidecars(self.db):
                 template = self.db.with_name("demo-template.db")
                 shutil.copyfile(self.db, template)
-                _DEMO_TEMPLATE.update(db=template, demo=demo)
+                _DEMO_TEMPLATE.update(db=template, demo=demo, made=made)
             return demo
         shutil.copyfile(template, self.db)
         return json.loads(json.dumps(_DEMO_TEMPLATE["demo"]))
