@@ -13,9 +13,9 @@ import tempfile
 
 from datetime import datetime, timedelta, timezone
 
-# python-escpos parses its printer database (YAML, ~0.6 s) in every process that imports it, caching the
-# result in a fresh temporary folder each time (left behind). One folder for this run instead, filled here
-# before any server subprocess starts: each of them (they inherit the variable) loads the cache in ms.
+# python-escpos parses its printer database (YAML, ~0.6 s idle, over 1 s on a busy CI machine) in every process
+# that imports it, caching the result in a temporary folder of its own each time. One cache for this run instead,
+# written here before any server subprocess starts: each of them (they inherit the variable) loads it in ms.
 if "ESCPOS_CAPABILITIES_PICKLE_DIR" not in os.environ:
     os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"] = tempfile.mkdtemp(prefix="kezek-tests-escpos-")
     atexit.register(shutil.rmtree, os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"], True)
