@@ -14,6 +14,7 @@ import argparse  # noqa: E402
 import json  # noqa: E402
 import logging  # noqa: E402
 import os  # noqa: E402
+import signal  # noqa: E402
 import sqlite3  # noqa: E402
 from contextlib import closing  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -266,7 +267,15 @@ def cmd_run(args) -> int:
     except note.NoteError as err:
         print(f"error: KEZEK_WITNESSES: {err}", file=sys.stderr)
         return 1
-    background.start(app, pusher)
+    keeper = background.start(app, pusher)
+    try:
+        _serve(app, args, mode, pusher)
+    finally:   # SIGTERM (a deploy, a restart) or Ctrl-C: the region's other processes take the work at once
+        keeper.give_up()
+    return 0
+
+
+def _serve(app, args, mode: str, pusher) -> None:
     print(f"Kezek serving on http://{args.host}:{args.port}/ (async mode {mode}, database {app.config['DB']})",
           flush=True)
     if pusher:
@@ -281,8 +290,9 @@ def cmd_run(args) -> int:
         if args.access_log:
             logging.getLogger("werkzeug").addHandler(logging.StreamHandler(serving.access_log_file(args.access_log)))
             logging.getLogger("werkzeug").propagate = False
+        # SIGTERM ends the development server as Ctrl-C does (the leases are given up on the way out).
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
         socketio.run(app, host=args.host, port=args.port, allow_unsafe_werkzeug=True, log_output=not args.quiet)
-    return 0
 
 
 def cmd_witness_key(args) -> int:
