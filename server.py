@@ -12,9 +12,7 @@ if __name__ == "__main__" and sys.argv[1:2] == ["run"]:
 
 import argparse  # noqa: E402
 import json  # noqa: E402
-import logging  # noqa: E402
 import os  # noqa: E402
-import signal  # noqa: E402
 import sqlite3  # noqa: E402
 from contextlib import closing  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -286,13 +284,7 @@ def _serve(app, args, mode: str, pusher) -> None:
         _serve_gevent(app, args.host, args.port, args.quiet, args.access_log or None)
     else:
         from kezek.web import serving
-        logging.getLogger("werkzeug").addFilter(serving.RedactingFilter())   # no tokens in the access log
-        if args.access_log:
-            logging.getLogger("werkzeug").addHandler(logging.StreamHandler(serving.access_log_file(args.access_log)))
-            logging.getLogger("werkzeug").propagate = False
-        # SIGTERM ends the development server as Ctrl-C does (the leases are given up on the way out).
-        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
-        socketio.run(app, host=args.host, port=args.port, allow_unsafe_werkzeug=True, log_output=not args.quiet)
+        serving.serve_threaded(app, socketio, args.host, args.port, quiet=args.quiet, access_log=args.access_log)
 
 
 def cmd_witness_key(args) -> int:
