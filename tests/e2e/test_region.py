@@ -49,13 +49,17 @@ def test_the_regional_monitor_asks_to_sign_in_then_shows_every_office_live(regio
     screenshot(page, "region_monitor_signin_en")
     r = page.request.post(region_server.url + "/api/v1/login", data={"username": "region", "password": DEMO_PASSWORD})
     assert r.ok
+    polls = []
+    page.on("request", lambda r: polls.append(r.url) if r.url.endswith("/api/v1/region/monitor") else None)
     page.reload()
     rows = page.locator("#mon-rows tr")
     expect(rows).to_have_count(2)
     demo = rows.nth(0)
     before = int(demo.locator("td").nth(0).inner_text())
     _issue(region_server)
-    expect(demo.locator("td").nth(0)).to_have_text(str(before + 1))       # live: within its next refresh
+    expect(demo.locator("td").nth(0)).to_have_text(str(before + 1))       # live: pushed over Socket.IO
+    page.wait_for_timeout(6000)        # longer than the fallback poll's 5 s: none is made while the link is up
+    assert len(polls) == 1, polls      # the page's first look, which says whether to sign in
     expect(demo.get_by_role("link")).to_have_attribute("href", "/admin/?office=demo")
     expect(page.locator("#rep-rows tr")).to_have_count(2)
     page.get_by_role("button", name="Show").click()
@@ -73,3 +77,22 @@ def test_an_office_admin_is_told_the_monitor_is_not_theirs(region_server, new_pa
     expect(page.locator("#refused")).to_be_visible()
     expect(page.locator("#now")).to_be_hidden()
     screenshot(page, "region_monitor_refused_ru")
+
+
+@pytest.mark.parametrize("size", ["desk", "tv"])      # 1366 x 768, 1920 x 1080
+def test_the_regional_monitor_fits_the_screen_in_each_language(region_server, new_page, size):
+    page = new_page(size)
+    r = page.request.post(region_server.url + "/api/v1/login", data={"username": "region", "password": DEMO_PASSWORD})
+    assert r.ok
+    for lang in ("kk", "ru", "en"):
+        page.goto(region_server.url + f"/region/monitor?lang={lang}")
+        expect(page.locator("#mon-rows tr")).to_have_count(2)
+        expect(page.locator("#rep-rows tr")).to_have_count(2)
+        fit = page.evaluate("""() => {
+            const width = document.documentElement.clientWidth;
+            const cut = [...document.querySelectorAll("table, th, td")].filter(
+                (e) => e.getBoundingClientRect().right > width + 0.5 || e.scrollWidth > e.clientWidth + 1);
+            return {page: document.documentElement.scrollWidth <= width, cut: cut.map((e) => e.textContent)};
+        }""")
+        screenshot(page, f"region_monitor_{size}_{lang}" + ("" if fit == {"page": True, "cut": []} else "_does-not-fit"))
+        assert fit == {"page": True, "cut": []}, (lang, size, fit)
