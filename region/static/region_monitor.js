@@ -10,9 +10,13 @@
     return o.longest_wait_s + Math.max(0, (Date.now() - receivedAt) / 1000);
   }
 
+  const PRINTER_STATES = { paper_out: "Out of paper", paper_low: "Paper low", cover_open: "Cover open",
+                           offline: "Offline", error: "Error" };
+
   function printers(o) {
     if (!o.printers_trouble.length) return Region.cell(Kezek.t("none"));
-    return Region.cell(o.printers_trouble.map((p) => p.name + ": " + p.state).join(", "), "trouble");
+    return Region.cell(o.printers_trouble.map((p) => p.name + ": " + Kezek.t(PRINTER_STATES[p.state] || "Error")).join(", "),
+                       "trouble");
   }
 
   function renderNow() {

@@ -4,6 +4,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from kezek.base import database
+from kezek.printing import store as printing_store
 from tests.e2e.conftest import DEMO_PASSWORD, LiveServer, screenshot
 
 
@@ -79,8 +81,20 @@ def test_an_office_admin_is_told_the_monitor_is_not_theirs(region_server, new_pa
     screenshot(page, "region_monitor_refused_ru")
 
 
+def _printer_out_of_paper(server) -> None:
+    """The demo kiosk's printer reports paper out (what its poll would write); the polling may later say offline."""
+    db = database.open_db(str(server.db))
+    try:
+        kiosk = database.scalar(db, "SELECT id FROM devices WHERE office_id = 'demo' AND kind = 'kiosk'")
+        db.execute("UPDATE devices SET printer_url = 'tcp://192.0.2.10:9100' WHERE id = ?", (kiosk,))
+        printing_store.save_printer_state(db, kiosk, "paper_out", "out of paper", "2026-11-23T05:10:00Z")
+    finally:
+        db.close()
+
+
 @pytest.mark.parametrize("size", ["desk", "tv"])      # 1366 x 768, 1920 x 1080
 def test_the_regional_monitor_fits_the_screen_in_each_language(region_server, new_page, size):
+    _printer_out_of_paper(region_server)     # the longest cell: a printer needing attention, in words
     page = new_page(size)
     r = page.request.post(region_server.url + "/api/v1/login", data={"username": "region", "password": DEMO_PASSWORD})
     assert r.ok
@@ -96,3 +110,8 @@ def test_the_regional_monitor_fits_the_screen_in_each_language(region_server, ne
         }""")
         screenshot(page, f"region_monitor_{size}_{lang}" + ("" if fit == {"page": True, "cut": []} else "_does-not-fit"))
         assert fit == {"page": True, "cut": []}, (lang, size, fit)
+        trouble = page.locator("#mon-rows tr").nth(0).locator("td").last
+        expect(trouble).to_have_class("trouble")
+        words = {"kk": ("Қағаз таусылды", "Байланыс жоқ"), "ru": ("Закончилась бумага", "Нет связи"),
+                 "en": ("Out of paper", "Offline")}[lang]
+        assert any(w in trouble.inner_text() for w in words), trouble.inner_text()   # in words, not paper_out
