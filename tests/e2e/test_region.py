@@ -115,3 +115,41 @@ def test_the_regional_monitor_fits_the_screen_in_each_language(region_server, ne
         words = {"kk": ("Қағаз таусылды", "Байланыс жоқ"), "ru": ("Закончилась бумага", "Нет связи"),
                  "en": ("Out of paper", "Offline")}[lang]
         assert any(w in trouble.inner_text() for w in words), trouble.inner_text()   # in words, not paper_out
+
+
+@pytest.fixture
+def restartable(tmp_path):
+    """One office and a region admin: a server that can be stopped and started again (it answers
+    /api/v1/services, the start's readiness check, while it has one office)."""
+    server = LiveServer(tmp_path)
+    server.cli("create-user", "region", "--role", "region_admin", "--password", DEMO_PASSWORD)
+    server.start()
+    yield server
+    server.stop()
+
+
+def test_the_regional_monitor_polls_only_while_its_link_is_down(restartable, new_page):
+    region_server = restartable
+    page = new_page("desk")
+    r = page.request.post(region_server.url + "/api/v1/login", data={"username": "region", "password": DEMO_PASSWORD})
+    assert r.ok
+    polls = []
+    page.on("request", lambda q: polls.append(q.url) if q.url.endswith("/api/v1/region/monitor") else None)
+    page.goto(region_server.url + "/region/monitor?lang=ru")
+    waiting = page.locator("#mon-rows tr").nth(0).locator("td").nth(0)
+    expect(waiting).not_to_have_text("")
+    before = int(waiting.inner_text())
+    region_server.stop()                  # a restart: the link drops, the page falls back to polling
+    try:
+        expect(page.locator("#kezek-offline")).to_be_visible()
+        page.wait_for_timeout(6_000)      # past one poll period
+        assert len(polls) >= 2, polls     # the first look, then a poll while the server was away
+    finally:
+        region_server.start()
+    _issue(region_server)
+    expect(waiting).to_have_text(str(before + 1))     # live again (pushed, or the last poll before it)
+    expect(page.locator("#kezek-offline")).to_be_hidden()
+    settled = len(polls)
+    page.wait_for_timeout(6_000)          # linked again: no more polling
+    assert len(polls) == settled, polls
+    screenshot(page, "region_monitor_back_ru")
