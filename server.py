@@ -269,7 +269,7 @@ def cmd_run(args) -> int:
     try:
         _serve(app, args, mode, pusher)
     finally:   # SIGTERM (a deploy, a restart) or Ctrl-C: the region's other processes take the work at once
-        keeper.give_up()
+        background.stop(app, keeper)
     return 0
 
 

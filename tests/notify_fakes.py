@@ -218,6 +218,8 @@ class TelegramApi(_Server):
         self.delivered: dict[int, int] = {}
         self.outage = False
         self.outage_after_delivery = False
+        self.sending = threading.Event()   # cleared: sendMessage waits (a slow Bot API) until it is set again
+        self.sending.set()
 
     def user_says(self, chat_id: int, text: str, language_code: str = "en") -> None:
         with self.lock:
@@ -254,6 +256,7 @@ class _TelegramHandler(_Handler):
                 return self._answer(400, {"ok": False, "description": "Bad Request"})
             if fake.mode == "blocked":
                 return self._answer(403, {"ok": False, "description": "Forbidden: bot was blocked by the user"})
+            fake.sending.wait(30)
             with fake.lock:
                 fake.sent.append({"chat_id": str(data["chat_id"]), "text": data["text"]})
             return self._answer(200, {"ok": True, "result": {"message_id": 1}})

@@ -2,6 +2,8 @@
 kept in the database, so a visitor's every message is answered exactly once, however often the poller changes."""
 from __future__ import annotations
 
+import signal
+import subprocess
 import time
 
 import pytest
@@ -9,6 +11,7 @@ from notify_fakes import TelegramApi
 from server_processes import ServerProcess, Sibling
 
 from kezek.base import database, leases
+from kezek.notify import telegram as bot
 
 pytestmark = pytest.mark.slow
 
@@ -40,7 +43,7 @@ def bot_region(request, tmp_path):
     db = request.getfixturevalue("pg_url") if request.param == "postgresql" else None
     with TelegramApi(BOT_TOKEN) as telegram:
         env = {"KEZEK_TELEGRAM_API": telegram.url, "KEZEK_TELEGRAM_MODE": "polling", "KEZEK_TELEGRAM_POLL_S": "1",
-               "KEZEK_NOTIFY_TIMEOUT_S": "2", "KEZEK_LEASE_TTL_S": "600", "KEZEK_DATA_DIR": str(tmp_path)}
+               "KEZEK_NOTIFY_TIMEOUT_S": "10", "KEZEK_LEASE_TTL_S": "600", "KEZEK_DATA_DIR": str(tmp_path)}
         first = ServerProcess(tmp_path, env=env, db=db)
         first.start()
         admin = first.session("admin")
@@ -92,3 +95,33 @@ def test_the_next_poller_answers_each_message_once_after_a_handover(bot_region):
     said = telegram.to(CHAT)
     assert len(said) == 3 and "People ahead of you: 4" in said[2], said
     assert telegram.delivered == {1: 1, 2: 1, 3: 1}
+
+
+def _offset(server) -> int:
+    db = database.open_db(server.db)
+    try:
+        return bot.saved_offset(db, "demo", BOT_TOKEN)
+    finally:
+        db.close()
+
+
+def test_a_server_stopped_cleanly_sends_the_answers_it_had_queued(bot_region):
+    telegram, first, _second = bot_region
+    for _ in range(4):
+        _ticket(first)
+    token = _ticket(first)
+    telegram.sending.clear()                  # the Bot API is slow: the first answer hangs, the next waits behind it
+    telegram.user_says(CHAT, "/start " + token)
+    telegram.user_says(CHAT, "/status")
+    _until(lambda: _offset(first) == 3, seconds=40)     # both handled by the first process, their answers queued
+    proc = first.proc
+    proc.send_signal(signal.SIGTERM)          # a deploy, while the answers are on their way
+    try:
+        proc.wait(4)                          # a server that just exits is gone by now, its queue with it
+    except subprocess.TimeoutExpired:
+        pass                                  # still sending what it had queued
+    telegram.sending.set()
+    assert proc.wait(30) == 0
+    _until(lambda: len(telegram.to(CHAT)) >= 2, seconds=10)
+    said = telegram.to(CHAT)
+    assert len(said) == 2 and "/status" in said[0] and "People ahead of you: 4" in said[1], said
