@@ -95,6 +95,8 @@ def test_the_120_service_office_is_built_from_the_csv_and_reads_back_through_the
     assert len(services) == 120 and len({s["group_kk"] for s in services}) == 20
     assert len({s["prefix"] for s in services}) == 120                          # every prefix proposed, none twice
     rows = {r["key"]: r for r in csv.DictReader(io.StringIO(data.decode()))}
+    # Listed in the file's order (a body's services together), not by the prefixes the import proposed.
+    assert [s["name_en"] for s in services] == [r["name_en"] for r in rows.values() if r["record"] == "service"]
     prosthetics = rows["social-3"]
     listed = next(s for s in services if s["name_kk"] == prosthetics["name_kk"])
     assert listed["official_name_kk"] == prosthetics["official_name_kk"] and len(listed["official_name_ru"]) > 140
