@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from kezek.office import accounts, catalogue, config, importing
+from kezek.office import store as office_store
+
 CSV = Path(__file__).resolve().parent / "samples" / "big_office.csv"
 OFFICE_ID = "abay"
 OFFICE_NAMES = {"name_kk": "«Ашық Абай» қабылдау орны", "name_ru": "Приёмная «Открытый Абай»",
@@ -93,9 +96,6 @@ def _ids(services: list[dict], desks: list[dict], prefixes: dict[str, str]) -> t
 
 def build(db, now: datetime, *, office_id: str = OFFICE_ID, printer_url: str = "none", kiosk: bool = True) -> Office:
     """In process, as `server.py create-office` and `import-office-config` do it (dry run first); plus a kiosk."""
-    from kezek.office import accounts, catalogue, config, importing
-    from kezek.office import store as office_store
-
     if not office_store.office(db, office_id):
         config.create_office(db, office_id, OFFICE_NAMES, now)
     data = CSV.read_bytes()

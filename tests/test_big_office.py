@@ -1,7 +1,15 @@
 """The big office every #20 test and bench uses is what tests/samples/big_office.csv says, imported as a user does."""
 from __future__ import annotations
 
-from big_office import LANGS, SYNONYMS, bodies, build, desk_rows, kiosk_name, service_rows
+from big_office import (
+    LANGS,
+    SYNONYMS,
+    bodies,
+    build,
+    desk_rows,
+    kiosk_name,
+    service_rows,
+)
 
 from kezek.office import catalogue
 from kezek.office import store as office_store
