@@ -31,6 +31,7 @@ def test_the_imported_office_is_what_the_csv_says(db, clock):
             assert service[f"group_{lang}"] == by_key[row["group"]][f"name_{lang}"], (key, lang)
     assert len({s["prefix"] for s in services.values()}) == len(services)       # a prefix each, none twice
     assert list(services) == [office.services[k] for k in rows]                  # in the file's order
+    assert not [s["prefix"] for s in services.values() if set(s["prefix"]) & set("ЗО")]   # none reads as 3 or 0
     # 40 desks of 3–6 services, each serving the services its row names.
     desks = {d["id"]: d for d in office_store.desks(db, office.office_id)}
     assert len(desks) == len(desk_rows()) == 40
