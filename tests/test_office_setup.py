@@ -198,6 +198,9 @@ def test_a_prefix_of_two_alphabets_is_refused_and_a_missing_one_is_proposed_from
     given = client.post("/api/v1/services", headers=headers,
                         json={"prefix": "З", "name_kk": "Заң", "name_ru": "Закон", "name_en": "Law"})
     assert given.status_code == 201 and given.get_json()["prefix"] == "З"
+    # Given no place in the lists, each new service comes after the others (not among them by its prefix).
+    listed = [s["prefix"] for s in client.get("/api/v1/services").get_json()["services"]]
+    assert listed == ["Н", "НБ", "Ж", "Е", "Т", "З"]
 
 
 def test_an_official_name_of_any_length_sits_beside_the_short_kiosk_name(office):
