@@ -121,12 +121,16 @@ class Keeper:
             held = [name for name in self.names if self._until.pop(name, None) is not None]
             if not held:
                 return
-            db = database.open_db(self.app.config["DB"])
             try:
-                for name in held:
-                    leases.give_up(db, name, self.holder)
-            finally:
-                db.close()
+                db = database.open_db(self.app.config["DB"])
+                try:
+                    for name in held:
+                        leases.give_up(db, name, self.holder)
+                finally:
+                    db.close()
+            except Exception:   # the database away: the leases end by themselves after their time
+                self.app.logger.exception("leases: could not give them up")
+                return
         self.app.logger.info("leases %s given up by %s", ", ".join(held), self.holder)
 
 
