@@ -12,7 +12,6 @@ if __name__ == "__main__" and sys.argv[1:2] == ["run"]:
 
 import argparse  # noqa: E402
 import json  # noqa: E402
-import logging  # noqa: E402
 import os  # noqa: E402
 import sqlite3  # noqa: E402
 from contextlib import closing  # noqa: E402
@@ -266,7 +265,15 @@ def cmd_run(args) -> int:
     except note.NoteError as err:
         print(f"error: KEZEK_WITNESSES: {err}", file=sys.stderr)
         return 1
-    background.start(app, pusher)
+    keeper = background.start(app, pusher)
+    try:
+        _serve(app, args, mode, pusher)
+    finally:   # SIGTERM (a deploy, a restart) or Ctrl-C: the region's other processes take the work at once
+        background.stop(app, keeper)
+    return 0
+
+
+def _serve(app, args, mode: str, pusher) -> None:
     print(f"Kezek serving on http://{args.host}:{args.port}/ (async mode {mode}, database {app.config['DB']})",
           flush=True)
     if pusher:
@@ -277,12 +284,7 @@ def cmd_run(args) -> int:
         _serve_gevent(app, args.host, args.port, args.quiet, args.access_log or None)
     else:
         from kezek.web import serving
-        logging.getLogger("werkzeug").addFilter(serving.RedactingFilter())   # no tokens in the access log
-        if args.access_log:
-            logging.getLogger("werkzeug").addHandler(logging.StreamHandler(serving.access_log_file(args.access_log)))
-            logging.getLogger("werkzeug").propagate = False
-        socketio.run(app, host=args.host, port=args.port, allow_unsafe_werkzeug=True, log_output=not args.quiet)
-    return 0
+        serving.serve_threaded(app, socketio, args.host, args.port, quiet=args.quiet, access_log=args.access_log)
 
 
 def cmd_witness_key(args) -> int:

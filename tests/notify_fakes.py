@@ -198,7 +198,13 @@ class _PushHandler(_Handler):
 
 
 class TelegramApi(_Server):
-    """The Bot API for one bot token: sendMessage, getUpdates (long polling), setWebhook."""
+    """The Bot API for one bot token: sendMessage, getUpdates (long polling), setWebhook.
+
+    getUpdates as Telegram's: a call with `offset` confirms every update before it, and a
+    confirmed update is never given again. `delivered` counts how often each update was given;
+    `outage` makes getUpdates fail (502, confirming nothing), `outage_after_delivery` turns it on
+    once a batch was given (Telegram unreachable just after a batch: its offset never reaches it).
+    """
 
     def __init__(self, token: str):
         super().__init__(_TelegramHandler)
@@ -208,6 +214,12 @@ class TelegramApi(_Server):
         self.webhook: dict | None = None
         self.mode = "ok"
         self._next_id = 1
+        self.confirmed = 0
+        self.delivered: dict[int, int] = {}
+        self.outage = False
+        self.outage_after_delivery = False
+        self.sending = threading.Event()   # cleared: sendMessage waits (a slow Bot API) until it is set again
+        self.sending.set()
 
     def user_says(self, chat_id: int, text: str, language_code: str = "en") -> None:
         with self.lock:
@@ -244,6 +256,7 @@ class _TelegramHandler(_Handler):
                 return self._answer(400, {"ok": False, "description": "Bad Request"})
             if fake.mode == "blocked":
                 return self._answer(403, {"ok": False, "description": "Forbidden: bot was blocked by the user"})
+            fake.sending.wait(30)
             with fake.lock:
                 fake.sent.append({"chat_id": str(data["chat_id"]), "text": data["text"]})
             return self._answer(200, {"ok": True, "result": {"message_id": 1}})
@@ -252,9 +265,18 @@ class _TelegramHandler(_Handler):
             deadline = time.monotonic() + min(float(data.get("timeout") or 0), 1.0)
             while True:
                 with fake.lock:
+                    if fake.outage:
+                        return self._answer(502, {"ok": False, "description": "Bad Gateway"})
+                    if offset > fake.confirmed:   # confirmed: forgotten for good
+                        fake.confirmed = offset
+                        fake.updates = [u for u in fake.updates if u["update_id"] >= offset]
                     fresh = [u for u in fake.updates if u["update_id"] >= offset]
-                if fresh or time.monotonic() >= deadline:
-                    return self._answer(200, {"ok": True, "result": fresh})
+                    if fresh or time.monotonic() >= deadline:
+                        for u in fresh:
+                            fake.delivered[u["update_id"]] = fake.delivered.get(u["update_id"], 0) + 1
+                        if fresh and fake.outage_after_delivery:
+                            fake.outage = True
+                        return self._answer(200, {"ok": True, "result": fresh})
                 time.sleep(0.02)
         if method == "setWebhook":
             fake.webhook = data

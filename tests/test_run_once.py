@@ -112,3 +112,30 @@ def test_a_server_alone_restarted_after_a_crash_runs_its_work_at_once(tmp_path):
         _until(lambda: _checkpointed_size(server) == _log_size(server))
     finally:
         server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def long_leased_pair(request, tmp_path):
+    """Two processes whose leases last 10 minutes: nothing but a release moves the work within a test's time."""
+    db = request.getfixturevalue("pg_url") if request.param == "postgresql" else None
+    env = {**ENV, "KEZEK_LEASE_TTL_S": "600", "KEZEK_DATA_DIR": str(tmp_path)}
+    first = ServerProcess(tmp_path, env=env, db=db)
+    first.start()
+    second = Sibling(first)
+    second.start()
+    yield first, second
+    for server in (first, second):
+        server.stop()
+
+
+def test_a_holder_stopped_with_sigterm_hands_its_work_over_at_once(long_leased_pair):
+    first, second = long_leased_pair
+    assert _holders(first) == {name: first.proc.pid for name in NAMES}
+    proc = first.proc
+    proc.send_signal(signal.SIGTERM)          # a deploy or a restart
+    assert proc.wait(30) == 0
+    # The lease rows name the second process long before their 10 minutes (or its next 200 s round) are up.
+    took = _until(lambda: _holders(second) == {name: second.proc.pid for name in NAMES}, seconds=30)
+    print(f"\nleases taken over {took:.1f} s after the holder exited on SIGTERM (lease time 600 s)")
+    _issue(second)
+    _until(lambda: _checkpointed_size(second) == _log_size(second))   # and its work goes on there

@@ -3,7 +3,7 @@
 Rooms (per office): `display:<office>` (public: numbers and desks only),
 `operators:<office>`, `desk:<id>`, `desks:<office>` (scoped desk screens: staff alerts only),
 `ticket:<token>`, `queue:<office>` (ticket pages and the open board: counts only),
-`kiosks:<office>` and `kiosk:<device id>`.
+`kiosks:<office>` and `kiosk:<device id>`; the region's `region-monitor` (signed-in region admins only).
 """
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ EVENTS = {
     "desk.queue": "a desk's own state to its scoped screens: scope, seq, desk_id, desk, current, queue,"
                   " services: [{id, waiting, estimated_wait_s}] (its services), served_today",
     "media.changed": "office: a display's playlist, layout, notices or a service's what-to-bring changed (fetch again)",
+    "region.monitor": "GET /api/v1/region/monitor's answer (every office now), coalesced, to region admins' monitors",
 }
 
 PUBLIC_TICKET_FIELDS = ("number", "service_id", "status", "desk_id", "desk", "called_at", "recalls")

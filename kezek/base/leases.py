@@ -54,6 +54,19 @@ def give_up(db, name: str, holder: str) -> None:
         store.drop_lease(db, name, holder)
 
 
+def takeable(db, names, holder: str, now: datetime) -> list[str]:
+    """Of `names`, those not held by `holder` that it could take now: never taken, given up, expired or a dead pid's.
+
+    One read, no write: a process that lacks some lease asks this often (a holder that stops
+    cleanly gives its leases up, and the others should not wait a renewal round to take them).
+    """
+    rows = {row["name"]: row for row in store.leases(db)}
+    at = iso(now)
+    return [name for name in names
+            if name not in rows or (rows[name]["holder"] != holder
+                                    and (rows[name]["expires_at"] <= at or _dead_here(rows[name]["holder"])))]
+
+
 def holder(db, name: str) -> dict | None:
     """Who holds the lease `name` and until when (None when nobody ever took it)."""
     return store.lease(db, name)

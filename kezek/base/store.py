@@ -90,6 +90,11 @@ def lease(db, name: str) -> dict | None:
     return database.one(db, "SELECT holder, acquired_at, expires_at FROM leases WHERE name = ?", (name,))
 
 
+def leases(db) -> list[dict]:
+    """Every lease's name, holder and expires_at."""
+    return database.rows(db, "SELECT name, holder, expires_at FROM leases")
+
+
 def drop_lease(db, name: str, holder: str) -> None:
     """Give a lease up (only the holder's own)."""
     db.execute("DELETE FROM leases WHERE name = ? AND holder = ?", (name, holder))

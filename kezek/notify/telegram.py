@@ -5,6 +5,7 @@ Plain requests rather than a bot framework: Kezek needs three methods, and the f
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -12,6 +13,7 @@ from datetime import datetime
 import requests
 
 from kezek.base import database
+from kezek.base import store as base_store
 from kezek.base.errors import Conflict, NotFound
 from kezek.base.clock import local_day
 from kezek.base.i18n import gettext, normalise_lang
@@ -59,6 +61,24 @@ def get_updates(api: str, token: str, offset: int, *, wait_s: int, session: requ
                          timeout=wait_s + 10)
     response.raise_for_status()
     return response.json().get("result", [])
+
+
+def _offset_key(office_id: str, token: str) -> str:
+    # Per bot: a new token is another bot, whose update ids start elsewhere (an old offset would skip them).
+    return f"telegram_offset:{office_id}:{hashlib.sha256(token.encode()).hexdigest()[:16]}"
+
+
+def saved_offset(db, office_id: str, token: str) -> int:
+    """The getUpdates offset to go on from: one past the last update of this bot handled by any process."""
+    value = base_store.get_setting(db, _offset_key(office_id, token))
+    return int(value) if value else 0
+
+
+def save_offset(db, office_id: str, token: str, offset: int) -> None:
+    """Remember that every update of this bot before `offset` is handled (never moves back)."""
+    with database.transaction(db):
+        if offset > saved_offset(db, office_id, token):
+            base_store.set_setting(db, _offset_key(office_id, token), str(offset))
 
 
 def set_webhook(api: str, token: str, url: str, secret: str, *, timeout: float = 10) -> bool:

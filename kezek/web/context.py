@@ -26,6 +26,7 @@ DEFAULTS = {
     "MESSAGE_QUEUE": "",   # redis://… : several processes on one database share Socket.IO's messages and rate limits
     "QUEUE_PUSH_DELAY_S": 0.25,
     "DESK_PUSH_DELAY_S": 0.1,     # scoped desk screens' desk.queue: changes within it make one push
+    "REGION_PUSH_DELAY_S": 1.0,   # region monitors' region.monitor: changes in any office within it make one push
     "PRINTER_ALLOW_LOCAL": 0,     # the server owner's: a printer simulator on the server itself (tests, demos)
     "SESSION_IDLE_MINUTES": 60,   # a session unused this long ends (KEZEK_SESSION_HOURS: from sign-in)
     "VOICE_CACHE_MB": 64,         # the spoken calls' disk cache, least recently used evicted first

@@ -13,6 +13,7 @@ import logging
 import re
 import signal
 import socket
+import sys
 from pathlib import Path
 
 import gevent
@@ -113,3 +114,13 @@ def serve_forever(server: pywsgi.WSGIServer) -> None:
     gevent.signal_handler(signal.SIGTERM, server.stop)
     gevent.signal_handler(signal.SIGINT, server.stop)
     server.serve_forever()
+
+
+def serve_threaded(app, socketio, host: str, port: int, *, quiet: bool, access_log: str | None = None) -> None:
+    """Werkzeug's development server (KEZEK_ASYNC_MODE=threading), its access log redacted; SIGTERM ends it as Ctrl-C does."""
+    logging.getLogger("werkzeug").addFilter(RedactingFilter())   # no tokens in the access log
+    if access_log:
+        logging.getLogger("werkzeug").addHandler(logging.StreamHandler(access_log_file(access_log)))
+        logging.getLogger("werkzeug").propagate = False
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))   # the caller's `finally` gives the leases up
+    socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, log_output=not quiet)

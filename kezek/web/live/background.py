@@ -11,6 +11,7 @@ from kezek.web.live import notify as live_notify
 from kezek.web.live.broadcast import publish, socketio
 
 EXPIRY_EVERY_S = 60
+DRAIN_S = 5.0   # a clean stop waits at most this for the notifications already queued to go out
 
 
 def expire_once(app) -> None:
@@ -57,3 +58,12 @@ def start(app, pusher=None) -> leases.Keeper:
     for name, (round_, every_s) in _every(app).items():
         socketio.start_background_task(run_while_held, app, name, round_, every_s)
     return keeper
+
+
+def stop(app, keeper: leases.Keeper) -> None:
+    """A clean stop (SIGTERM, Ctrl-C): give the leases up, so that the region's other processes take the work at
+    once, then let the messages already queued (a Telegram answer, an SMS) go out, for at most DRAIN_S."""
+    keeper.give_up()
+    notifier = live_notify.current(app)
+    if notifier is not None and not live_notify.wait_idle(notifier, DRAIN_S):
+        app.logger.warning("stopping with %s message(s) not sent", notifier.outbox.pending())

@@ -17,7 +17,7 @@ from kezek.queue import store as queue_store
 from kezek.queue import views
 from kezek.web import auth as web_auth
 from kezek.web.context import now as current_time
-from kezek.web.live import broadcast, desk_push, printing
+from kezek.web.live import broadcast, desk_push, printing, region_push
 
 _display_cache: dict[str, tuple] = {}
 
@@ -118,6 +118,18 @@ def _connect_screen(db, auth: dict) -> tuple[str, dict]:
             desk_push.watch(desk_id, request.sid)
             return "snapshot", desk_feed.scoped_snapshot(db, office, now, desk_id)
         return "snapshot", views.operator_snapshot(db, office, now, desk_id)
+    if screen == "region-monitor":
+        # The regional monitor: every office's figures, for a signed-in region admin only.
+        signed_in = sessions.current(db, session.get("sid"), now, web_auth.lifetime())
+        if signed_in is None:
+            raise ConnectionRefusedError("sign in first")
+        if not accounts.has_role(signed_in.user, accounts.REGION_ADMIN):
+            raise ConnectionRefusedError("region admins only")
+        _track(("user", signed_in.user["id"]))      # dropped when the account changes or signs out
+        _track(("session", signed_in.key))
+        join_room(region_push.ROOM)
+        region_push.watch(request.sid)
+        return "snapshot", region_push.snapshot(db, now)
     if screen == "print-agent":
         # The print agent of a kiosk PC (kezek/printers/agent.py), with the kiosk's token.
         device = accounts.device_by_token(db, str(auth.get("token") or ""))
@@ -190,6 +202,7 @@ def on_disconnect(reason=None):
     """A connection closed: forget it (and the print agent it may have been)."""
     broadcast.forget(request.sid)
     desk_push.unwatch(request.sid)
+    region_push.unwatch(request.sid)
     printing.agent_disconnected(request.sid)
 
 

@@ -248,16 +248,17 @@ class Notifier:
             self.outbox.put(telegram_reply(office_id, reply))
 
     def _poll(self) -> None:
-        offsets: dict[str, int] = {}
+        # The offset lives in the database, not here: whichever process of the region holds the lease
+        # next goes on after the last update handled, neither answering one twice nor skipping one.
         wait_s = int(self.app.config["TELEGRAM_POLL_S"])
         while not self._stop.is_set():
             if not leases.holds(self.app, "telegram"):   # another process of the region polls the bots
-                offsets.clear()      # when this one takes over, Telegram says where to go on from
                 self._stop.wait(1)
                 continue
             db = self._db()
             try:
                 bots = [b for b in store.telegram_offices(db) if self.telegram_mode(b["office_id"]) == "polling"]
+                offsets = {b["office_id"]: telegram.saved_offset(db, b["office_id"], b["telegram_token"]) for b in bots}
             finally:
                 db.close()
             if not bots:
@@ -267,18 +268,23 @@ class Notifier:
                 try:
                     # One bot: a long poll. Several (a region's offices): short ones, so none waits for another's.
                     updates = telegram.get_updates(self.senders.telegram_api, bot["telegram_token"],
-                                                   offsets.get(bot["office_id"], 0),
-                                                   wait_s=wait_s if len(bots) == 1 else 1)
+                                                   offsets[bot["office_id"]], wait_s=wait_s if len(bots) == 1 else 1)
                 except Exception as err:   # Telegram unreachable: try again shortly
                     self.app.logger.info("telegram polling: %s", type(err).__name__)
                     self._stop.wait(5)
                     continue
                 for update in updates:
-                    offsets[bot["office_id"]] = max(offsets.get(bot["office_id"], 0), int(update["update_id"]) + 1)
+                    if not leases.holds(self.app, "telegram"):   # lost the lease mid-batch: the next holder goes on
+                        break
                     try:
                         self.telegram_update(bot["office_id"], update)
                     except Exception:
                         self.app.logger.exception("telegram update failed")
+                    db = self._db()
+                    try:
+                        telegram.save_offset(db, bot["office_id"], bot["telegram_token"], int(update["update_id"]) + 1)
+                    finally:
+                        db.close()
 
     def start(self) -> Notifier:
         """Start the threads and receive every published batch from now on."""

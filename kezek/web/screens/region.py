@@ -18,6 +18,8 @@ STRINGS: list[str] = [
     N_("Reports across offices"), N_("From"), N_("To"), N_("Show"), N_("Issued"), N_("Served"), N_("No-show"),
     N_("Mean wait"), N_("Sign in on the admin screen as a region administrator, then come back."),
     N_("Sign in"), N_("Your role does not allow this."), N_("Administration"),
+    # A kiosk printer's state on the monitor (as the admin screen words them).
+    N_("Out of paper"), N_("Paper low"), N_("Cover open"), N_("Offline"), N_("Error"),
 ]
 
 
