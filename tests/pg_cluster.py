@@ -77,12 +77,12 @@ class Cluster:
 
     # -- running the server's own programs ------------------------------------------------
 
-    def _run(self, *args: str, check: bool = True, timeout: float = START_TIMEOUT_S):
+    def _run(self, *args: str, check: bool = True, timeout: float = START_TIMEOUT_S, input: str | None = None):
         cmd = [str(self.bin / args[0]), *args[1:]]
         if self.as_root:
             cmd = ["runuser", "-u", "postgres", "--", *cmd]
         return subprocess.run(cmd, check=check, timeout=timeout, capture_output=True, text=True,
-                              cwd=str(self.tmp))
+                              cwd=str(self.tmp), input=input)
 
     def init(self) -> None:
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust",
@@ -150,6 +150,20 @@ class Cluster:
     def drop_database(self, url_or_name: str) -> None:
         name = url_or_name.rsplit("/", 1)[-1]
         self.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+    def dump(self, url_or_name: str) -> str:
+        """A database's backup as its owner takes one: pg_dump's plain SQL."""
+        name = url_or_name.rsplit("/", 1)[-1]
+        return self._run("pg_dump", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
+                         "--no-owner", name).stdout
+
+    def restore(self, url_or_name: str, dumped: str) -> None:
+        """Put a dump() back in place of the database of that name (dropped first, as an owner does)."""
+        name = url_or_name.rsplit("/", 1)[-1]
+        self.drop_database(name)
+        self.admin(f"CREATE DATABASE {name} TEMPLATE template0")
+        self._run("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", str(self.port),
+                  "-U", "postgres", "-d", name, input=dumped)
 
 
 _cluster: Cluster | None = None
