@@ -4,7 +4,9 @@ A real server (gevent) with the demo office grown to 120 services and 40 desks (
 each) and ~1,000 tickets waiting; 40 operator screens connected over Socket.IO from another
 process, each behaving as operator.js does on that code (the old one refetches
 GET /api/v1/desks/<id>/state 150 ms after any event; the scoped one applies its `desk.queue`
-pushes); then 1 issue and 1 call-next a second (the issue 0.1 s after the call) for 60 s.
+pushes); then 1 issue and 1 call-next a second for 60 s. Kiosks and desks act independently, so the issue
+comes at a random moment of the second after the call (seeded); `--issue-after 0.1` puts it 0.1 s after
+the call every time, as the earlier runs in README did (the moment the desk push of that call goes out).
 Prints issue median, call-next p99, bytes a second to all desk screens (Socket.IO payloads
 as JSON plus refetched bodies), refetches a second and the server's CPU share of one core.
 
@@ -161,6 +163,7 @@ def run(args) -> dict:
         call_ms: list[float] = []
         kiosk = server.kiosk()
         rng = random.Random(7)
+        offsets = random.Random(11)
         flag.set()
         time.sleep(0.3)
         cpu0, wall0 = _cpu_s(server.proc.pid), time.monotonic()
@@ -174,7 +177,8 @@ def run(args) -> dict:
             except requests.RequestException:
                 errors += 1
             call_ms.append((time.perf_counter() - t0) * 1000)
-            time.sleep(max(0.0, tick + 0.1 - time.monotonic()))
+            after = args.issue_after if args.issue_after is not None else offsets.uniform(0.05, 0.95)
+            time.sleep(max(0.0, tick + after - time.monotonic()))
             t0 = time.perf_counter()
             try:
                 kiosk.post(server.url + "/api/v1/tickets", json={"service": rng.choice(ids)}, timeout=30)
@@ -193,6 +197,7 @@ def run(args) -> dict:
     return {
         "bench": "desk_screens", "label": args.label, "services": len(ids), "desks": len(desk_ids),
         "screens": connected, "scoped_screens": screens["scoped"], "duration_s": round(wall, 1),
+        "issue_after_s": "random" if args.issue_after is None else args.issue_after,
         "issue_p50_ms": round(statistics.median(issue_ms), 1), "issue_p90_ms": round(percentile(issue_ms, 90), 1),
         "call_next_p50_ms": round(statistics.median(call_ms), 1), "call_next_p99_ms": round(percentile(call_ms, 99), 1),
         "call_next_max_ms": round(max(call_ms), 1),
@@ -212,6 +217,8 @@ def main() -> None:
     p.add_argument("--services", type=int, default=120)
     p.add_argument("--desks", type=int, default=40)
     p.add_argument("--waiting", type=int, default=1000)
+    p.add_argument("--issue-after", type=float, default=None,
+                   help="seconds from each call to the issue (default: a random moment of the second)")
     args = p.parse_args()
     result = run(args)
     for key, value in result.items():
