@@ -149,5 +149,5 @@ def test_a_printer_that_turns_out_to_be_the_server_itself_is_not_connected_to(st
 
 def test_a_network_printer_still_prints(app):
     """The office's own setting (conftest: a printer simulator on this machine allowed) keeps printing working."""
-    assert Path(app.config["DB"]).exists()
     assert _patch(app, "tcp://127.0.0.1:9100").status_code == 200
+    assert _stored_url(app) == "tcp://127.0.0.1:9100"
