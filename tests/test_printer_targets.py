@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import socket
 import time
-from pathlib import Path
 
 import pytest
 from helpers import DEMO_PASSWORD, login
