@@ -20,7 +20,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -188,12 +187,17 @@ def cluster() -> Cluster:
         return _cluster
 
 
+def _interrupted(signum, frame):
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def _stop_on_sigterm() -> None:
-    """A run ended by SIGTERM (a `timeout`, CI's stop) runs atexit too: the cluster does not outlive it."""
+    """A run ended by SIGTERM (a `timeout`, CI's stop) stops as after Ctrl-C and runs atexit: the cluster
+    does not outlive it. (SystemExit would not do: pytest takes it for one test's failure and goes on.)"""
     if threading.current_thread() is not threading.main_thread():
         return
     if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
-        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+        signal.signal(signal.SIGTERM, _interrupted)
 
 
 def wait_until_accepting(port: int, timeout: float = START_TIMEOUT_S) -> None:
