@@ -1,7 +1,8 @@
 """40 desk screens on a 120-service office: what the live traffic to operator screens costs the server.
 
-A real server (gevent) with the demo office grown to 120 services and 40 desks (3–6 services
-each) and ~1,000 tickets waiting; 40 operator screens connected over Socket.IO from another
+A real server (gevent) with the demo office grown by tests/samples/big_office.csv (20 bodies,
+120 services, 40 desks of 3–6 services, imported through the admin API as tests/big_office.py
+does) and ~1,000 tickets waiting; 40 operator screens connected over Socket.IO from another
 process, each behaving as operator.js does on that code (the old one refetches
 GET /api/v1/desks/<id>/state 150 ms after any event; the scoped one applies its `desk.queue`
 pushes); then 1 issue and 1 call-next a second for 60 s. Kiosks and desks act independently, so the issue
@@ -25,7 +26,6 @@ import random
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -34,38 +34,57 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _load import ROOT, ServerProcess, percentile  # noqa: E402
 
-LETTERS = "ГДЖЗИЛПФЦЧШЭЮЯ"   # Cyrillic letters no Latin letter looks like
+sys.path.insert(0, str(ROOT))
+from kezek.office import prefixes  # noqa: E402  (the prefixes this tree's import proposes)
+from tests import big_office  # noqa: E402  (the office #20 names, from the CSV an admin imports)
+
 REFETCH_ON = ("ticket.issued", "ticket.called", "ticket.recalled", "ticket.started", "ticket.finished",
               "ticket.no_show", "ticket.transferred", "ticket.returned", "ticket.cancelled", "ticket.expired",
               "queue.changed", "desk.changed")
 
 
-def build_office(server: ServerProcess, services: int, desks: int, waiting: int, seed: int = 20) -> list[int]:
-    """Grow the demo office through the admin API to `services` services and `desks` desks; fill the queue."""
+def _enter_by_hand(server: ServerProcess, admin) -> dict[str, int]:
+    """The CSV's rows entered one call each, for a `--root` tree older than the import (e0fe606): services after
+    the demo's in the file's order with the prefixes this tree's import proposes, desks by the file's names."""
+    url = server.url
+    have = requests.get(url + "/api/v1/services", timeout=10).json()
+    have = have["services"] if isinstance(have, dict) else have
+    taken = {s["prefix"] for s in have}
+    groups = {b["key"]: b for b in big_office.bodies()}
+    ids = {}
+    for order, (key, row) in enumerate(big_office.service_rows().items(), start=len(have)):
+        prefix = prefixes.propose(big_office.kiosk_name(key, "kk"), taken)
+        taken.add(prefix)
+        body = groups[row["group"]]
+        r = admin.post(url + "/api/v1/services", json={
+            "prefix": prefix, "sort_order": order, **{f"name_{lang}": big_office.kiosk_name(key, lang)[:120]
+                                                      for lang in big_office.LANGS},
+            **{f"group_{lang}": body[f"name_{lang}"] for lang in big_office.LANGS}}, timeout=10)
+        r.raise_for_status()
+        ids[key] = r.json()["id"]
+    current = {d["name"]: d["id"] for d in admin.get(url + "/api/v1/desks", timeout=10).json()["desks"]}
+    for name, keys in big_office.desk_rows().items():
+        body = {"name": name, "service_ids": sorted(ids[k] for k in keys)}
+        if name in current:
+            admin.patch(f"{url}/api/v1/desks/{current[name]}", json=body, timeout=10).raise_for_status()
+        else:
+            admin.post(url + "/api/v1/desks", json=body, timeout=10).raise_for_status()
+    return ids
+
+
+def build_office(server: ServerProcess, waiting: int, seed: int = 20) -> list[int]:
+    """The demo office with tests/samples/big_office.csv imported through the admin API (tests/big_office.py:
+    20 bodies, 120 services, its 40 desks "1"…"40" of 3–6 services, the demo's six among them); fill the queue."""
     rng = random.Random(seed)
     admin = server.session("admin")
+    answer = admin.post(server.url + "/api/v1/office-config/import?dry_run=1", data=big_office.CSV.read_bytes(),
+                        headers={"Content-Type": "text/csv"}, timeout=30)
+    if answer.status_code == 404:      # a tree without the import
+        _enter_by_hand(server, admin)
+    else:
+        big_office.build_through_api(server.url, admin)
     have = requests.get(server.url + "/api/v1/services", timeout=10).json()
-    have = have["services"] if isinstance(have, dict) else have
-    ids = [s["id"] for s in have]
-    prefixes = [a + b for a in LETTERS for b in LETTERS]
-    for i in range(services - len(ids)):
-        group = i % 20
-        r = admin.post(server.url + "/api/v1/services", json={
-            "prefix": prefixes[i], "name_kk": f"Қызмет {i + 1}", "name_ru": f"Услуга {i + 1}",
-            "name_en": f"Service {i + 1}", "group_kk": f"Орган {group + 1}", "group_ru": f"Орган {group + 1}",
-            "group_en": f"Body {group + 1}"}, timeout=10)
-        r.raise_for_status()
-        ids.append(r.json()["id"])
-    new = ids[len(have):]
-    current = admin.get(server.url + "/api/v1/desks", timeout=10).json()["desks"]
-    count = desks - len(current)
-    for d in range(count):
-        # Every new service at one desk at least (round robin), plus a few others at random.
-        own = new[d::count]
-        extra = rng.sample(ids, max(0, rng.randint(3, 6) - len(own)))
-        r = admin.post(server.url + "/api/v1/desks", json={"name": str(100 + d),
-                                                          "service_ids": sorted(set(own + extra))}, timeout=10)
-        r.raise_for_status()
+    ids = [s["id"] for s in (have["services"] if isinstance(have, dict) else have)]
     for desk in admin.get(server.url + "/api/v1/desks", timeout=10).json()["desks"]:
         # Each desk's clerk has started work (a desk nobody worked at today does not count as calling).
         admin.post(f"{server.url}/api/v1/desks/{desk['id']}/pause", json={"reason": "start"}, timeout=10)
@@ -146,7 +165,7 @@ def run(args) -> dict:
     server = ServerProcess(tmp, env={"KEZEK_ISSUE_RATE_LIMIT": "0"}, root=Path(args.root).resolve())
     server.start()
     try:
-        ids = build_office(server, args.services, args.desks, args.waiting)
+        ids = build_office(server, args.waiting)
         users = ["operator1", "operator2", "manager", "admin"]
         sessions = [server.session(u) for u in users]
         cookies = ["; ".join(f"{k}={v}" for k, v in s.cookies.items()) for s in sessions]
@@ -214,8 +233,6 @@ def main() -> None:
     p.add_argument("--root", default=str(ROOT), help="the checkout whose server.py runs")
     p.add_argument("--label", default="after")
     p.add_argument("--duration", type=float, default=60)
-    p.add_argument("--services", type=int, default=120)
-    p.add_argument("--desks", type=int, default=40)
     p.add_argument("--waiting", type=int, default=1000)
     p.add_argument("--issue-after", type=float, default=None,
                    help="seconds from each call to the issue (default: a random moment of the second)")

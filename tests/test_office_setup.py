@@ -95,6 +95,8 @@ def test_the_120_service_office_is_built_from_the_csv_and_reads_back_through_the
     assert len(services) == 120 and len({s["group_kk"] for s in services}) == 20
     assert len({s["prefix"] for s in services}) == 120                          # every prefix proposed, none twice
     rows = {r["key"]: r for r in csv.DictReader(io.StringIO(data.decode()))}
+    # Listed in the file's order (a body's services together), not by the prefixes the import proposed.
+    assert [s["name_en"] for s in services] == [r["name_en"] for r in rows.values() if r["record"] == "service"]
     prosthetics = rows["social-3"]
     listed = next(s for s in services if s["name_kk"] == prosthetics["name_kk"])
     assert listed["official_name_kk"] == prosthetics["official_name_kk"] and len(listed["official_name_ru"]) > 140
@@ -188,6 +190,17 @@ def test_a_prefix_of_two_alphabets_is_refused_and_a_missing_one_is_proposed_from
     third = client.post("/api/v1/services", headers=headers,                  # the admin form's empty field
                         json={"prefix": "", "name_kk": "Жер", "name_ru": "Земля", "name_en": "Land"}).get_json()
     assert third["prefix"] == "Ж"
+    # No letter drawn like a digit is proposed ("З001" reads "3001" on a ticket); an admin may still give one.
+    for name, proposed in (("Зейнетақы", "Е"), ("Отбасы құқығы", "Т")):
+        made = client.post("/api/v1/services", headers=headers,
+                           json={"name_kk": name, "name_ru": "Р", "name_en": "E"}).get_json()
+        assert made["prefix"] == proposed, made
+    given = client.post("/api/v1/services", headers=headers,
+                        json={"prefix": "З", "name_kk": "Заң", "name_ru": "Закон", "name_en": "Law"})
+    assert given.status_code == 201 and given.get_json()["prefix"] == "З"
+    # Given no place in the lists, each new service comes after the others (not among them by its prefix).
+    listed = [s["prefix"] for s in client.get("/api/v1/services").get_json()["services"]]
+    assert listed == ["Н", "НБ", "Ж", "Е", "Т", "З"]
 
 
 def test_an_official_name_of_any_length_sits_beside_the_short_kiosk_name(office):

@@ -112,6 +112,8 @@ def create_service(db, office_id: str, values: dict, now: datetime, *, by_user_i
         if not store.office(db, office_id):
             raise NotFound("No such office.", "office_not_found")
         _claim_prefix(db, office_id, values, None)
+        if "sort_order" not in values:      # after the office's own, as the admin screen's form proposes
+            values["sort_order"] = max((s["sort_order"] for s in store.services(db, office_id)), default=-1) + 1
         columns, official = _split_official(values)
         service_id = store.insert_service(db, office_id, columns)
         if official:

@@ -160,11 +160,14 @@ def _desks(db, office_id: str, rows: list[dict], services: set, errors: _Errors)
 def _apply(db, office_id: str, services: dict, desks: list, now: datetime, outcome: Outcome, by_user_id) -> None:
     ids: dict[str, int] = {}
     groups = set()
+    # A new service comes after the office's own, in the file's order (the kiosk, board and TV list them so).
+    after = max((s["sort_order"] for s in store.services(db, office_id)), default=-1) + 1
     for key, (_row, values, service_id) in services.items():
         columns = {k: v for k, v in values.items() if k not in config.OFFICIAL_FIELDS}
         official = {k: v for k, v in values.items() if k in config.OFFICIAL_FIELDS}
         if service_id is None:
-            service_id = store.insert_service(db, office_id, columns)
+            service_id = store.insert_service(db, office_id, columns | {"sort_order": after})
+            after += 1
             outcome.created["services"] += 1
             chain.append(db, now, office_id, "service.created", service_id=service_id, user_id=by_user_id,
                          details=values | {"imported": True})

@@ -10,9 +10,11 @@ from kezek.voice.words import LATIN_TO_CYRILLIC
 # Latin capitals drawn like a Cyrillic one (and Ё drawn like Е from across a hall): on a ticket,
 # "A017" and "А017" are one number to a visitor, and the voice reads both alike.
 LOOKS_LIKE = dict(zip("ABCEHIJKMOPSTXYЁ", "АВСЕНІЈКМОРЅТХҮЕ"))
-# Letters a prefix is proposed from: no signs, no letters that never begin a word.
-PROPOSABLE_CYRILLIC = "АӘБВГҒДЕЖЗИКҚЛМНҢОӨПРСТУҰҮФХҺЦЧШІЭЮЯ"
-PROPOSABLE_LATIN = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+# Letters a prefix is proposed from: no signs, no letters that never begin a word, none drawn like the digit
+# it stands before on a ticket and a TV ("З001" reads "3001", "О12" reads "012"). An admin may still give them.
+LIKE_A_DIGIT = "ЗОOI"
+PROPOSABLE_CYRILLIC = "".join(c for c in "АӘБВГҒДЕЖЗИКҚЛМНҢОӨПРСТУҰҮФХҺЦЧШІЭЮЯ" if c not in LIKE_A_DIGIT)
+PROPOSABLE_LATIN = "".join(c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in LIKE_A_DIGIT)
 
 MIXED = "A prefix is one or two letters of one alphabet, Cyrillic or Latin."
 LOOKALIKE = "This prefix looks or sounds like another service's prefix (a Latin letter beside a Cyrillic one)."
@@ -63,11 +65,12 @@ def refuse_clash(prefix: str, taken) -> None:
 
 
 def _letters(name: str) -> list[str]:
-    return [c for c in name.upper() if c.isalpha() and script(c)]
+    return [c for c in name.upper() if c.isalpha() and script(c) and c not in LIKE_A_DIGIT]
 
 
 def candidates(name: str):
-    """Prefixes for a service of this name, best first: its initial, its words' initials, its letters, any two."""
+    """Prefixes for a service of this name, best first: its initial, its words' initials, its letters, any two
+    (a letter drawn like a digit is skipped: «Зейнетақы» → Е)."""
     letters = _letters(name)
     if not letters:
         return

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e import big_office
+from tests import big_office
 from tests.e2e.conftest import LiveServer, wait_js
 from tests.e2e.test_admin import sign_in
 from tests.e2e.test_display import screenshot, tv, tv_browser  # noqa: F401  (fixtures)
@@ -37,14 +37,13 @@ def live_server(tmp_path_factory):
     admin.patch(f"{server.url}/api/v1/offices/{server.demo['office']}", timeout=10, json={
         "ticker_kk": "Құжаттарыңызды алдын ала дайындаңыз", "ticker_ru": "Подготовьте документы заранее",
         "ticker_en": "Have your documents ready"})
-    server.hall = big_office.build(server.url, admin)
-    for ids in server.hall["services"]:
-        for service in ids:
-            server.issue(service)
-            server.issue(service)
+    server.hall = big_office.build_through_api(server.url, admin)     # the CSV an admin imports, dry run first
+    for service in server.hall.services.values():
+        server.issue(service)
+        server.issue(service)
     operator = server.session("operator1")
     server.called = []
-    for desk in server.hall["desks"][:6]:
+    for desk in server.hall.desk_ids()[:6]:
         r = operator.post(f"{server.url}/api/v1/desks/{desk}/call-next", timeout=10)
         assert r.status_code == 200, r.text
         server.called.append(r.json())
@@ -85,8 +84,7 @@ def test_with_every_service_waiting_the_call_keeps_its_space_and_size(tv, live_s
     assert all(inside(c["box"], w, h) and c["box"][3] <= m["waiting"][3] + 1 for c in m["cells"])
     assert m["page"].startswith("1 / "), m["page"]
     # The body goes with the call.
-    body = big_office.BODIES[[newest["service_id"] in ids for ids in live_server.hall["services"]].index(True)]
-    assert m["body"] == body[{"kk": 0, "ru": 1, "en": 2}[lang]]
+    assert m["body"] == live_server.hall.body_of(newest["service_id"])[f"name_{lang}"]
     mm = 1218.0 / max(w, h) * m["numberFont"] * 0.729
     print(f"{size} {lang}: call number {m['numberFont']:.0f} px (capitals {mm:.0f} mm on 55\"), box"
           f" {m['number'][3] - m['number'][1]:.0f} px high, {len(m['recent'])} recent, {len(m['cells'])} cells,"
@@ -108,8 +106,8 @@ def test_the_waiting_part_turns_its_pages_and_says_which(tv, live_server):  # no
 def test_a_zone_of_one_body_shows_its_services_one_by_one(tv, live_server):  # noqa: F811
     admin = live_server.session("admin")
     device = f"{live_server.url}/api/v1/devices/{live_server.demo['display_id']}"
-    services = live_server.hall["services"][2]
-    desks = live_server.hall["desks"][4:6]
+    services = live_server.hall.by_body()[2]                       # the civil registry's six
+    desks = live_server.hall.desk_ids()[4:6]                        # its two desks
     r = admin.patch(device, json={"settings": {"services": services, "desks": desks}}, timeout=10)
     assert r.status_code == 200, r.text
     try:

@@ -149,7 +149,7 @@ def press_until(page, key: str, expression: str, limit: int = 60) -> None:
 
 
 def test_the_keypad_reaches_bodies_pages_and_search_of_a_big_office_and_each_is_spoken(big_server, new_page):
-    page = open_kiosk(new_page("kiosk_portrait"), big_server, big_server.big["kiosk_token"])
+    page = open_kiosk(new_page("kiosk_portrait"), big_server, big_server.big.kiosk_token)
     press(page, "Numpad5")                                   # the voice guide starts
     press(page, "Numpad2")                                   # Қазақша
     press(page, "NumpadEnter")
