@@ -41,10 +41,11 @@ system-packages:
 	  fi; \
 	fi
 
-# Every test on SQLite, then the engine/API files of tests/on_postgresql.txt (not e2e, not slow) on
+# Every test on SQLite, then every test file not in tests/not_on_postgresql.txt (not e2e, not slow) on
 # PostgreSQL: a throwaway cluster the tests start themselves (tests/pg_cluster.py); and the region's
 # live drills (several processes, Redis, HAProxy) on PostgreSQL too.
-PG_TESTS = $(shell grep -v '^\#' tests/on_postgresql.txt)
+PG_SKIP = $(shell grep -o '^tests/[^ ]*' tests/not_on_postgresql.txt)
+PG_TESTS = $(filter-out $(PG_SKIP),$(sort $(wildcard tests/test_*.py)))
 
 test: setup system-packages
 	$(PY) -m pytest --durations=25

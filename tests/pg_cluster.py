@@ -20,7 +20,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -77,12 +76,12 @@ class Cluster:
 
     # -- running the server's own programs ------------------------------------------------
 
-    def _run(self, *args: str, check: bool = True, timeout: float = START_TIMEOUT_S):
+    def _run(self, *args: str, check: bool = True, timeout: float = START_TIMEOUT_S, input: str | None = None):
         cmd = [str(self.bin / args[0]), *args[1:]]
         if self.as_root:
             cmd = ["runuser", "-u", "postgres", "--", *cmd]
         return subprocess.run(cmd, check=check, timeout=timeout, capture_output=True, text=True,
-                              cwd=str(self.tmp))
+                              cwd=str(self.tmp), input=input)
 
     def init(self) -> None:
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust",
@@ -151,6 +150,20 @@ class Cluster:
         name = url_or_name.rsplit("/", 1)[-1]
         self.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
+    def dump(self, url_or_name: str) -> str:
+        """A database's backup as its owner takes one: pg_dump's plain SQL."""
+        name = url_or_name.rsplit("/", 1)[-1]
+        return self._run("pg_dump", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
+                         "--no-owner", name).stdout
+
+    def restore(self, url_or_name: str, dumped: str) -> None:
+        """Put a dump() back in place of the database of that name (dropped first, as an owner does)."""
+        name = url_or_name.rsplit("/", 1)[-1]
+        self.drop_database(name)
+        self.admin(f"CREATE DATABASE {name} TEMPLATE template0")
+        self._run("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", str(self.port),
+                  "-U", "postgres", "-d", name, input=dumped)
+
 
 _cluster: Cluster | None = None
 _cluster_lock = threading.Lock()
@@ -174,12 +187,17 @@ def cluster() -> Cluster:
         return _cluster
 
 
+def _interrupted(signum, frame):
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def _stop_on_sigterm() -> None:
-    """A run ended by SIGTERM (a `timeout`, CI's stop) runs atexit too: the cluster does not outlive it."""
+    """A run ended by SIGTERM (a `timeout`, CI's stop) stops as after Ctrl-C and runs atexit: the cluster
+    does not outlive it. (SystemExit would not do: pytest takes it for one test's failure and goes on.)"""
     if threading.current_thread() is not threading.main_thread():
         return
     if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
-        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+        signal.signal(signal.SIGTERM, _interrupted)
 
 
 def wait_until_accepting(port: int, timeout: float = START_TIMEOUT_S) -> None:

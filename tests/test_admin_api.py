@@ -203,3 +203,19 @@ def test_an_admin_sees_and_changes_only_the_users_of_their_offices(app, admin):
     assert "north-clerk" not in names and "operator1" in names
     r = c.patch(f"/api/v1/users/{other['id']}", json={"active": False}, headers=h)
     assert r.status_code == 404
+
+
+@pytest.mark.parametrize("path, payload", [
+    ("/api/v1/services", NEW_SERVICE | {"name_en": "New\u0000service"}),
+    ("/api/v1/desks", {"name": "9\u0000", "service_ids": [1]}),
+    ("/api/v1/booking-config/holidays", {"day": "2026-12-16", "name": "Тәуелсіздік\u0000"}),
+])
+def test_a_nul_character_in_the_body_is_a_422_and_changes_nothing(admin, path, payload):
+    """PostgreSQL's text refuses U+0000 (it was a 500 there, found by the API fuzz on PostgreSQL; SQLite kept it
+    hidden inside the name)."""
+    c, h = admin
+    before = _services(c), _desks(c), c.get("/api/v1/booking-config", headers=h).get_json()
+    r = c.post(path, json=payload, headers=h)
+    assert r.status_code == 422, r.get_data(as_text=True)
+    assert r.get_json()["error"]["code"] == "bad_field" and "U+0000" in r.get_json()["error"]["message"]
+    assert (_services(c), _desks(c), c.get("/api/v1/booking-config", headers=h).get_json()) == before

@@ -145,3 +145,24 @@ def test_a_lost_answer_to_a_call_that_only_freed_the_desk_is_replayed_as_nobody_
     again = op.post("/api/v1/desks/2/call-next", headers=key)
     assert again.status_code == 204 and again.headers.get("Idempotent-Replayed") == "true"
     assert op.get(f"/api/v1/tickets/{held['token']}").get_json()["status"] == "done"
+
+
+@pytest.mark.parametrize("path, status", [
+    ("/api/v1/tickets/ab%00cd", 404), ("/api/v1/tickets/ab%00cd/proof", 404), ("/board/de%00mo", 404),
+    ("/t/ab%00cd", 404), ("/api/v1/bookings/AB%00CD", 404),
+    ("/api/v1/audit?name=a%00b", 422), ("/api/v1/reports?from=2026-11-01%00&to=2026-11-30", 422)])
+def test_a_nul_character_in_the_address_or_the_query_is_a_4xx(admin, path, status):
+    """PostgreSQL's text refuses U+0000: each of these was a 500 there (SQLite looked the text up)."""
+    c, h = admin
+    r = c.get(path, headers=h)
+    assert_json_error(r, status)
+
+
+def test_a_nul_character_in_a_token_or_a_cookie_is_a_422_and_issues_nothing(app, client, kiosk_headers):
+    before = count_tickets(app)
+    token = kiosk_headers["Authorization"]
+    r = client.post("/api/v1/tickets", json={"service": 1}, headers={"Authorization": token[:12] + "\x00" + token[12:]})
+    assert_json_error(r, 422)
+    client.set_cookie("kezek_session", "abc\x00def")
+    assert_json_error(client.get("/api/v1/me"), 422)
+    assert count_tickets(app) == before

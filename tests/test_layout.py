@@ -174,3 +174,14 @@ def test_every_module_path_the_docs_name_exists():
     for doc in [ROOT / "README.md", *(ROOT / "docs").glob("*.md")]:
         named |= {(doc.name, m) for m in re.findall(r"`?(kezek/[\w/]+\.py)", doc.read_text(encoding="utf-8"))}
     assert sorted((d, m) for d, m in named if not (ROOT / m).exists()) == []
+
+
+def test_every_file_kept_off_the_postgresql_pass_exists_and_says_why():
+    """tests/not_on_postgresql.txt (the Makefile's PG pass runs every other test file): no stale line, no bare one."""
+    listed = [line for line in (ROOT / "tests" / "not_on_postgresql.txt").read_text(encoding="utf-8").splitlines()
+              if line.strip() and not line.startswith("#")]
+    assert listed
+    for line in listed:
+        path, _, reason = line.partition("#")
+        assert (ROOT / path.strip()).is_file(), line
+        assert len(reason.strip()) > 10, f"{line}: say why"

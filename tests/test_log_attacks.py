@@ -1,4 +1,7 @@
-"""Whoever holds the database rewrites history, as an attacker would; a kept checkpoint makes verify-log say so."""
+"""Whoever holds the database rewrites history, as an attacker would; a kept checkpoint makes verify-log say so.
+
+On either store: on SQLite the insider holds the file (server.py backup, a copy put back); on PostgreSQL
+the database (pg_dump, the dump restored in its place) and edits rows with SQL there, guards dropped."""
 from __future__ import annotations
 
 import json
@@ -7,7 +10,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kezek.base import database
+import pg_cluster
+
+from kezek.base import database, postgres
 from kezek.base import store as base_store
 from kezek.log import chain, checkpoints, keyfile, note
 from kezek.queue import tickets
@@ -39,8 +44,30 @@ def keep_checkpoint(db, signer, clock, path: Path) -> dict:
 
 
 def drop_guards(db) -> None:
-    db.execute("DROP TRIGGER events_no_update")
-    db.execute("DROP TRIGGER events_no_delete")
+    """The append-only triggers go, as the owner of the database may do."""
+    on = " ON events" if database.dialect(db) == "postgresql" else ""
+    db.execute(f"DROP TRIGGER events_no_update{on}")
+    db.execute(f"DROP TRIGGER events_no_delete{on}")
+
+
+def take_backup(db_path, tmp_path: Path, name: str):
+    """The owner's backup: server.py backup on SQLite, pg_dump on PostgreSQL."""
+    if database.is_postgres(db_path):
+        return pg_cluster.cluster().dump(db_path)
+    backup = tmp_path / f"{name}.db"
+    assert cli("backup", "--db", db_path, "--to", str(backup)).returncode == 0
+    return backup
+
+
+def put_back(db_path, backup) -> None:
+    """The owner puts the old backup in place of the database (the server's connections are gone)."""
+    if database.is_postgres(db_path):
+        postgres.forget_idle(db_path)
+        pg_cluster.cluster().restore(db_path, backup)
+        return
+    for suffix in ("", "-wal", "-shm"):
+        Path(db_path + suffix).unlink(missing_ok=True)
+    shutil.copy(backup, db_path)
 
 
 def cover_tracks(db) -> None:
@@ -61,16 +88,13 @@ def test_restoring_an_old_backup_and_carrying_on_is_named_a_rollback(db, db_path
     signer, _ = keyfile.ensure(keyfile.default_path(db_path), "kezek.test")
     issue_some(db, clock, 3)
     checkpoints.make_due(db, signer, clock.advance(seconds=60))
-    backup = tmp_path / "monday.db"
-    assert cli("backup", "--db", db_path, "--to", str(backup)).returncode == 0
+    backup = take_backup(db_path, tmp_path, "monday")
     issue_some(db, clock, 6)                 # the day goes on: six visitors who were there
     kept = tmp_path / "checkpoint.txt"
     row = keep_checkpoint(db, signer, clock, kept)
     db.close()
 
-    for suffix in ("", "-wal", "-shm"):      # the owner puts Monday's copy back ...
-        Path(db_path + suffix).unlink(missing_ok=True)
-    shutil.copy(backup, db_path)
+    put_back(db_path, backup)                # the owner puts Monday's copy back ...
     restored = database.init_db(db_path)
     issue_some(restored, clock, 2)           # ... and carries on: two new tickets, fewer than were lost
     checkpoints.make_due(restored, signer, clock.advance(seconds=60))
@@ -84,15 +108,12 @@ def test_restoring_an_old_backup_and_carrying_on_is_named_a_rollback(db, db_path
 
 def test_carrying_on_past_the_kept_size_is_named_a_rewrite(db, db_path, clock, tmp_path):
     signer, _ = keyfile.ensure(keyfile.default_path(db_path), "kezek.test")
-    backup = tmp_path / "old.db"
-    assert cli("backup", "--db", db_path, "--to", str(backup)).returncode == 0
+    backup = take_backup(db_path, tmp_path, "old")
     issue_some(db, clock, 2)
     kept = tmp_path / "checkpoint.txt"
     row = keep_checkpoint(db, signer, clock, kept)
     db.close()
-    for suffix in ("", "-wal", "-shm"):
-        Path(db_path + suffix).unlink(missing_ok=True)
-    shutil.copy(backup, db_path)
+    put_back(db_path, backup)
     restored = database.init_db(db_path)
     issue_some(restored, clock, 5)           # more than were lost: the log is longer again, with another past
     restored.close()
@@ -139,7 +160,9 @@ def test_deleting_the_newest_events_and_recomputing_is_caught(db, db_path, clock
     assert result.returncode != 0
     assert f"the log is shorter than a kept checkpoint (size {row['size']})" in result.stdout
 
-    issue_some(database.init_db(db_path), clock, 3)    # and issuing over the gap makes it a rewrite
+    server = database.init_db(db_path)
+    issue_some(server, clock, 3)             # and issuing over the gap makes it a rewrite
+    server.close()
     result = verify(db_path, "--checkpoint", str(kept))
     assert result.returncode != 0
     assert f"the log at size {row['size']} has another root: history was rewritten" in result.stdout

@@ -8,6 +8,7 @@ from helpers import login
 from notify_fakes import PushService, SmsGateway, TelegramApi
 
 from kezek.base import database
+from kezek.base.migrations import store as migrations_store
 from kezek.notify import push
 from kezek.notify import store as notify_store
 from kezek.web.live import notify as live_notify
@@ -65,7 +66,7 @@ def everything_stored(app) -> str:
     """Every row of every table, as text: to look for a phone number or a chat id anywhere."""
     db = database.open_db(app.config["DB"])
     try:
-        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()]
+        tables = sorted(migrations_store.table_names(db))      # on either store
         return json.dumps({t: db.execute(f"SELECT * FROM {t}").fetchall() for t in tables}, default=str)
     finally:
         db.close()

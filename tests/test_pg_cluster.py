@@ -1,6 +1,13 @@
 """The throwaway PostgreSQL cluster the store tests run on."""
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 import psycopg
 import pytest
 
@@ -35,3 +42,43 @@ def test_the_cluster_listens_only_on_loopback(pg_cluster_session):
     with psycopg.connect(pg_cluster_session.url()) as conn:
         assert conn.execute("SHOW listen_addresses").fetchone()[0] == "127.0.0.1"
         assert conn.execute("SHOW fsync").fetchone()[0] == "off"
+
+
+SLEEPY = '''
+import os, time
+from pathlib import Path
+import pg_cluster
+
+def test_holds_the_cluster():
+    Path(os.environ["CLUSTER_DIR_FILE"]).write_text(str(pg_cluster.cluster().tmp))
+    time.sleep(600)
+
+def test_after():
+    Path(os.environ["SECOND_RAN"]).write_text("yes")
+    time.sleep(600)
+'''
+
+
+def test_a_run_stopped_by_sigterm_stops_and_takes_its_cluster_with_it(tmp_path):
+    """`timeout` or CI's stop sends SIGTERM: the run ends there (no further test) and no PostgreSQL is left."""
+    (tmp_path / "test_sleepy.py").write_text(SLEEPY, encoding="utf-8")
+    told, second = tmp_path / "cluster_dir", tmp_path / "second_ran"
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent), "CLUSTER_DIR_FILE": str(told),
+           "SECOND_RAN": str(second)}
+    proc = subprocess.Popen([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_sleepy.py"],
+                            cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not told.exists() or not told.read_text():
+            assert proc.poll() is None and time.monotonic() < deadline, proc.stdout.read() if proc.poll() else ""
+            time.sleep(0.1)
+        cluster_dir = Path(told.read_text())
+        assert (cluster_dir / "data" / "postmaster.pid").exists()
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=90)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert not second.exists(), out
+    assert not cluster_dir.exists(), out

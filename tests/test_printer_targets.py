@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import socket
-import sqlite3
 import time
-from pathlib import Path
 
 import pytest
 from helpers import DEMO_PASSWORD, login
@@ -35,9 +33,9 @@ def _patch(app, url: str):
 
 
 def _stored_url(app) -> str:
-    db = sqlite3.connect(app.config["DB"])
+    db = database.open_db(app.config["DB"])
     try:
-        return db.execute("SELECT printer_url FROM devices WHERE id = ?", (app.demo["kiosk_id"],)).fetchone()[0]
+        return database.scalar(db, "SELECT printer_url FROM devices WHERE id = ?", (app.demo["kiosk_id"],))
     finally:
         db.close()
 
@@ -73,10 +71,9 @@ def test_a_file_url_stored_before_the_fix_writes_nothing_on_the_server(strict_ap
     """A database from before the check (or written behind the API): the kiosk's ticket still prints nothing."""
     victim = tmp_path / "victim.bin"
     victim.write_bytes(b"precious")
-    db = sqlite3.connect(strict_app.config["DB"])
+    db = database.open_db(strict_app.config["DB"])
     db.execute("UPDATE devices SET printer_url = ? WHERE id = ?", (f"file://{victim}?via=server",
                                                                   strict_app.demo["kiosk_id"]))
-    db.commit()
     db.close()
     c = strict_app.test_client()
     r = c.post("/api/v1/tickets", json={"service": 1},
@@ -126,9 +123,8 @@ def test_a_printer_that_turns_out_to_be_the_server_itself_is_not_connected_to(st
     """Checked again when connecting: the stored URL (or the name's address) may have changed since it was set."""
     fake = FakePrinter("ok")
     try:
-        db = sqlite3.connect(strict_app.config["DB"])
+        db = database.open_db(strict_app.config["DB"])
         db.execute("UPDATE devices SET printer_url = ? WHERE id = ?", (fake.url, strict_app.demo["kiosk_id"]))
-        db.commit()
         db.close()
         c = strict_app.test_client()
         r = c.post("/api/v1/tickets", json={"service": 1},
@@ -152,5 +148,5 @@ def test_a_printer_that_turns_out_to_be_the_server_itself_is_not_connected_to(st
 
 def test_a_network_printer_still_prints(app):
     """The office's own setting (conftest: a printer simulator on this machine allowed) keeps printing working."""
-    assert Path(app.config["DB"]).exists()
     assert _patch(app, "tcp://127.0.0.1:9100").status_code == 200
+    assert _stored_url(app) == "tcp://127.0.0.1:9100"

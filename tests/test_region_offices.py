@@ -176,8 +176,8 @@ def _cli(*args, db):
                           text=True, timeout=120)
 
 
-def test_the_office_commands_create_rename_close_and_reopen(tmp_path):
-    db = str(tmp_path / "cli.db")
+def test_the_office_commands_create_rename_close_and_reopen(db_path):
+    db = db_path                              # a SQLite file, or (KEZEK_TEST_STORE) a region's PostgreSQL
     made = _cli("create-office", "abay-cso", "--name-kk", "Абай ХҚКО", "--name-ru", "ЦОН Абай", "--name-en",
                 "Abay Front Office", db=db)
     assert made.returncode == 0, made.stderr
@@ -193,8 +193,8 @@ def test_the_office_commands_create_rename_close_and_reopen(tmp_path):
     assert _cli("verify-log", db=db).returncode == 0
 
 
-def test_the_demo_region_has_three_offices_and_a_region_admin(tmp_path):
-    db = str(tmp_path / "region.db")
+def test_the_demo_region_has_three_offices_and_a_region_admin(db_path):
+    db = db_path
     r = _cli("demo", "--region", "--password", DEMO_PASSWORD, db=db)
     assert r.returncode == 0, r.stderr
     assert "region" in r.stdout and "admin-esil" in r.stdout

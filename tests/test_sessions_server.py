@@ -2,7 +2,6 @@
 Secure cookies behind https) and an admin's scope over users of several offices."""
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -25,9 +24,9 @@ def _with_cookie(app, value: str):
 
 
 def _user_id(app, name: str) -> int:
-    db = sqlite3.connect(app.config["DB"])
+    db = database.open_db(app.config["DB"])
     try:
-        return db.execute("SELECT id FROM users WHERE username = ?", (name,)).fetchone()[0]
+        return database.scalar(db, "SELECT id FROM users WHERE username = ?", (name,))
     finally:
         db.close()
 

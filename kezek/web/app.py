@@ -14,6 +14,7 @@ from werkzeug.routing import IntegerConverter
 
 from kezek.base import database, i18n
 from kezek.base import store as base_store
+from kezek.base import errors
 from kezek.base.errors import DatabaseUnavailable, KezekError
 from kezek.log import checkpoints, witness_client
 from kezek.log import keyfile
@@ -109,6 +110,19 @@ class SqliteInt(IntegerConverter):
         return number
 
 
+def _refuse_nul() -> None:
+    """No U+0000 in the address, a query parameter, a header or a cookie (the body: payloads.body):
+    PostgreSQL's text refuses it, so it was a 500 there wherever it reached a query."""
+    if "\x00" in request.path:
+        raise errors.NotFound("There is nothing at this address.")
+    for kind, pairs in (("query parameter", request.args.items(multi=True)), ("header", request.headers.items()),
+                        ("cookie", request.cookies.items(multi=True))):
+        for name, value in pairs:
+            if "\x00" in name or "\x00" in value:
+                raise errors.Invalid(f"The {kind} {name!r} holds the NUL character (U+0000).", "bad_field",
+                                     field=name)
+
+
 def create_app(config: dict | None = None) -> Flask:
     """Build the Flask app with its blueprints and bind Socket.IO to it (last)."""
     settings = settings_from_env(config)
@@ -149,6 +163,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     @app.before_request
     def _open():
+        _refuse_nul()
         g.kezek_db_path = app.config["DB"]
         auth.load_identity(get_db())
 

@@ -20,7 +20,22 @@ def body() -> dict:
         return {}
     if not isinstance(data, dict):
         raise Invalid("The body must be a JSON object.", "invalid_json")
+    _refuse_nul(data, "")
     return data
+
+
+def _refuse_nul(value, where: str) -> None:
+    """No text holds U+0000: PostgreSQL's text refuses it (a 500 there), SQLite would keep it hidden in a name."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise Invalid(f"{where or 'the body'} holds the NUL character (U+0000).", "bad_field", field=where)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_nul(key, where)
+            _refuse_nul(item, f"{where}.{key}" if where else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _refuse_nul(item, f"{where}[{index}]")
 
 
 def field(data: dict, name: str, kind, *, required: bool = False, default=None):
