@@ -14,6 +14,7 @@ from kezek.queue import desks, estimates, tickets, views
 from kezek.queue import store as queue_store
 
 А, Б, В, Г = 1, 2, 3, 4
+Ж = 7
 
 
 def visits(db, clock, desk_id, service_id, minutes, count):
@@ -257,6 +258,70 @@ def test_adding_a_plain_new_ticket_equals_replaying_with_it(data):
     before = estimates.replay(desk_rows, waiting, now, limit, typical_s.get)
     assert estimates.with_new_ticket(before, new, typical_s.get) == \
         estimates.replay(desk_rows, waiting + [new], now, limit, typical_s.get)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_a_services_linked_desks_alone_replay_its_figures_exactly(data):
+    """The replay for one service keeps only the desks linked to it through shared services: the same
+    moments for each of its tickets and the same first free desk as a replay of the whole hall."""
+    from datetime import datetime, timedelta, timezone
+    now = datetime(2026, 11, 23, 5, 0, tzinfo=timezone.utc)
+    services = list(range(1, data.draw(st.integers(1, 8)) + 1))
+    desk_rows = [(float(data.draw(st.integers(0, 600))), desk_id,
+                  tuple(data.draw(st.lists(st.sampled_from(services), min_size=1, max_size=3, unique=True))))
+                 for desk_id in range(1, data.draw(st.integers(1, 8)) + 1)]
+    typical_s = {s: float(data.draw(st.sampled_from([60, 150, 300, 420]))) for s in services}
+    waiting = [{"id": i, "service_id": data.draw(st.sampled_from(services)), "priority": data.draw(st.booleans()),
+                "first_in_line": data.draw(st.booleans()),
+                "queued_at": iso(now - timedelta(seconds=data.draw(st.integers(0, 3600))))}
+               for i in range(1, data.draw(st.integers(0, 30)) + 1)]
+    limit = data.draw(st.sampled_from([300, 900, 1800]))
+    whole = estimates.replay(desk_rows, waiting, now, limit, typical_s.get)
+    for sid in services:
+        linked = estimates.linked_desks(desk_rows, sid)
+        served = {s for d in linked for s in d[2]}
+        alone = estimates.replay(linked, [t for t in waiting if t["service_id"] in served], now, limit, typical_s.get)
+        own = [t["id"] for t in waiting if t["service_id"] == sid]
+        assert {i: alone.called_in.get(i) for i in own} == {i: whole.called_in.get(i) for i in own}
+        assert alone.first_idle().get(sid) == whole.first_idle().get(sid)
+
+
+def test_a_service_without_a_working_desk_is_replayed_with_its_own_desk_alone(db, clock, monkeypatch):
+    """Desks 1-5 at work, Ж's desk 6 not yet: Ж's figures come from a replay of desk 6 alone (its first desk
+    assumed to open), not of the whole hall plus desk 6 — in a hall of 40 desks, one such replay per service
+    without a working desk cost the whole hall's replay each, after every call."""
+    staff(db, clock, 1, 2, 3, 4, 5)
+    take(db, clock, А, 3)
+    ж1, ж2 = take(db, clock, Ж, 2)
+    seen = []
+    real = estimates.replay
+    monkeypatch.setattr(estimates, "replay", lambda desks, *rest: seen.append(sorted(d[1] for d in desks))
+                        or real(desks, *rest))
+    estimates._floors.clear()
+    assert figures(db, clock, ж2) == (1, 300)      # one ahead, five minutes (no history: the default visit)
+    assert seen == [[6]]
+
+
+def test_typical_times_are_read_again_only_for_the_service_whose_visit_ended(db, clock, monkeypatch):
+    """A call changes the hall, not any finished visit: no service's history is read again for the figures
+    after it (a hall of 127 services read 127 histories after every call); a visit's end re-reads its
+    service's alone, and the figures stay those of a fresh reading (the property test below checks that)."""
+    staff(db, clock, 1, 2, 3, 4, 5, 6)
+    take(db, clock, А, 2)
+    take(db, clock, Б, 2)
+    views.services_view(db, "demo", clock())
+    read = []
+    real = queue_store.recent_visits
+    monkeypatch.setattr(queue_store, "recent_visits", lambda db, sid, *rest: read.append(sid) or real(db, sid, *rest))
+    called = tickets.call_next(db, 2, clock()).ticket            # desk 2 held nobody: nothing ended
+    tickets.start(db, called["id"], clock())
+    clock.advance(minutes=3)
+    views.services_view(db, "demo", clock())
+    assert read == []
+    tickets.finish(db, called["id"], clock())
+    views.services_view(db, "demo", clock())
+    assert read == [А]
 
 
 def test_a_desk_nobody_has_worked_at_today_does_not_promise_a_free_desk(db, clock):

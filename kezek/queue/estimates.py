@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from kezek.base import database
 from kezek.base import store as base_store
-from kezek.base.clock import iso, local_day, parse
+from kezek.base.clock import iso, local_day, parse, utc_bounds
 from kezek.log import store as log_store
 from kezek.office import store as office_store
 from kezek.queue import policy, store
@@ -28,17 +28,20 @@ MIN_SAMPLES = 3               # fewer than this: the default (one long visit is 
 OVERRUN_SHARE = 0.25          # a visit past its typical time is assumed to need a quarter of it more
 
 
-def visit_times(db, service_id: int, now: datetime) -> list[float]:
-    """Seconds from call to end of the service's latest visits (done or no-show), newest first."""
+def visit_times(db, service_id: int, now: datetime, since: str | None = None) -> list[float]:
+    """Seconds from call to end of the service's latest visits (done or no-show), newest first.
+
+    `since` (an instant, ISO): the oldest end that counts; by default a week before `now`.
+    """
     # Call to end, not start to end: walking to the desk and waiting for a no-show occupy
     # the desk too. Times are parsed here rather than with SQL date functions (portable SQL).
-    visits = store.recent_visits(db, service_id, iso(now - HISTORY), iso(now), SAMPLES)
+    visits = store.recent_visits(db, service_id, since or iso(now - HISTORY), iso(now), SAMPLES)
     return [max(0.0, (parse(v["finished_at"]) - parse(v["called_at"])).total_seconds()) for v in visits]
 
 
-def typical_visit_s(db, service_id: int, now: datetime) -> float:
+def typical_visit_s(db, service_id: int, now: datetime, since: str | None = None) -> float:
     """The median of the service's recent visit times, or the default with too little history."""
-    times = visit_times(db, service_id, now)
+    times = visit_times(db, service_id, now, since)
     return float(statistics.median(times)) if len(times) >= MIN_SAMPLES else float(DEFAULT_VISIT_S)
 
 
@@ -49,15 +52,56 @@ def remaining_s(typical_s: float, elapsed_s: float) -> float:
 
 
 class _Typical:
-    """Typical visit times, each service's read once per floor (with the asking request's connection)."""
+    """Typical visit times, each service's read once (with the asking request's connection) and kept
+    from one state of the office to the next through the day until a visit of that service ends.
 
-    def __init__(self, now: datetime):
+    The history counts the visits that ended from the start of the office's day a week ago: one
+    bound for the whole day, so a time read at 09:00 is still exact at 11:00 if no visit of that
+    service ended in between.
+    """
+
+    def __init__(self, now: datetime, timezone: str):
         self.now, self.known = now, {}
+        day = local_day(now, timezone)
+        self.since = iso(parse(utc_bounds(day, day, timezone)[0]) - HISTORY)   # the day's start, a week back
 
     def get(self, db, service_id: int) -> float:
         if service_id not in self.known:
-            self.known[service_id] = typical_visit_s(db, service_id, self.now)
+            self.known[service_id] = typical_visit_s(db, service_id, self.now, self.since)
         return self.known[service_id]
+
+    def kept(self, now: datetime, ended: set[int]) -> "_Typical":
+        """These times at a later moment of the same day, less those of the services whose visits ended."""
+        out = object.__new__(_Typical)
+        out.now, out.since = now, self.since
+        out.known = {sid: value for sid, value in self.known.items() if sid not in ended}
+        return out
+
+
+# Changes that leave every finished visit as it was; a visit's end drops its service's typical time.
+KEEP_HISTORY = frozenset({"ticket.issued", "ticket.called", "ticket.recalled", "ticket.started", "ticket.returned",
+                          "ticket.transferred", "ticket.cancelled", "ticket.expired", "ticket.printed",
+                          "ticket.print_failed", "ticket.rated", "desk.paused", "desk.resumed", "desk.changed"})
+ENDS_A_VISIT = frozenset({"ticket.finished", "ticket.no_show"})
+
+
+def _typical_kept(db, floor: "_Floor", now: datetime, last_event: int) -> "_Typical | None":
+    """`floor`'s typical times carried to the state at `last_event` (None: read them afresh)."""
+    if now < floor.typical.now:
+        return None
+    since = log_store.events_after(db, floor.last_event, 64)
+    if not since or len(since) == 64 or since[-1]["id"] != last_event:
+        return None
+    ended = set()
+    for event in since:
+        if event["name"] in ENDS_A_VISIT:
+            ticket = store.ticket(db, event["ticket_id"])
+            if ticket is None:
+                return None
+            ended.add(ticket["service_id"])
+        elif event["name"] not in KEEP_HISTORY:
+            return None
+    return floor.typical.kept(now, ended)
 
 
 @dataclass
@@ -168,9 +212,12 @@ def _floor(db, office_id: str, now: datetime, wait_limit_s: int) -> _Floor:
         last_event = log_store.last_event_id(db)
         floor = _grown(db, cached, state, last_event) if cached is not None and cached.state[:3] == moment else None
         if floor is None:
-            floor = _Floor(state, _desks_today(db, office_id, now), _Typical(now),
+            zone = office_store.office(db, office_id)["timezone"]
+            typical = _typical_kept(db, cached, now, last_event) if cached is not None and \
+                cached.state[:3] == moment else None
+            floor = _Floor(state, _desks_today(db, office_id, now), typical or _Typical(now, zone),
                            store.waiting_in(db, [s["id"] for s in office_store.services(db, office_id)]),
-                           last_event=last_event, timezone=office_store.office(db, office_id)["timezone"])
+                           last_event=last_event, timezone=zone)
     if len(_floors) > 64:          # many databases in one process (tests): keep it small
         _floors.clear()
     _floors[where] = floor
@@ -265,6 +312,8 @@ def _replay_on(db, floor: _Floor, service_id: int, now: datetime, wait_limit_s: 
         if 0 < gone <= done.exact_for_s:
             return done, gone
     desks, holds = _calling_desks(db, floor, service_id, now)
+    if key[0] == "for":    # answers for this one service only: the desks that can touch its queue suffice
+        desks = linked_desks(desks, service_id)
     # Tickets of services none of these desks serves are never called in it: left out, the same replay.
     served = {s for d in desks for s in d[2]}
     waiting = [t for t in floor.waiting if t["service_id"] in served]
@@ -273,6 +322,26 @@ def _replay_on(db, floor: _Floor, service_id: int, now: datetime, wait_limit_s: 
     done.exact_for_s = holds if all(done.idle_in.get(d) == 0.0 for d in done.idle_start) else 0.0
     floor.replays[key] = done
     return done, 0.0
+
+
+def linked_desks(desks: list[tuple], service_id: int) -> list[tuple]:
+    """The desks (as replay() takes them) linked to a service through the services they share.
+
+    A desk calls only its own services' tickets, so desks and services outside this group never
+    change when, or by whom, the service's tickets are called: replaying the group alone gives the
+    service's figures exactly (a big hall's desks serve one body each: a few desks, not forty).
+    """
+    services, chosen, rest = {service_id}, [], list(desks)
+    grew = True
+    while grew:
+        grew = False
+        for d in list(rest):
+            if services.intersection(d[2]):
+                chosen.append(d)
+                rest.remove(d)
+                services.update(d[2])
+                grew = True
+    return [d for d in desks if d in chosen]    # in the order given
 
 
 def _calling_ids(floor: _Floor) -> tuple[tuple, set]:
