@@ -137,6 +137,18 @@ def app(db_path, clock):
 
 
 @pytest.fixture
+def region_app(db_path, clock):
+    """The app on a fresh database with the demo region (three offices and a region admin)."""
+    application = create_app({"DB": db_path, "TESTING": True, "SECRET_KEY": "test-secret", "ASYNC_MODE": "threading",
+                              "CLOCK": clock, "PUBLIC_URL": "http://kezek.test", "QUEUE_PUSH_DELAY_S": 0,
+                              "DESK_PUSH_DELAY_S": 0, "REGION_PUSH_DELAY_S": 0, "ISSUE_RATE_LIMIT": 0})
+    handle = database.init_db(db_path)
+    application.demo = demo.load_region_demo(handle, clock(), password=DEMO_PASSWORD)
+    handle.close()
+    return application
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

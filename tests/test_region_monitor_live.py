@@ -3,24 +3,11 @@ an office admin's, an operator's or an anonymous socket is refused and gets noth
 from __future__ import annotations
 
 import pytest
-from helpers import DEMO_PASSWORD, login
+from helpers import login
 
-from kezek import demo
 from kezek.base import database
-from kezek.web.app import create_app
 from kezek.web.live import region_push
 from kezek.web.live.broadcast import socketio
-
-
-@pytest.fixture
-def region_app(db_path, clock):
-    application = create_app({"DB": db_path, "TESTING": True, "SECRET_KEY": "test-secret", "ASYNC_MODE": "threading",
-                              "CLOCK": clock, "PUBLIC_URL": "http://kezek.test", "QUEUE_PUSH_DELAY_S": 0,
-                              "DESK_PUSH_DELAY_S": 0, "REGION_PUSH_DELAY_S": 0, "ISSUE_RATE_LIMIT": 0})
-    handle = database.init_db(db_path)
-    application.demo = demo.load_region_demo(handle, clock(), password=DEMO_PASSWORD)
-    handle.close()
-    return application
 
 
 @pytest.fixture
