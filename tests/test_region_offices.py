@@ -5,29 +5,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from helpers import DEMO_PASSWORD, login
 
-from kezek import demo
 from kezek.base import database
 from kezek.bookings import slots
-from kezek.web.app import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
 NEW_OFFICE = {"id": "baikonyr", "name_kk": "Байқоңыр ауданы ХҚКО", "name_ru": "ЦОН района Байконур",
               "name_en": "Baikonyr District Front Office", "timezone": "Asia/Almaty"}
-
-
-@pytest.fixture
-def region_app(db_path, clock):
-    """The demo region: offices demo, esil, saryarka; admins of each; the region admin 'region'."""
-    application = create_app({"DB": db_path, "TESTING": True, "SECRET_KEY": "test-secret", "ASYNC_MODE": "threading",
-                              "CLOCK": clock, "PUBLIC_URL": "http://kezek.test", "QUEUE_PUSH_DELAY_S": 0,
-                              "DESK_PUSH_DELAY_S": 0, "ISSUE_RATE_LIMIT": 0})
-    handle = database.init_db(db_path)
-    application.demo = demo.load_region_demo(handle, clock(), password=DEMO_PASSWORD)
-    handle.close()
-    return application
 
 
 def _signed_in(app, username):
