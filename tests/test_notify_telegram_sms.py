@@ -96,6 +96,28 @@ def test_follow_in_telegram_status_and_cancel_in_russian(client, kiosk_headers, 
     assert telegram.wait_for(CHAT, told + 3)[told + 2] == "This ticket was not found or has ended."
 
 
+@pytest.mark.parametrize("lang, ticket, welcome, ahead, cancelled", [
+    ("kk", "Талон А002", "Осы талон туралы хабарламалар осында келеді. /status — кезектегі орныңыз. /cancel — талонды болдырмау.",
+     "Сіздің алдыңызда: 1 адам", "Талоныңыз жойылды"),
+    ("en", "Ticket А002", "You will get messages about this ticket here. /status: your place in line. /cancel: cancel the ticket.",
+     "People ahead of you: 1", "Your ticket has been cancelled"),
+])
+def test_follow_status_and_cancel_answer_in_the_tickets_kazakh_or_english(client, kiosk_headers, bot, telegram,
+                                                                          lang, ticket, welcome, ahead, cancelled):
+    issue(client, kiosk_headers)
+    t = issue(client, kiosk_headers, lang)
+    assert live_notify.wait_idle(bot)
+    telegram.user_says(CHAT, f"/start {t['token']}", "ru")    # the ticket's language wins over the app's
+    assert telegram.wait_for(CHAT, 1)[0] == f"{ticket}\n{welcome}"
+    assert live_notify.wait_idle(bot)
+    told = len(telegram.to(CHAT))
+    telegram.user_says(CHAT, "/status")
+    assert telegram.wait_for(CHAT, told + 1)[told].startswith(f"{ticket}\n{ahead}\n")
+    telegram.user_says(CHAT, "/cancel")
+    assert telegram.wait_for(CHAT, told + 2)[told + 1] == f"{ticket}\n{cancelled}"
+    assert client.get(f"/api/v1/tickets/{t['token']}").get_json()["status"] == "cancelled"
+
+
 def test_a_stranger_cannot_follow_or_cancel_someone_elses_ticket(client, kiosk_headers, bot, telegram):
     t = issue(client, kiosk_headers)
     telegram.user_says(CHAT + 1, "/start А001", "kk")           # the number is not the token
