@@ -174,6 +174,17 @@ def kiosk_headers(app):
 @pytest.fixture
 def socket_client(app):
     """Make Socket.IO test clients: socket_client(auth, flask_client=None)."""
+    yield from socket_clients_of(app)
+
+
+@pytest.fixture
+def region_socket_client(region_app):
+    """socket_client for the demo region's app."""
+    yield from socket_clients_of(region_app)
+
+
+def socket_clients_of(app):
+    """The Socket.IO test clients' maker for an app; those still connected are closed after the test."""
     made = []
 
     def make(auth, flask_client=None):

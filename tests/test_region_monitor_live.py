@@ -7,26 +7,16 @@ from helpers import login
 
 from kezek.base import database
 from kezek.web.live import region_push
-from kezek.web.live.broadcast import socketio
 
 
 @pytest.fixture
-def sockets(region_app):
-    made = []
-
+def sockets(region_app, region_socket_client):
     def make(username=None, auth=None):
         flask_client = region_app.test_client()
         if username:
             login(flask_client, username)
-        sc = socketio.test_client(region_app, flask_test_client=flask_client,
-                                  auth=auth or {"screen": "region-monitor"})
-        made.append(sc)
-        return sc
-
-    yield make
-    for sc in made:
-        if sc.is_connected():
-            sc.disconnect()
+        return region_socket_client(auth or {"screen": "region-monitor"}, flask_client)
+    return make
 
 
 def _issue(app, office):
